@@ -1,0 +1,116 @@
+//! Struct fields shared by entity models and named struct types.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident};
+use crate::model::{Field, Type};
+
+/// What a file needs to import, collected while emitting it.
+#[derive(Default)]
+pub(super) struct Imports {
+    pub chrono_datetime: bool,
+    pub chrono_date: bool,
+    pub wire: bool,
+    /// Names from the generated crate root (ids of other entities, named types).
+    pub siblings: std::collections::BTreeSet<String>,
+}
+
+impl Imports {
+    /// The `use` items, in a fixed order: (other crates, this crate's siblings).
+    pub fn tokens(&self, own: &[&str]) -> (TokenStream, TokenStream) {
+        let mut chrono = Vec::new();
+        if self.chrono_datetime {
+            chrono.push(ident("DateTime"));
+        }
+        if self.chrono_date {
+            chrono.push(ident("NaiveDate"));
+        }
+        if self.chrono_datetime {
+            chrono.push(ident("Utc"));
+        }
+        let chrono = (!chrono.is_empty()).then(|| quote! { use chrono::{#(#chrono),*}; });
+        let siblings: Vec<_> = self
+            .siblings
+            .iter()
+            .filter(|name| !own.contains(&name.as_str()))
+            .map(|name| ident(name))
+            .collect();
+        let siblings = (!siblings.is_empty()).then(|| quote! { use super::{#(#siblings),*}; });
+        (quote! { #chrono }, quote! { #siblings })
+    }
+}
+
+/// The Rust type of a value of `ty` (without the `Option` every field gets).
+pub(super) fn rust_type(ty: &Type, own_id: &str, imports: &mut Imports) -> TokenStream {
+    match ty {
+        Type::Bool => quote!(bool),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F64 => quote!(f64),
+        Type::String => quote!(String),
+        Type::Date => {
+            imports.chrono_date = true;
+            quote!(NaiveDate)
+        }
+        Type::DateTime => {
+            imports.chrono_datetime = true;
+            quote!(DateTime<Utc>)
+        }
+        Type::Json => quote!(serde_json::Value),
+        Type::List(inner) => {
+            let inner = rust_type(inner, own_id, imports);
+            quote!(Vec<#inner>)
+        }
+        Type::Ref { id_type, .. } => {
+            imports.siblings.insert(id_type.clone());
+            let id = ident(id_type);
+            quote!(#id)
+        }
+        Type::Named(name) => {
+            imports.siblings.insert(name.clone());
+            let name = ident(name);
+            quote!(#name)
+        }
+        Type::Id => {
+            let id = ident(own_id);
+            quote!(#id)
+        }
+    }
+}
+
+/// An optional field: `None` is left out of the JSON, so a create or update
+/// sends only what the caller set.
+pub(super) fn optional_field(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStream {
+    let docs = doc(&field.doc);
+    let name = ident(&field.rust);
+    let ty = rust_type(&field.ty, own_id, imports);
+    let rename = (field.rust != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    let with = match field.ty {
+        Type::DateTime => Some("wire::datetime"),
+        Type::Date => Some("wire::date"),
+        _ => None,
+    }
+    .map(|path| {
+        imports.wire = true;
+        quote!(, with = #path)
+    });
+    quote! {
+        #docs
+        #[serde(#rename default, skip_serializing_if = "Option::is_none" #with)]
+        pub #name: Option<#ty>,
+    }
+}
+
+/// The catch-all that keeps fields the spec does not list.
+pub(super) fn extra_field(what: &str) -> TokenStream {
+    let docs = doc(what);
+    quote! {
+        #docs
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}

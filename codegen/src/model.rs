@@ -1,0 +1,157 @@
+//! The checked model: everything the emitter needs, already validated.
+//!
+//! Names here are final Rust identifiers (keywords escaped, cases converted),
+//! so the emitter never has to decide anything that could fail.
+
+/// A spec that passed every check.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The spec file's name as shown in the `@generated` header.
+    pub file: String,
+    /// SHA-256 of the spec file's bytes, hex.
+    pub hash: String,
+    /// The `api` section.
+    pub api: Api,
+    /// Shared named types, in spec order.
+    pub types: Vec<NamedType>,
+    /// Entities, in spec order.
+    pub entities: Vec<Entity>,
+}
+
+/// How to reach the API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub name: String,
+    pub doc: String,
+    pub base_path: String,
+    pub token_path: String,
+    pub tenant_param: String,
+    pub default_scope: String,
+    pub discovery_path: String,
+    pub enable_param: String,
+    pub page_param: String,
+    pub size_param: String,
+    pub count_field: String,
+    pub max_page_size: u32,
+    pub rate_limit_requests: u32,
+    pub rate_limit_window_seconds: u32,
+}
+
+/// A shared struct or enum.
+#[derive(Debug, Clone)]
+pub struct NamedType {
+    pub name: String,
+    pub doc: String,
+    pub kind: NamedKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum NamedKind {
+    Struct(Vec<Field>),
+    Enum { repr: EnumRepr, variants: Vec<Variant> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    Int,
+    String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub doc: String,
+    pub value: VariantValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum VariantValue {
+    Int(i64),
+    Str(String),
+}
+
+/// One REST collection.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Record type, e.g. `Ticket`.
+    pub name: String,
+    pub doc: String,
+    /// Wire path under the base path, e.g. `Tickets`.
+    pub path: String,
+    /// Module (file) name, e.g. `ticket`.
+    pub module: String,
+    /// Method on the client, e.g. `tickets`.
+    pub accessor: String,
+    /// Handle type, e.g. `TicketsApi`.
+    pub handle: String,
+    /// Typed id alias, e.g. `TicketId`.
+    pub id_type: String,
+    /// Create input type, e.g. `NewTicket`.
+    pub new_type: String,
+    pub list: Option<ListShape>,
+    pub ops: Operations,
+    /// Fields other than `id`, in spec order.
+    pub fields: Vec<Field>,
+    /// The doc of the `id` field.
+    pub id_doc: String,
+    pub filters: Vec<Param>,
+    pub get_params: Vec<Param>,
+    pub delete_params: Vec<Param>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListShape {
+    /// `Some(key)` for `{"record_count": N, "<key>": [...]}`, `None` for a bare array.
+    pub key: Option<String>,
+    pub paginated: bool,
+    /// A parameter capping an unpaginated list: (wire name, Rust method name).
+    pub count_param: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Operations {
+    pub list: bool,
+    pub get: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+}
+
+/// A model field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: String,
+    pub rust: String,
+    pub doc: String,
+    pub ty: Type,
+    pub read_only: bool,
+}
+
+/// A query parameter: a list filter, get or delete parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire: String,
+    pub rust: String,
+    pub doc: String,
+    pub ty: Type,
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    Bool,
+    I32,
+    I64,
+    F64,
+    String,
+    Date,
+    DateTime,
+    Json,
+    List(Box<Type>),
+    /// The id type of the named entity, e.g. `ClientId`.
+    Ref { entity: String, id_type: String },
+    /// The owning entity's own id (only the `id` field).
+    Id,
+    /// A named struct or enum from `types:`.
+    Named(String),
+}

@@ -1,0 +1,134 @@
+//! The spec file as written: what serde_yaml decodes, before any checks.
+//!
+//! Every struct rejects unknown keys. Values that need a located, accumulated
+//! error (types, operations, docs) stay strings or options here and are checked
+//! in `validate`.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Spec {
+    pub version: u32,
+    pub api: Api,
+    #[serde(default)]
+    pub types: IndexMap<String, NamedType>,
+    pub entities: IndexMap<String, Entity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Api {
+    pub name: String,
+    pub doc: Option<String>,
+    pub base_path: String,
+    pub auth: Auth,
+    pub pagination: Pagination,
+    pub rate_limit: RateLimit,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Auth {
+    pub token_path: String,
+    pub tenant_param: String,
+    pub default_scope: String,
+    pub discovery_path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Pagination {
+    pub enable_param: String,
+    pub page_param: String,
+    pub size_param: String,
+    pub count_field: String,
+    pub max_page_size: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RateLimit {
+    pub requests: u32,
+    pub window_seconds: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NamedType {
+    pub doc: Option<String>,
+    #[serde(rename = "struct")]
+    pub struct_fields: Option<IndexMap<String, Field>>,
+    #[serde(rename = "enum")]
+    pub enum_def: Option<Enum>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Enum {
+    pub repr: String,
+    pub values: IndexMap<String, Variant>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Variant {
+    pub value: VariantValue,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum VariantValue {
+    Int(i64),
+    Str(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entity {
+    pub doc: Option<String>,
+    pub path: String,
+    pub accessor: Option<String>,
+    pub list: Option<List>,
+    pub operations: Vec<String>,
+    #[serde(default)]
+    pub fields: IndexMap<String, Field>,
+    #[serde(default)]
+    pub filters: IndexMap<String, Param>,
+    #[serde(default)]
+    pub get_params: IndexMap<String, Param>,
+    #[serde(default)]
+    pub delete_params: IndexMap<String, Param>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct List {
+    pub shape: String,
+    pub key: Option<String>,
+    #[serde(default)]
+    pub paginated: bool,
+    pub count_param: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Field {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: Option<String>,
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Param {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: Option<String>,
+    pub rust_name: Option<String>,
+}
