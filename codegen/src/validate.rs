@@ -426,7 +426,7 @@ impl Checker<'_> {
             self.error(
                 self.map.key(path),
                 format!("`{wire}` and `{other}` both become the Rust name `{rust}`"),
-                Some(format!("set `rust_name:` on one of them")),
+                Some("set `rust_name:` on one of them".into()),
             );
             return None;
         }

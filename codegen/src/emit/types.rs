@@ -21,6 +21,12 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     let own: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
     let (external, internal) = imports.tokens(&own);
     let wire = imports.wire.then(|| quote!(use crate::runtime::wire;));
+    let has_enums = spec.types.iter().any(|t| matches!(t.kind, NamedKind::Enum { .. }));
+    let serde = if has_enums {
+        quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};)
+    } else {
+        quote!(use serde::{Deserialize, Serialize};)
+    };
     let docs = module_doc("Shared types: structs and enums that several records use.");
     render(
         spec,
@@ -30,7 +36,7 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
             #docs
 
             #external
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+            #serde
 
             #wire
             #internal

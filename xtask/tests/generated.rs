@@ -1,0 +1,65 @@
+//! The committed generated code must match the spec, and a spec edit must
+//! touch only what it describes.
+
+use std::collections::BTreeMap;
+
+use xtask::{compare, generate, render_diff, Paths};
+
+#[test]
+fn committed_generated_code_is_current() {
+    let paths = Paths::default();
+    let files = generate(&paths).expect("the committed spec generates");
+    let changes = compare(&files, &paths.out);
+    assert!(
+        changes.is_empty(),
+        "generated code is stale; run `cargo xtask gen`:\n{}",
+        render_diff(&changes, &paths.out)
+    );
+}
+
+#[test]
+fn adding_a_field_changes_only_that_entity() {
+    let spec = std::fs::read_to_string(Paths::default().spec).unwrap();
+    let edited = insert_field(&spec, "Ticket", "      zz_added: { type: string, doc: A field added by a test. }");
+    let before = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &spec).unwrap());
+    let after = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &edited).unwrap());
+
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    let changed: Vec<&str> = before
+        .iter()
+        .filter(|(path, text)| after[*path] != **text)
+        .map(|(path, _)| path.as_str())
+        .collect();
+    assert_eq!(changed, ["mod.rs", "ticket.rs"]);
+    assert!(after["ticket.rs"].contains("pub zz_added: Option<String>"));
+    // In mod.rs only the spec hash line moves.
+    let differing: Vec<(&str, &str)> = before["mod.rs"]
+        .lines()
+        .zip(after["mod.rs"].lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(differing.len(), 1);
+    assert!(differing[0].0.starts_with("// Spec sha256: "));
+}
+
+fn by_path(files: Vec<halopsa_codegen::GeneratedFile>) -> BTreeMap<String, String> {
+    files.into_iter().map(|f| (f.path, f.contents)).collect()
+}
+
+/// Inserts `line` as the first field of `entity` (under its `fields:` key).
+fn insert_field(spec: &str, entity: &str, line: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_entity = false;
+    let mut done = false;
+    for text in spec.lines() {
+        out.push(text.to_owned());
+        if text == format!("  {entity}:") {
+            in_entity = true;
+        } else if in_entity && !done && text.trim_end() == "    fields:" {
+            out.push(line.to_owned());
+            done = true;
+        }
+    }
+    assert!(done, "no `fields:` found under entity {entity}");
+    out.join("\n") + "\n"
+}
