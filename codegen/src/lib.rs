@@ -38,13 +38,17 @@ pub fn check(file: &str, source: &str) -> Result<model::Spec, Diagnostics> {
         message,
         help,
     };
-    let map = source_map::SourceMap::build(source).map_err(|(location, message)| {
-        Diagnostics(vec![error(
-            location,
-            format!("YAML syntax: {message}"),
-            Some("fix the YAML; a linter such as `yamllint` shows the same spot".into()),
-        )])
+    let map = source_map::SourceMap::build(source).map_err(|(location, message, help)| {
+        Diagnostics(vec![error(location, message, Some(help))])
     })?;
+    // serde_yaml would say "missing field `version`", which hides the real problem.
+    if map.is_empty() {
+        return Err(Diagnostics(vec![error(
+            Location { line: 1, column: 1 },
+            "the spec is empty".into(),
+            Some("start from the example in spec/README.md: `version: 1`, then `api:` and `entities:`".into()),
+        )]));
+    }
     let mut problems: Vec<Diagnostic> = map
         .duplicates
         .iter()
@@ -67,7 +71,12 @@ pub fn check(file: &str, source: &str) -> Result<model::Spec, Diagnostics> {
     let raw: raw::Spec = match serde_yaml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => {
-            problems.push(decode_error(file, &e));
+            let decoded = decode_error(file, &e);
+            // A repeated key of a section is already reported above, at the
+            // repeat; serde_yaml's "duplicate field" would say it again, elsewhere.
+            if problems.is_empty() || !decoded.message.contains("duplicate field") {
+                problems.push(decoded);
+            }
             return Err(Diagnostics::finish(problems));
         }
     };
@@ -94,9 +103,20 @@ fn decode_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
         })
         .unwrap_or(Location { line: 1, column: 1 });
     let text = e.to_string();
-    let message = match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_owned(),
-        None => text,
+    let text = match text.rfind(" at line ") {
+        Some(cut) => &text[..cut],
+        None => &text,
+    };
+    // serde names the raw Rust structs ("expected struct Entity"); say what is written instead.
+    let message = match text.find("expected struct ") {
+        Some(at) => {
+            let rest = &text[at + "expected struct ".len()..];
+            let name_end = rest
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len());
+            format!("{}expected a mapping{}", &text[..at], &rest[name_end..])
+        }
+        None => text.to_owned(),
     };
     let help = if message.contains("unknown field") {
         Some("remove the key or fix its spelling; spec/README.md lists every key".to_owned())
@@ -108,7 +128,11 @@ fn decode_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
     Diagnostic {
         file: file.to_owned(),
         location,
-        message: if message.is_empty() { "the spec cannot be decoded".into() } else { message },
+        message: if message.is_empty() {
+            "the spec cannot be decoded".into()
+        } else {
+            message
+        },
         help,
     }
 }

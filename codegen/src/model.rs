@@ -48,7 +48,10 @@ pub struct NamedType {
 #[derive(Debug, Clone)]
 pub enum NamedKind {
     Struct(Vec<Field>),
-    Enum { repr: EnumRepr, variants: Vec<Variant> },
+    Enum {
+        repr: EnumRepr,
+        variants: Vec<Variant>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +152,10 @@ pub enum Type {
     Json,
     List(Box<Type>),
     /// The id type of the named entity, e.g. `ClientId`.
-    Ref { entity: String, id_type: String },
+    Ref {
+        entity: String,
+        id_type: String,
+    },
     /// The owning entity's own id (only the `id` field).
     Id,
     /// A named struct or enum from `types:`.

@@ -78,11 +78,41 @@ pub(crate) struct Variant {
     pub doc: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(crate) enum VariantValue {
     Int(i64),
     Str(String),
+}
+
+/// By hand rather than `#[serde(untagged)]`, whose error names this Rust type
+/// ("did not match any variant of untagged enum VariantValue") and points at
+/// the enclosing mapping instead of the value.
+impl<'de> Deserialize<'de> for VariantValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = VariantValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or a string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<VariantValue, E> {
+                Ok(VariantValue::Int(v))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<VariantValue, E> {
+                i64::try_from(v)
+                    .map(VariantValue::Int)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<VariantValue, E> {
+                Ok(VariantValue::Str(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]

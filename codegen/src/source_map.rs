@@ -13,6 +13,9 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Location;
 
+/// Far more than a spec needs; deeper input is rejected before anything recurses on it.
+const MAX_DEPTH: usize = 64;
+
 /// A path from the document root: mapping keys and sequence indices.
 pub(crate) type NodePath = Vec<String>;
 
@@ -34,14 +37,50 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
-    /// Reads `source`; a YAML syntax error comes back with its position.
-    pub fn build(source: &str) -> Result<Self, (Location, String)> {
+    /// Reads `source`; a YAML syntax error comes back with its position, a
+    /// message and what to do about it.
+    pub fn build(source: &str) -> Result<Self, (Location, String, String)> {
         let mut recorder = Recorder::default();
         let mut parser = Parser::new_from_str(source);
-        match parser.load(&mut recorder, true) {
-            Ok(()) => Ok(recorder.map),
-            Err(error) => Err((location(error.marker()), error.info().to_owned())),
+        let mut documents = 0;
+        // Events one by one rather than `Parser::load`, which recurses once per
+        // nesting level and overflows the stack on a deeply nested document.
+        loop {
+            let (event, marker) = parser.next_token().map_err(|error| {
+                (
+                    location(error.marker()),
+                    format!("YAML syntax: {}", error.info()),
+                    "fix the YAML; a linter such as `yamllint` shows the same spot".to_owned(),
+                )
+            })?;
+            match event {
+                Event::StreamEnd => return Ok(recorder.map),
+                Event::DocumentStart => documents += 1,
+                _ => {}
+            }
+            // serde_yaml would reject this too, but without a position.
+            if documents > 1 {
+                return Err((
+                    location(&marker),
+                    "a second YAML document: a spec is one document".to_owned(),
+                    "remove this `---` and everything after it, or merge the two documents"
+                        .to_owned(),
+                ));
+            }
+            recorder.on_event(event, marker);
+            if recorder.stack.len() > MAX_DEPTH {
+                return Err((
+                    location(&marker),
+                    format!("the YAML nests deeper than {MAX_DEPTH} levels"),
+                    "a spec needs fewer than ten levels; flatten this part".to_owned(),
+                ));
+            }
         }
+    }
+
+    /// True when the document has no content at all (only blanks and comments).
+    pub fn is_empty(&self) -> bool {
+        !self.values.contains_key(&NodePath::new())
     }
 
     /// Where the key at `path` is written, falling back to its value, then to
@@ -229,7 +268,13 @@ mod tests {
         let map = SourceMap::build("a:\n  b: 1\n  c: [x, y]\n").unwrap();
         assert_eq!(map.key(&["a", "b"]), Location { line: 2, column: 3 });
         assert_eq!(map.value(&["a", "b"]), Location { line: 2, column: 6 });
-        assert_eq!(map.value(&["a", "c", "1"]), Location { line: 3, column: 10 });
+        assert_eq!(
+            map.value(&["a", "c", "1"]),
+            Location {
+                line: 3,
+                column: 10
+            }
+        );
         // Unknown paths fall back to the nearest known ancestor.
         assert_eq!(map.key(&["a", "b", "zz"]), Location { line: 2, column: 3 });
     }
@@ -245,7 +290,7 @@ mod tests {
 
     #[test]
     fn reports_syntax_errors_with_position() {
-        let (at, _) = SourceMap::build("a: [1, 2\nb: 3\n").unwrap_err();
+        let (at, _, _) = SourceMap::build("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(at.line >= 2);
     }
 }

@@ -12,7 +12,7 @@ use crate::model::{
     Api, Entity, EnumRepr, Field, ListShape, NamedKind, NamedType, Operations, Param, Spec, Type,
     Variant, VariantValue,
 };
-use crate::names::{field_ident, is_plain_ident, plural, snake, upper_camel};
+use crate::names::{field_ident, is_keyword, is_plain_ident, plural, snake, upper_camel};
 use crate::raw;
 use crate::source_map::SourceMap;
 
@@ -42,15 +42,47 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Box",
     "Serialize",
     "Deserialize",
+    // Imported by generated files (serde, chrono, the runtime's spec types) or
+    // named in generated signatures; a spec type of the same name would clash.
+    "Serializer",
+    "Deserializer",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "ApiSpec",
+    "AuthSpec",
+    "PaginationSpec",
+    "RateLimitSpec",
+    "Into",
+    "IntoIterator",
 ];
 
 /// Module names the generated code or the crate already uses.
-const RESERVED_MODULES: &[&str] = &["types", "runtime", "generated", "wire", "spec", "chrono", "serde", "serde_json"];
+const RESERVED_MODULES: &[&str] = &[
+    "types",
+    "runtime",
+    "generated",
+    "wire",
+    "spec",
+    "chrono",
+    "serde",
+    "serde_json",
+];
 
 /// Methods of the runtime's request builders; a parameter must not shadow them.
 const RESERVED_METHODS: &[&str] = &[
-    "new", "param", "send", "into_future", "page_no", "page_size", "order", "order_desc", "stream",
-    "pages", "collect", "clone",
+    "new",
+    "param",
+    "send",
+    "into_future",
+    "page_no",
+    "page_size",
+    "order",
+    "order_desc",
+    "stream",
+    "pages",
+    "collect",
+    "clone",
 ];
 
 /// Methods of `HaloClient` that an accessor must not shadow.
@@ -181,7 +213,11 @@ impl Checker<'_> {
         let positive = [
             ("pagination", "max_page_size", api.pagination.max_page_size),
             ("rate_limit", "requests", api.rate_limit.requests),
-            ("rate_limit", "window_seconds", api.rate_limit.window_seconds),
+            (
+                "rate_limit",
+                "window_seconds",
+                api.rate_limit.window_seconds,
+            ),
         ];
         for (section, key, value) in positive {
             if value == 0 {
@@ -225,7 +261,7 @@ impl Checker<'_> {
                 self.error(
                     at,
                     format!("{what} name `{name}` is not an UpperCamelCase Rust name"),
-                    Some(format!("rename it to `{}`", suggest_camel(name))),
+                    Some(rename_help(name)),
                 );
                 continue;
             }
@@ -239,16 +275,28 @@ impl Checker<'_> {
             }
             let module = snake(name);
             if let Some((other, first)) = seen.get(&module) {
+                // Types come first, so an equal name is a type and an entity.
+                let message = if other == name {
+                    format!("`{name}` is declared both as a type and as an entity")
+                } else {
+                    format!("`{name}` and `{other}` both become the module `{module}`")
+                };
                 self.error(
                     at,
-                    format!("`{name}` and `{other}` both become the module `{module}`"),
-                    Some(format!("`{other}` is declared at line {}; rename one", first.line)),
+                    message,
+                    Some(format!(
+                        "`{other}` is declared at line {}; rename one",
+                        first.line
+                    )),
                 );
                 continue;
             }
             seen.insert(module, (name.clone(), at));
             if section == "types" {
-                let is_struct = spec.types.get(name).is_some_and(|t| t.struct_fields.is_some());
+                let is_struct = spec
+                    .types
+                    .get(name)
+                    .is_some_and(|t| t.struct_fields.is_some());
                 self.types.insert(name.clone(), is_struct);
             } else {
                 self.entities.insert(name.clone(), format!("{name}Id"));
@@ -259,7 +307,9 @@ impl Checker<'_> {
     fn named_type(&mut self, name: &str, ty: &raw::NamedType) -> Option<NamedType> {
         let doc = self.doc(&ty.doc, &["types", name], &format!("type `{name}`"));
         let kind = match (&ty.struct_fields, &ty.enum_def) {
-            (Some(fields), None) => NamedKind::Struct(self.fields(&["types", name, "struct"], fields, None)),
+            (Some(fields), None) => {
+                NamedKind::Struct(self.fields(&["types", name, "struct"], fields, None))
+            }
             (None, Some(def)) => self.enum_kind(name, def),
             _ => {
                 self.error(
@@ -301,15 +351,24 @@ impl Checker<'_> {
         let mut variants = Vec::new();
         for (variant, value) in &def.values {
             let path = ["types", name, "enum", "values", variant.as_str()];
-            let doc = self.doc(&value.doc, &path, &format!("enum value `{name}::{variant}`"));
-            if !is_plain_ident(variant) || upper_camel(variant) != *variant || variant == "Other" {
+            let doc = self.doc(
+                &value.doc,
+                &path,
+                &format!("enum value `{name}::{variant}`"),
+            );
+            if variant == "Other" {
                 self.error(
                     self.map.key(&path),
-                    format!("enum value name `{variant}` is not usable as a variant"),
-                    Some(format!(
-                        "use an UpperCamelCase name other than `Other` (which holds unknown values), e.g. `{}`",
-                        suggest_camel(variant)
-                    )),
+                    format!("enum value name `Other` is reserved in `{name}`"),
+                    Some("the generator adds `Other(..)` for values the spec does not list; rename this one, e.g. `OtherValue`".into()),
+                );
+                continue;
+            }
+            if !is_plain_ident(variant) || upper_camel(variant) != *variant {
+                self.error(
+                    self.map.key(&path),
+                    format!("enum value name `{variant}` is not an UpperCamelCase Rust name"),
+                    Some(rename_help(variant)),
                 );
                 continue;
             }
@@ -317,9 +376,14 @@ impl Checker<'_> {
                 (raw::VariantValue::Int(v), EnumRepr::Int) => VariantValue::Int(*v),
                 (raw::VariantValue::Str(v), EnumRepr::String) => VariantValue::Str(v.clone()),
                 (_, repr) => {
-                    let want = if repr == EnumRepr::Int { "an integer" } else { "a string" };
+                    let want = if repr == EnumRepr::Int {
+                        "an integer"
+                    } else {
+                        "a string"
+                    };
                     self.error(
-                        self.map.value(&["types", name, "enum", "values", variant, "value"]),
+                        self.map
+                            .value(&["types", name, "enum", "values", variant, "value"]),
                         format!("value of `{name}::{variant}` must be {want}"),
                         None,
                     );
@@ -332,7 +396,8 @@ impl Checker<'_> {
             };
             if let Some(other) = seen_values.insert(key.clone(), variant) {
                 self.error(
-                    self.map.value(&["types", name, "enum", "values", variant, "value"]),
+                    self.map
+                        .value(&["types", name, "enum", "values", variant, "value"]),
                     format!("`{name}::{variant}` has the same value `{key}` as `{name}::{other}`"),
                     None,
                 );
@@ -361,9 +426,20 @@ impl Checker<'_> {
             let doc = self.doc(&field.doc, &path, &format!("field `{wire}`"));
             let type_path = [base, &[wire.as_str(), "type"]].concat();
             let ty = self.parse_type(&field.ty, &type_path, entity.is_some() && wire == "id");
-            let Some(rust) = self.rust_name(&path, wire, field.rust_name.as_deref(), &mut rust_names) else {
+            let Some(rust) =
+                self.rust_name(&path, wire, field.rust_name.as_deref(), &mut rust_names)
+            else {
                 continue;
             };
+            // The model always names the id `id`; a rename would be silently ignored.
+            if entity.is_some() && wire == "id" && field.rust_name.is_some() {
+                self.error(
+                    self.map.key(&[&path[..], &["rust_name"]].concat()),
+                    "the `id` field cannot be renamed".into(),
+                    Some("remove `rust_name:`; every record's id is `id`".into()),
+                );
+                continue;
+            }
             if rust == "extra" {
                 self.error(
                     self.map.key(&path),
@@ -377,7 +453,10 @@ impl Checker<'_> {
                 self.error(
                     self.map.value(&type_path),
                     format!("`{}` is not supported for fields", field.ty),
-                    Some("lists of dates are not supported in spec version 1; use list<string>".into()),
+                    Some(
+                        "lists of dates are not supported in spec version 1; use list<string>"
+                            .into(),
+                    ),
                 );
                 continue;
             }
@@ -402,6 +481,14 @@ impl Checker<'_> {
     ) -> Option<String> {
         let rust = match explicit {
             Some(name) if is_plain_ident(name) && snake(name) == name => name.to_owned(),
+            Some(name) if is_keyword(name) => {
+                self.error(
+                    self.map.value(&[path, &["rust_name"]].concat()),
+                    format!("`rust_name: {name}` is a Rust keyword"),
+                    Some(format!("choose another name, e.g. `{name}_`")),
+                );
+                return None;
+            }
             Some(name) => {
                 self.error(
                     self.map.value(&[path, &["rust_name"]].concat()),
@@ -439,7 +526,10 @@ impl Checker<'_> {
         let at = self.map.value(path);
         let mut inner = text.trim();
         let mut depth = 0;
-        while let Some(rest) = inner.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+        while let Some(rest) = inner
+            .strip_prefix("list<")
+            .and_then(|r| r.strip_suffix('>'))
+        {
             depth += 1;
             inner = rest.trim();
             if depth > MAX_LIST_NESTING {
@@ -477,7 +567,10 @@ impl Checker<'_> {
                             self.error(
                                 at,
                                 format!("unknown entity `{target}` in `{text}`"),
-                                Some(format!("ref<...> names an entity declared under `entities:`{}", self.did_you_mean(target, true))),
+                                Some(format!(
+                                    "ref<...> names an entity declared under `entities:`{}",
+                                    self.did_you_mean(target, true)
+                                )),
                             );
                             return None;
                         }
@@ -514,11 +607,17 @@ impl Checker<'_> {
 
     /// " (did you mean `X`?)" for the closest declared name, or nothing.
     fn did_you_mean(&self, name: &str, entities: bool) -> String {
-        const BUILTIN: &[&str] = &["bool", "i32", "i64", "f64", "string", "date", "datetime", "json"];
+        const BUILTIN: &[&str] = &[
+            "bool", "i32", "i64", "f64", "string", "date", "datetime", "json",
+        ];
         let pool: Vec<&str> = if entities {
             self.entities.keys().map(String::as_str).collect()
         } else {
-            self.types.keys().map(String::as_str).chain(BUILTIN.iter().copied()).collect()
+            self.types
+                .keys()
+                .map(String::as_str)
+                .chain(BUILTIN.iter().copied())
+                .collect()
         };
         match closest(name, pool) {
             Some(hit) => format!(" (did you mean `{hit}`?)"),
@@ -532,17 +631,26 @@ impl Checker<'_> {
         }
         let base = ["entities", name];
         let doc = self.doc(&entity.doc, &base, &format!("entity `{name}`"));
-        if entity.path.is_empty() || entity.path.contains(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace()) {
+        if entity.path.is_empty()
+            || entity
+                .path
+                .contains(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
+        {
             self.error(
                 self.map.value(&["entities", name, "path"]),
-                format!("`path: {}` must be one URL path segment such as `Tickets`", entity.path),
+                format!(
+                    "`path: {}` must be one URL path segment such as `Tickets`",
+                    entity.path
+                ),
                 None,
             );
         }
         let ops = self.operations(name, &entity.operations);
         let list = self.list_shape(name, entity, ops);
         let accessor = match &entity.accessor {
-            Some(accessor) if is_plain_ident(accessor) && snake(accessor) == *accessor => accessor.clone(),
+            Some(accessor) if is_plain_ident(accessor) && snake(accessor) == *accessor => {
+                accessor.clone()
+            }
             Some(accessor) => {
                 self.error(
                     self.map.value(&["entities", name, "accessor"]),
@@ -551,7 +659,18 @@ impl Checker<'_> {
                 );
                 return None;
             }
-            None => plural(&snake(name)),
+            // The default is checked too: entity `A` would get the keyword `as`.
+            None => match plural(&snake(name)) {
+                accessor if is_plain_ident(&accessor) => accessor,
+                accessor => {
+                    self.error(
+                        self.map.key(&["entities", name]),
+                        format!("the default accessor of entity `{name}`, `{accessor}`, is a Rust keyword"),
+                        Some("set `accessor:` to a snake_case name".into()),
+                    );
+                    return None;
+                }
+            },
         };
         if RESERVED_ACCESSORS.contains(&accessor.as_str()) {
             self.error(
@@ -574,14 +693,38 @@ impl Checker<'_> {
                 String::new()
             }
         };
-        let fields = all_fields.into_iter().filter(|f| f.ty != Type::Id).collect();
+        let fields = all_fields
+            .into_iter()
+            .filter(|f| f.ty != Type::Id)
+            .collect();
         let mut reserved: Vec<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
         if let Some((_, method)) = list.as_ref().and_then(|l| l.count_param.clone()) {
             reserved.push(method);
         }
-        let filters = self.params(name, "filters", &entity.filters, ops.list, "list", &reserved);
-        let get_params = self.params(name, "get_params", &entity.get_params, ops.get, "get", &reserved);
-        let delete_params = self.params(name, "delete_params", &entity.delete_params, ops.delete, "delete", &reserved);
+        let filters = self.params(
+            name,
+            "filters",
+            &entity.filters,
+            ops.list,
+            "list",
+            &reserved,
+        );
+        let get_params = self.params(
+            name,
+            "get_params",
+            &entity.get_params,
+            ops.get,
+            "get",
+            &reserved,
+        );
+        let delete_params = self.params(
+            name,
+            "delete_params",
+            &entity.delete_params,
+            ops.delete,
+            "delete",
+            &reserved,
+        );
         let camel_accessor = upper_camel(&accessor);
         Some(Entity {
             name: name.to_owned(),
@@ -637,7 +780,12 @@ impl Checker<'_> {
         out
     }
 
-    fn list_shape(&mut self, name: &str, entity: &raw::Entity, ops: Operations) -> Option<ListShape> {
+    fn list_shape(
+        &mut self,
+        name: &str,
+        entity: &raw::Entity,
+        ops: Operations,
+    ) -> Option<ListShape> {
         let Some(list) = &entity.list else {
             if ops.list {
                 self.error(
@@ -679,7 +827,10 @@ impl Checker<'_> {
                 self.error(
                     self.map.value(&["entities", name, "list", "shape"]),
                     format!("unknown list shape `{other}`"),
-                    Some("use `wrapped` ({\"record_count\": N, \"<key>\": [...]}) or `bare` ([...])".into()),
+                    Some(
+                        "use `wrapped` ({\"record_count\": N, \"<key>\": [...]}) or `bare` ([...])"
+                            .into(),
+                    ),
                 );
                 None
             }
@@ -694,6 +845,14 @@ impl Checker<'_> {
                 None
             }
             Some(wire) => match field_ident(wire) {
+                Some(method) if RESERVED_METHODS.contains(&method.as_str()) => {
+                    self.error(
+                        self.map.value(&["entities", name, "list", "count_param"]),
+                        format!("`count_param: {wire}` would shadow the request method `{method}`"),
+                        None,
+                    );
+                    None
+                }
                 Some(method) => Some((wire.clone(), method)),
                 None => {
                     self.error(
@@ -735,7 +894,8 @@ impl Checker<'_> {
             let path = ["entities", name, section, wire.as_str()];
             let doc = self.doc(&param.doc, &path, &format!("parameter `{wire}`"));
             let ty = self.parse_type(&param.ty, &[&path[..], &["type"]].concat(), false);
-            let Some(rust) = self.rust_name(&path, wire, param.rust_name.as_deref(), &mut taken) else {
+            let Some(rust) = self.rust_name(&path, wire, param.rust_name.as_deref(), &mut taken)
+            else {
                 continue;
             };
             if reserved.contains(&rust) {
@@ -823,14 +983,46 @@ impl Checker<'_> {
             if RESERVED_MODULES.contains(&entity.module.as_str()) {
                 self.error(
                     at,
-                    format!("entity `{}` would become the module `{}`, which the crate already has", entity.name, entity.module),
+                    format!(
+                        "entity `{}` would become the module `{}`, which the crate already has",
+                        entity.name, entity.module
+                    ),
                     Some("rename the entity".into()),
+                );
+            } else if is_keyword(&entity.module) {
+                self.error(
+                    at,
+                    format!(
+                        "entity `{}` would become the module `{}`, a Rust keyword",
+                        entity.name, entity.module
+                    ),
+                    Some("rename the entity, e.g. with a prefix such as `Ticket`".into()),
+                );
+            }
+            // The handle is made from the accessor: a shared accessor is one error, not two.
+            let accessor_at = self.map.key(&["entities", &entity.name, "accessor"]);
+            let shared_accessor = accessors.insert(entity.accessor.clone(), entity.name.clone());
+            if let Some(other) = &shared_accessor {
+                self.error(
+                    accessor_at,
+                    format!(
+                        "entities `{}` and `{other}` both have the accessor `{}`",
+                        entity.name, entity.accessor
+                    ),
+                    Some("set `accessor:` on one of them".into()),
                 );
             }
             for derived in [&entity.id_type, &entity.new_type, &entity.handle] {
+                if shared_accessor.is_some() && derived == &entity.handle {
+                    continue;
+                }
                 let what = format!("`{derived}` (generated for entity `{}`)", entity.name);
                 if RESERVED_TYPE_NAMES.contains(&derived.as_str()) {
-                    self.error(at, format!("{what} is already used by the generated crate"), None);
+                    self.error(
+                        at,
+                        format!("{what} is already used by the generated crate"),
+                        None,
+                    );
                 } else if let Some(other) = names.insert(derived.clone(), what.clone()) {
                     self.error(
                         at,
@@ -838,13 +1030,6 @@ impl Checker<'_> {
                         Some("rename one of them, or set `accessor:`".into()),
                     );
                 }
-            }
-            if let Some(other) = accessors.insert(entity.accessor.clone(), entity.name.clone()) {
-                self.error(
-                    at,
-                    format!("entities `{}` and `{other}` both have the accessor `{}`", entity.name, entity.accessor),
-                    Some("set `accessor:` on one of them".into()),
-                );
             }
         }
     }
@@ -870,7 +1055,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -887,20 +1074,29 @@ fn contains_date(ty: &Type) -> bool {
 
 fn is_query_type(ty: &Type) -> bool {
     match ty {
-        Type::Bool | Type::I32 | Type::I64 | Type::F64 | Type::String | Type::Date | Type::DateTime | Type::Ref { .. } => true,
-        Type::List(inner) => matches!(**inner, Type::Bool | Type::I32 | Type::I64 | Type::F64 | Type::String | Type::Ref { .. }),
+        Type::Bool
+        | Type::I32
+        | Type::I64
+        | Type::F64
+        | Type::String
+        | Type::Date
+        | Type::DateTime
+        | Type::Ref { .. } => true,
+        Type::List(inner) => matches!(
+            **inner,
+            Type::Bool | Type::I32 | Type::I64 | Type::F64 | Type::String | Type::Ref { .. }
+        ),
         Type::Json | Type::Named(_) | Type::Id => false,
     }
 }
 
-/// A best-effort UpperCamelCase suggestion made only of ASCII identifier characters.
-fn suggest_camel(name: &str) -> String {
-    let camel: String = upper_camel(name)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    match camel.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => camel,
-        _ => format!("T{camel}"),
+/// How to fix a name that is not UpperCamelCase: its UpperCamelCase form when
+/// that is a valid name, else the rule (no made-up name such as `Socit` for `Société`).
+fn rename_help(name: &str) -> String {
+    let camel = upper_camel(name);
+    if is_plain_ident(&camel) && upper_camel(&camel) == camel {
+        format!("rename it to `{camel}`")
+    } else {
+        "use ASCII letters and digits only, starting with an upper-case letter".into()
     }
 }

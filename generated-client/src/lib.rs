@@ -6,13 +6,13 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), halopsa::Error> {
-//! let client = halopsa::Client::builder()
+//! let halo = halopsa::HaloClient::builder()
 //!     .base_url("https://example.halopsa.com")
 //!     .tenant("example")
 //!     .client_id("my-client-id")
 //!     .client_secret("my-client-secret")
 //!     .build()?;
-//! let page = client.tickets().list().client_id(halopsa::ClientId::new(12)).send().await?;
+//! let page = halo.tickets().list().client_id(halopsa::ClientId::new(12)).send().await?;
 //! for ticket in page.items {
 //!     println!("{}: {}", ticket.id, ticket.summary.as_deref().unwrap_or(""));
 //! }
@@ -27,4 +27,4 @@ pub mod runtime;
 mod generated;
 
 pub use generated::*;
-pub use runtime::{Client, ClientBuilder, Error, Id, Page, Result};
+pub use runtime::{Error, HaloClient, HaloClientBuilder, Id, Page, Result};

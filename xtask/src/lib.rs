@@ -81,8 +81,16 @@ pub fn compare(files: &[GeneratedFile], out: &Path) -> Vec<(Change, String, Stri
     for file in files {
         match fs::read_to_string(out.join(&file.path)) {
             Ok(old) if old == file.contents => {}
-            Ok(old) => changes.push((Change::Updated(file.path.clone()), old, file.contents.clone())),
-            Err(_) => changes.push((Change::Created(file.path.clone()), String::new(), file.contents.clone())),
+            Ok(old) => changes.push((
+                Change::Updated(file.path.clone()),
+                old,
+                file.contents.clone(),
+            )),
+            Err(_) => changes.push((
+                Change::Created(file.path.clone()),
+                String::new(),
+                file.contents.clone(),
+            )),
         }
     }
     for stale in stale_files(files, out) {
@@ -134,9 +142,10 @@ pub fn render_diff(changes: &[(Change, String, String)], out: &Path) -> String {
         let _ = write!(
             text,
             "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(&format!("{path} (committed)"), &format!("{path} (from the spec)"))
+            diff.unified_diff().context_radius(3).header(
+                &format!("{path} (committed)"),
+                &format!("{path} (from the spec)")
+            )
         );
     }
     text

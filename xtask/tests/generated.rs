@@ -20,11 +20,18 @@ fn committed_generated_code_is_current() {
 #[test]
 fn adding_a_field_changes_only_that_entity() {
     let spec = std::fs::read_to_string(Paths::default().spec).unwrap();
-    let edited = insert_field(&spec, "Ticket", "      zz_added: { type: string, doc: A field added by a test. }");
+    let edited = insert_field(
+        &spec,
+        "Ticket",
+        "      zz_added: { type: string, doc: A field added by a test. }",
+    );
     let before = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &spec).unwrap());
     let after = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &edited).unwrap());
 
-    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
     let changed: Vec<&str> = before
         .iter()
         .filter(|(path, text)| after[*path] != **text)

@@ -161,7 +161,9 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
         ops.push("create");
         runtime.push("CreateRequest");
         let new_type = ident(&entity.new_type);
-        let docs = doc_raw(&format!("Creates a {noun} and returns it as saved, with its id."));
+        let docs = doc_raw(&format!(
+            "Creates a {noun} and returns it as saved, with its id."
+        ));
         methods.push(quote! {
             #docs
             pub fn create(&self, new: &#new_type) -> CreateRequest<#name> {
@@ -195,11 +197,7 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
         });
     }
 
-    let accessor_doc = doc_raw(&format!(
-        "{} ({}).",
-        capitalize(&plural),
-        join_words(&ops)
-    ));
+    let accessor_doc = doc_raw(&format!("{} ({}).", capitalize(&plural), join_words(&ops)));
     let handle_doc = doc_raw(&format!(
         "Operations on {plural}; returned by [`HaloClient::{}`].",
         entity.accessor

@@ -20,7 +20,11 @@ pub(crate) fn emit(spec: &Spec) -> Vec<GeneratedFile> {
     if !spec.types.is_empty() {
         files.push(types::emit(spec));
     }
-    files.extend(spec.entities.iter().map(|entity| entity::emit(spec, entity)));
+    files.extend(
+        spec.entities
+            .iter()
+            .map(|entity| entity::emit(spec, entity)),
+    );
     files
 }
 
@@ -100,7 +104,9 @@ fn group(line: &str) -> Option<&str> {
 /// text literally: brackets and angle brackets would otherwise become broken
 /// intra-doc links or HTML tags, which `-D warnings` rejects.
 fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| format!(" {}", escape_markdown(line.trim_end())));
+    let lines = text
+        .lines()
+        .map(|line| format!(" {}", escape_markdown(line.trim_end())));
     quote! { #(#[doc = #lines])* }
 }
 
@@ -113,7 +119,9 @@ fn doc_raw(text: &str) -> TokenStream {
 
 /// Inner (`//!`) doc attributes for a module.
 fn module_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| format!(" {}", escape_markdown(line.trim_end())));
+    let lines = text
+        .lines()
+        .map(|line| format!(" {}", escape_markdown(line.trim_end())));
     quote! { #(#![doc = #lines])* }
 }
 
@@ -121,20 +129,21 @@ fn module_doc(text: &str) -> TokenStream {
 fn escape_markdown(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
+    // A backtick without a partner is literal text in markdown, not the start
+    // of a code span, so the brackets after it still need escaping.
+    let mut backticks_left = line.matches('`').count();
     for word in line.split_inclusive(' ') {
-        if !in_code && (word.starts_with("http://") || word.starts_with("https://")) {
-            let trimmed = word.trim_end();
-            let (url, rest) = split_trailing_punctuation(trimmed);
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-            out.push_str(rest);
-            out.push_str(&word[trimmed.len()..]);
+        if !in_code && push_url(&mut out, word) {
             continue;
         }
         for c in word.chars() {
             match c {
+                '`' if !in_code && backticks_left == 1 => {
+                    backticks_left = 0;
+                    out.push_str("\\`");
+                }
                 '`' => {
+                    backticks_left -= 1;
                     in_code = !in_code;
                     out.push(c);
                 }
@@ -149,8 +158,49 @@ fn escape_markdown(line: &str) -> String {
     out
 }
 
+/// Writes a word that holds a URL (after punctuation such as `(`, or already
+/// in `<...>`) as an autolink, so that rustdoc links it instead of warning
+/// about a bare URL. False when the word has no such URL.
+fn push_url(out: &mut String, word: &str) -> bool {
+    let Some(start) = word.find("https://").or_else(|| word.find("http://")) else {
+        return false;
+    };
+    let (lead, rest) = word.split_at(start);
+    if lead.contains(|c: char| c.is_alphanumeric() || c == '`') {
+        return false;
+    }
+    let trimmed = rest.trim_end();
+    let (lead, url, trailing) = match (lead.strip_suffix('<'), trimmed.find('>')) {
+        // The spec's own autolink: keep it, without escaping its brackets.
+        (Some(lead), Some(end)) => (lead, &trimmed[..end], &trimmed[end + 1..]),
+        _ => {
+            let (url, trailing) = split_trailing_punctuation(trimmed);
+            (lead, url, trailing)
+        }
+    };
+    push_escaped(out, lead);
+    out.push('<');
+    out.push_str(url);
+    out.push('>');
+    push_escaped(out, trailing);
+    out.push_str(&rest[trimmed.len()..]);
+    true
+}
+
+/// Text around a URL: no backticks, so only the brackets need escaping.
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
 fn split_trailing_punctuation(url: &str) -> (&str, &str) {
-    let end = url.trim_end_matches(['.', ',', ';', ':', ')']).len();
+    let end = url
+        .trim_end_matches(['.', ',', ';', ':', ')', ']', '"', '\''])
+        .len();
     url.split_at(end)
 }
 
@@ -165,8 +215,19 @@ mod tests {
 
     #[test]
     fn escapes_outside_code_spans() {
-        assert_eq!(escape_markdown("array [1,2] of <int>"), "array \\[1,2\\] of \\<int\\>");
+        assert_eq!(
+            escape_markdown("array [1,2] of <int>"),
+            "array \\[1,2\\] of \\<int\\>"
+        );
         assert_eq!(escape_markdown("see `list<T>`"), "see `list<T>`");
         assert_eq!(escape_markdown("at https://x.y/z."), "at <https://x.y/z>.");
+        assert_eq!(
+            escape_markdown("(see https://x.y)."),
+            "(see <https://x.y>)."
+        );
+        assert_eq!(escape_markdown("[https://x.y]"), "\\[<https://x.y>\\]");
+        assert_eq!(escape_markdown("at <https://x.y>."), "at <https://x.y>.");
+        assert_eq!(escape_markdown("a ` then [b]"), "a \\` then \\[b\\]");
+        assert_eq!(escape_markdown("`a` ` [b]"), "`a` \\` \\[b\\]");
     }
 }

@@ -34,7 +34,8 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
             pub use #module::{#(#names),*};
         }
     });
-    let api_doc = doc("The API description from the spec; the runtime takes its defaults from here.");
+    let api_doc =
+        doc("The API description from the spec; the runtime takes its defaults from here.");
     let (name, base_path) = (&api.name, &api.base_path);
     let (token_path, tenant_param, default_scope, discovery_path) = (
         &api.token_path,

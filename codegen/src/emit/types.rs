@@ -20,12 +20,23 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         .collect();
     let own: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
     let (external, internal) = imports.tokens(&own);
-    let wire = imports.wire.then(|| quote!(use crate::runtime::wire;));
-    let has_enums = spec.types.iter().any(|t| matches!(t.kind, NamedKind::Enum { .. }));
+    let wire = imports.wire.then(|| {
+        quote!(
+            use crate::runtime::wire;
+        )
+    });
+    let has_enums = spec
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, NamedKind::Enum { .. }));
     let serde = if has_enums {
-        quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};)
+        quote!(
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        )
     } else {
-        quote!(use serde::{Deserialize, Serialize};)
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
     };
     let docs = module_doc("Shared types: structs and enums that several records use.");
     render(
@@ -53,7 +64,8 @@ fn named_struct(ty: &NamedType, imports: &mut Imports) -> TokenStream {
     let docs = doc(&ty.doc);
     let name = ident(&ty.name);
     let fields = fields.iter().map(|f| optional_field(f, "", imports));
-    let extra = extra_field("Fields the spec does not list, kept so that nothing is lost on a round trip.");
+    let extra =
+        extra_field("Fields the spec does not list, kept so that nothing is lost on a round trip.");
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,31 @@
+//! Request builders, one type per operation.
+//!
+//! Each owns a clone of the [`HaloClient`](super::HaloClient), so it is `'static`
+//! and can be moved into a task. Finish one with `.send().await`, or just
+//! `.await` it (every type implements [`IntoFuture`](std::future::IntoFuture)).
+
+mod list;
+mod record;
+
+pub use list::{ListRequest, UnpagedListRequest};
+pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
+
+/// Sort field parameter.
+const ORDER_PARAM: &str = "order";
+/// Sort direction parameter (`true` = descending).
+const ORDER_DESC_PARAM: &str = "orderdesc";
+
+/// `IntoFuture` via `send`, boxed so the future type can be named.
+macro_rules! into_future {
+    ($request:ident => $output:ty) => {
+        impl<T: $crate::runtime::Resource> ::std::future::IntoFuture for $request<T> {
+            type Output = $crate::runtime::Result<$output>;
+            type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+use into_future;

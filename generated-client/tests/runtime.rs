@@ -1,0 +1,1131 @@
+//! Runtime behaviour against a local wiremock server: auth, wire shapes,
+//! errors and lenient decoding, driven through the generated ticket API.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use halopsa::runtime::{wire, HaloClient, ListShape, Resource, UnpagedListRequest};
+use halopsa::{Error, Id, NewTicket, Ticket, TicketId};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use wiremock::matchers::{
+    bearer_token, body_json, header, method, path, query_param, query_param_is_missing,
+};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const SECRET: &str = "sup3r-s3cret-value";
+const TOKEN: &str = "tok-1";
+
+fn client(server: &MockServer) -> HaloClient {
+    client_with_tenant(server, "acme")
+}
+
+fn client_with_tenant(server: &MockServer, tenant: &str) -> HaloClient {
+    HaloClient::builder()
+        .base_url(format!("{}/", server.uri()))
+        .tenant(tenant)
+        .client_id("my-client")
+        .client_secret(SECRET)
+        .build()
+        .expect("valid configuration")
+}
+
+/// Issues `tok-1`, `tok-2`, ... on successive token requests.
+struct TokenSequence(AtomicUsize);
+
+impl Respond for TokenSequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": format!("tok-{n}"),
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "scope": "all",
+        }))
+    }
+}
+
+/// Mounts a token endpoint for tenant `acme` expecting `times` requests.
+async fn mount_token(server: &MockServer, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .and(query_param("tenant", "acme"))
+        .respond_with(TokenSequence(AtomicUsize::new(0)))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+fn ticket_json(id: i64) -> serde_json::Value {
+    json!({"id": id, "summary": format!("ticket {id}")})
+}
+
+async fn mount_get(server: &MockServer, id: i64, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(format!("/api/Tickets/{id}")))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+// ---------------------------------------------------------------- auth
+
+#[tokio::test]
+async fn token_request_is_a_form_post_with_credentials_and_tenant() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    mount_get(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+
+    client(&server)
+        .tickets()
+        .get(TicketId::new(1))
+        .send()
+        .await
+        .expect("get");
+
+    let requests = server.received_requests().await.expect("recording on");
+    let token = requests
+        .iter()
+        .find(|r| r.url.path() == "/auth/token")
+        .expect("a token request");
+    assert_eq!(token.method.as_str(), "POST");
+    assert_eq!(
+        token
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/x-www-form-urlencoded")
+    );
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&token.body)
+        .into_owned()
+        .collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(field("grant_type"), Some("client_credentials"));
+    assert_eq!(field("client_id"), Some("my-client"));
+    assert_eq!(field("client_secret"), Some(SECRET));
+    assert_eq!(field("scope"), Some("all"));
+    assert_eq!(token.url.query(), Some("tenant=acme"));
+}
+
+#[tokio::test]
+async fn self_hosted_token_request_has_no_tenant_and_custom_scope() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .and(query_param_is_missing("tenant"))
+        .respond_with(TokenSequence(AtomicUsize::new(0)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_get(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+    let client = HaloClient::builder()
+        .base_url(server.uri())
+        .tenant("")
+        .client_id("id")
+        .client_secret(SECRET)
+        .scope("read:tickets edit:tickets")
+        .build()
+        .expect("valid configuration");
+
+    client.tickets().get(TicketId::new(1)).await.expect("get");
+
+    let requests = server.received_requests().await.expect("recording on");
+    let token = requests
+        .iter()
+        .find(|r| r.url.path() == "/auth/token")
+        .expect("a token request");
+    let body = String::from_utf8_lossy(&token.body);
+    assert!(
+        body.contains("scope=read%3Atickets+edit%3Atickets"),
+        "{body}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn token_is_sent_as_bearer_and_cached_across_calls() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/7"))
+        .and(bearer_token(TOKEN))
+        .and(header("accept", "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(7)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for _ in 0..2 {
+        let ticket = client.tickets().get(TicketId::new(7)).await.expect("get");
+        assert_eq!(ticket.id.get(), 7);
+    }
+    server.verify().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_calls_share_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": TOKEN, "expires_in": 3600}))
+                // Slow enough that every task finds the fetch in flight.
+                .set_delay(Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/3"))
+        .and(bearer_token(TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(3)))
+        .expect(20)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.tickets().get(TicketId::new(3)).await })
+        })
+        .collect();
+    for result in futures::future::join_all(tasks).await {
+        assert_eq!(result.expect("task").expect("get").id.get(), 3);
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn api_401_renews_the_token_and_replays_once() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/5"))
+        .and(bearer_token("tok-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/5"))
+        .and(bearer_token("tok-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(5)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let ticket = client
+        .tickets()
+        .get(TicketId::new(5))
+        .await
+        .expect("replayed");
+    assert_eq!(ticket.id.get(), 5);
+    // The fresh token is cached: no third token request.
+    client
+        .tickets()
+        .get(TicketId::new(5))
+        .await
+        .expect("cached");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn api_401_twice_is_an_auth_error() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/5"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthorized"})))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .tickets()
+        .get(TicketId::new(5))
+        .await
+        .expect_err("must fail");
+    match &err {
+        Error::Auth {
+            status,
+            message,
+            body,
+            ..
+        } => {
+            assert_eq!(*status, Some(401));
+            assert!(message.contains("Unauthorized"), "{message}");
+            assert!(body.contains("Unauthorized"));
+        }
+        other => panic!("expected Error::Auth, got {other:?}"),
+    }
+    assert!(!err.is_retryable());
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn token_endpoint_refusal_is_an_auth_error_with_code() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(1)))
+        .expect(0)
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect_err("must fail");
+    match &err {
+        Error::Auth {
+            status, code, body, ..
+        } => {
+            assert_eq!(*status, Some(401));
+            assert_eq!(code.as_deref(), Some("invalid_client"));
+            assert!(body.contains("invalid_client"));
+        }
+        other => panic!("expected Error::Auth, got {other:?}"),
+    }
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    server.verify().await;
+}
+
+// ---------------------------------------------------------------- wire shapes
+
+#[tokio::test]
+async fn create_posts_a_one_element_array_and_accepts_an_object_reply() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .and(bearer_token(TOKEN))
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!([{"summary": "Printer down", "x_unlisted": 2}]),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": 42, "summary": "Printer down", "x_unlisted": 2})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut new = NewTicket {
+        summary: Some("Printer down".into()),
+        ..NewTicket::default()
+    };
+    new.extra.insert("x_unlisted".into(), json!(2));
+
+    let ticket = client(&server)
+        .tickets()
+        .create(&new)
+        .await
+        .expect("create");
+
+    assert_eq!(ticket.id, TicketId::new(42));
+    assert_eq!(ticket.summary.as_deref(), Some("Printer down"));
+    assert_eq!(ticket.extra.get("x_unlisted"), Some(&json!(2)));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn create_accepts_a_one_element_array_reply() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([ticket_json(43)])))
+        .mount(&server)
+        .await;
+
+    let ticket = client(&server)
+        .tickets()
+        .create(&NewTicket::default())
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(ticket.id.get(), 43);
+}
+
+#[tokio::test]
+async fn update_posts_the_record_with_its_id_and_unknown_fields() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .and(body_json(
+            json!([{"id": 12, "summary": "new", "custom": "kept"}]),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(12)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ticket: Ticket =
+        serde_json::from_value(json!({"id": 12, "summary": "new", "custom": "kept"}))
+            .expect("ticket");
+
+    client(&server)
+        .tickets()
+        .update(&ticket)
+        .await
+        .expect("update");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn list_pages_and_reads_the_wrapped_shape_with_record_count() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .and(query_param("pageinate", "true"))
+        .and(query_param("page_no", "1"))
+        .and(query_param("page_size", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "record_count": 717,
+            "tickets": [ticket_json(1), {"id": "2"}, {"id": 3.0}],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let page = client(&server).tickets().list().send().await.expect("list");
+
+    assert_eq!(page.record_count, Some(717));
+    let ids: Vec<i32> = page.items.iter().map(|t| t.id.get()).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn list_wrapper_holding_null_is_an_empty_page() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"record_count": 0, "tickets": null})),
+        )
+        .mount(&server)
+        .await;
+
+    let page = client(&server).tickets().list().await.expect("list");
+    assert!(page.items.is_empty());
+    assert_eq!(page.record_count, Some(0));
+}
+
+#[tokio::test]
+async fn list_wrapper_without_its_key_is_a_decode_error() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"record_count": 3, "faults": []})),
+        )
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .tickets()
+        .list()
+        .await
+        .expect_err("must fail");
+    assert!(
+        matches!(&err, Error::Decode { message, .. } if message.contains("tickets")),
+        "{err:?}"
+    );
+}
+
+/// A bare-array collection, declared the way the generator will.
+#[derive(Debug, Deserialize)]
+struct Status {
+    id: Id<Status>,
+    name: Option<String>,
+}
+
+impl Resource for Status {
+    const PATH: &'static str = "Status";
+}
+
+#[tokio::test]
+async fn unpaged_list_reads_a_bare_array_without_paging_params() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Status"))
+        .and(query_param_is_missing("pageinate"))
+        .and(query_param_is_missing("page_size"))
+        .and(query_param("order", "name"))
+        .and(query_param("orderdesc", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 1, "name": "New"},
+            {"id": 2.0, "name": "Closed"},
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let statuses = UnpagedListRequest::<Status>::new(&client, ListShape::Bare)
+        .order("name")
+        .order_desc(true)
+        .await
+        .expect("list");
+
+    assert_eq!(statuses.len(), 2);
+    assert_eq!(statuses[1].id.get(), 2);
+    assert_eq!(statuses[1].name.as_deref(), Some("Closed"));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn get_uses_the_id_path_segment_and_options() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/12"))
+        .and(query_param("includedetails", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(12)))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let ticket = client(&server)
+        .tickets()
+        .get(TicketId::new(12))
+        .includedetails(true)
+        .await
+        .expect("get");
+    assert_eq!(ticket.summary.as_deref(), Some("ticket 12"));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn delete_sends_the_reason_parameter_encoded() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/Tickets/12"))
+        .and(query_param("reason", "duplicate & spam"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("OK, not JSON"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    client(&server)
+        .tickets()
+        .delete(TicketId::new(12))
+        .reason("duplicate & spam")
+        .await
+        .expect("delete");
+
+    let requests = server.received_requests().await.expect("recording on");
+    let query = requests.last().and_then(|r| r.url.query()).unwrap_or("");
+    assert!(query.contains("reason=duplicate+%26+spam"), "{query}");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn list_clamps_page_size_and_sends_typed_filters() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .and(query_param("pageinate", "true"))
+        .and(query_param("page_no", "3"))
+        .and(query_param("page_size", "100"))
+        .and(query_param("client_id", "12"))
+        .and(query_param("open_only", "true"))
+        .and(query_param("search", "a&b=c ü"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"record_count": 0, "tickets": []})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    client(&server)
+        .tickets()
+        .list()
+        .page_size(1000)
+        .page_no(3)
+        .client_id(Id::new(12))
+        .open_only(true)
+        // Set twice: the second value replaces the first.
+        .search("first")
+        .search("a&b=c ü")
+        .await
+        .expect("list");
+    server.verify().await;
+}
+
+// ---------------------------------------------------------------- errors
+
+#[tokio::test]
+async fn api_error_bodies_of_every_known_shape_decode() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    // (body, expected message, expected field errors)
+    type Details = Vec<(&'static str, &'static str)>;
+    let cases: Vec<(serde_json::Value, &str, Details)> = vec![
+        (
+            json!({"ClassName": "HaloException", "Message": "Ticket is locked"}),
+            "Ticket is locked",
+            vec![],
+        ),
+        (
+            json!({"resultCode": 4, "errorMessage": "No permission"}),
+            "No permission",
+            vec![],
+        ),
+        (json!({"Message": "Bad id"}), "Bad id", vec![]),
+        (json!({"message": "lower case"}), "lower case", vec![]),
+        (json!({"error": "bad_request"}), "bad_request", vec![]),
+        (
+            json!({"error": "validation", "message": "Invalid ticket",
+                   "details": [{"field": "summary", "message": "required"}]}),
+            "Invalid ticket",
+            vec![("summary", "required")],
+        ),
+        (
+            json!({"[0].id": "The id is not valid"}),
+            "[0].id: The id is not valid",
+            vec![("[0].id", "The id is not valid")],
+        ),
+        (json!("a bare JSON string"), "a bare JSON string", vec![]),
+    ];
+    for (i, (body, _, _)) in cases.iter().enumerate() {
+        mount_get(
+            &server,
+            i as i64,
+            ResponseTemplate::new(400).set_body_json(body),
+        )
+        .await;
+    }
+    let client = client(&server);
+
+    for (i, (body, message, details)) in cases.iter().enumerate() {
+        let err = client
+            .tickets()
+            .get(TicketId::new(i as i32))
+            .await
+            .expect_err("400");
+        assert_eq!(err.status(), Some(400));
+        assert!(!err.is_retryable());
+        assert_eq!(err.body(), Some(body.to_string().as_str()));
+        match err {
+            Error::Api {
+                message: got,
+                details: got_details,
+                ..
+            } => {
+                assert_eq!(got, *message, "case {i}");
+                let got_details: Vec<(&str, &str)> = got_details
+                    .iter()
+                    .map(|d| (d.field.as_str(), d.message.as_str()))
+                    .collect();
+                assert_eq!(got_details, *details, "case {i}");
+            }
+            other => panic!("case {i}: expected Error::Api, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn plain_text_and_html_error_bodies_are_kept() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let html = "<!DOCTYPE html><html><head><title>500 - Internal server error.</title></head>\
+                <body><h1>Server Error</h1></body></html>";
+    mount_get(&server, 1, ResponseTemplate::new(500).set_body_string(html)).await;
+    mount_get(
+        &server,
+        2,
+        ResponseTemplate::new(403).set_body_string("  Access denied  "),
+    )
+    .await;
+    let client = client(&server);
+
+    let err = client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect_err("500");
+    assert!(err.is_retryable());
+    assert_eq!(err.body(), Some(html));
+    assert!(
+        matches!(&err, Error::Api { status: 500, message, .. } if message == "500 - Internal server error."),
+        "{err:?}"
+    );
+
+    let err = client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(&err, Error::Api { status: 403, message, .. } if message == "Access denied"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error_with_its_path() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"record_count": 2, "tickets": [{"id": 1}, {"id": 2, "summary": "x",]}"#,
+        ))
+        .mount(&server)
+        .await;
+    mount_get(
+        &server,
+        9,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 9, "summary": 12})),
+    )
+    .await;
+    let client = client(&server);
+
+    let err = client.tickets().list().await.expect_err("bad JSON");
+    match &err {
+        Error::Decode { path, snippet, .. } => {
+            assert_eq!(
+                path, "tickets[1].?",
+                "the key after the stray comma is unreadable"
+            );
+            assert!(snippet.starts_with(r#"{"record_count": 2"#));
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    let err = client
+        .tickets()
+        .get(TicketId::new(9))
+        .await
+        .expect_err("bad type");
+    assert!(
+        matches!(&err, Error::Decode { path, message, .. }
+            if path == "summary" && message.contains("invalid type")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_values_in_a_list_report_the_item_and_field() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "record_count": 3,
+            "tickets": [{"id": 1}, {"id": 2, "datecreated": "yesterday"}, {"id": 1.5}],
+        })))
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .tickets()
+        .list()
+        .await
+        .expect_err("bad date");
+    match &err {
+        Error::Decode { path, message, .. } => {
+            assert_eq!(path, "tickets[1].datecreated");
+            assert!(message.contains("yesterday"), "{message}");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn transport_failures_are_retryable() {
+    // A port that was just free: nothing listens there any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let client = HaloClient::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .client_id("id")
+        .client_secret(SECRET)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("valid configuration");
+
+    let err = client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(!format!("{err} {err:?}").contains(SECRET));
+}
+
+#[tokio::test]
+async fn an_expired_token_is_fetched_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": TOKEN, "expires_in": 0})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_get(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+    let client = client(&server);
+
+    client.tickets().get(TicketId::new(1)).await.expect("first");
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("second");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_malformed_token_response_is_not_quoted() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "tok-live", "expires_in": "soon"})),
+        )
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect_err("bad expires_in");
+    assert!(
+        matches!(&err, Error::Decode { path, .. } if path == "expires_in"),
+        "{err:?}"
+    );
+    assert!(!format!("{err:?} {err}").contains("tok-live"));
+}
+
+#[tokio::test]
+async fn an_update_without_id_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let err = halopsa::runtime::UpdateRequest::<Ticket>::new(&client, &json!({"summary": "x"}))
+        .await
+        .expect_err("no id");
+    assert!(
+        matches!(&err, Error::Encode { message } if message.contains("`id`")),
+        "{err:?}"
+    );
+    server.verify().await;
+}
+
+#[test]
+fn builder_rejects_bad_configuration() {
+    let base = || {
+        HaloClient::builder()
+            .base_url("https://example.halopsa.com")
+            .client_id("id")
+            .client_secret(SECRET)
+    };
+    let config_message = |result: halopsa::Result<HaloClient>| match result {
+        Err(Error::Config { message }) => message,
+        other => panic!("expected Error::Config, got {other:?}"),
+    };
+
+    assert!(base().build().is_ok());
+    assert!(config_message(base().base_url("not a url").build()).contains("base_url"));
+    assert!(config_message(base().base_url("ftp://example.com").build()).contains("http"));
+    assert!(config_message(
+        HaloClient::builder()
+            .client_id("x")
+            .client_secret("y")
+            .build()
+    )
+    .contains("base_url"));
+    assert!(config_message(base().client_id("  ").build()).contains("client_id"));
+    let no_secret = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .client_id("id")
+        .build();
+    assert!(config_message(no_secret).contains("client_secret"));
+}
+
+#[tokio::test]
+async fn base_url_with_a_path_prefix_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/halo/auth/token"))
+        .respond_with(TokenSequence(AtomicUsize::new(0)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/halo/api/Tickets/4"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(4)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = HaloClient::builder()
+        .base_url(format!("{}/halo", server.uri()))
+        .client_id("id")
+        .client_secret(SECRET)
+        .build()
+        .expect("valid configuration");
+
+    assert_eq!(client.api_base().path(), "/halo/api");
+    client.tickets().get(TicketId::new(4)).await.expect("get");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_the_secret_or_the_token() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    mount_get(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+    mount_get(&server, 2, ResponseTemplate::new(401)).await;
+    let builder = HaloClient::builder()
+        .base_url(server.uri())
+        .tenant("acme")
+        .client_id("my-client")
+        .client_secret(SECRET);
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().expect("valid configuration");
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("token now cached");
+    let err = client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect_err("401 twice");
+    let request_debug = format!("{:?}", client.tickets().get(TicketId::new(1)));
+
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        request_debug,
+    ];
+    for text in &shown {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+        assert!(
+            !text.contains("tok-1") && !text.contains("tok-2"),
+            "token leaked: {text}"
+        );
+    }
+    assert!(shown[1].contains("my-client"), "{}", shown[1]);
+}
+
+// ---------------------------------------------------------------- lenient values
+
+#[test]
+fn query_values_have_their_wire_text() {
+    use halopsa::runtime::QueryValue;
+    let at = Utc
+        .with_ymd_and_hms(2024, 2, 29, 23, 5, 0)
+        .single()
+        .expect("valid date");
+    assert_eq!(vec![1, 4].to_query(), "1,4");
+    assert_eq!(vec![TicketId::new(7), TicketId::new(9)].to_query(), "7,9");
+    assert_eq!(vec!["a b", "c"].to_query(), "a b,c");
+    assert_eq!(true.to_query(), "true");
+    assert_eq!(2.5f64.to_query(), "2.5");
+    assert_eq!(at.to_query(), "2024-02-29T23:05:00Z");
+    assert_eq!(at.date_naive().to_query(), "2024-02-29");
+}
+
+#[test]
+fn ids_decode_leniently_but_never_silently() {
+    let id = |text: &str| serde_json::from_str::<TicketId>(text);
+    assert_eq!(id("21").expect("integer").get(), 21);
+    assert_eq!(id("21.0").expect("integral float").get(), 21);
+    assert_eq!(id(r#""130""#).expect("numeric string").get(), 130);
+    assert_eq!(id("-1").expect("negative").get(), -1);
+    for bad in [
+        "1.5",
+        "3000000000",
+        r#""abc""#,
+        r#""""#,
+        "true",
+        "null",
+        "{}",
+    ] {
+        assert!(id(bad).is_err(), "{bad} must not decode");
+    }
+    assert_eq!(
+        serde_json::to_string(&TicketId::new(21)).expect("encode"),
+        "21"
+    );
+    assert_eq!(TicketId::new(21).to_string(), "21");
+    assert_eq!(format!("{:?}", TicketId::from(21)), "21");
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Dated {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "wire::datetime"
+    )]
+    at: Option<chrono::DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::date")]
+    on: Option<NaiveDate>,
+}
+
+fn dated(json: serde_json::Value) -> Result<Dated, serde_json::Error> {
+    serde_json::from_value(json)
+}
+
+#[test]
+fn datetimes_decode_leniently() {
+    let at = |text: &str| dated(json!({ "at": text })).map(|d| d.at);
+    let expected = Utc
+        .with_ymd_and_hms(2023, 6, 29, 10, 16, 8)
+        .single()
+        .expect("valid date")
+        + chrono::Duration::nanoseconds(837_829_400);
+
+    assert_eq!(
+        at("2023-06-29T10:16:08.8378294Z").expect("7 digits, Z"),
+        Some(expected)
+    );
+    assert_eq!(
+        at("2023-06-29T10:16:08.8378294").expect("no offset"),
+        Some(expected)
+    );
+    assert_eq!(
+        at("2023-06-29T12:16:08.8378294+02:00").expect("offset"),
+        Some(expected)
+    );
+    assert!(at("2023-06-29T10:16:08.837829412345Z")
+        .expect("many digits")
+        .is_some());
+    assert_eq!(at("1900-01-01T00:00:00").expect("sentinel"), None);
+    assert_eq!(
+        at("1900-01-01T00:00:00.000Z").expect("sentinel, fraction"),
+        None
+    );
+    assert_eq!(at("").expect("empty"), None);
+    assert_eq!(dated(json!({ "at": null })).expect("null").at, None);
+    assert_eq!(dated(json!({})).expect("missing").at, None);
+
+    let err = at("next tuesday").expect_err("garbage");
+    assert!(err.to_string().contains("next tuesday"), "{err}");
+    assert!(dated(json!({ "at": 12 })).is_err());
+}
+
+#[test]
+fn dates_decode_leniently_and_both_encode_canonically() {
+    let on = |text: &str| dated(json!({ "on": text })).map(|d| d.on);
+    let june = NaiveDate::from_ymd_opt(2023, 6, 29);
+    assert_eq!(on("2023-06-29").expect("date"), june);
+    assert_eq!(on("2023-06-29T23:30:00-05:00").expect("datetime"), june);
+    assert_eq!(on("1900-01-01T00:00:00").expect("sentinel"), None);
+    assert!(on("29/06/2023").is_err());
+
+    let value = Dated {
+        at: Utc.with_ymd_and_hms(2023, 6, 29, 10, 16, 8).single(),
+        on: june,
+    };
+    let encoded = serde_json::to_value(&value).expect("encode");
+    assert_eq!(
+        encoded,
+        json!({"at": "2023-06-29T10:16:08Z", "on": "2023-06-29"})
+    );
+    assert_eq!(dated(encoded).expect("round trip"), value);
+    assert_eq!(
+        serde_json::to_value(Dated { at: None, on: None }).expect("encode"),
+        json!({})
+    );
+}
+
+#[tokio::test]
+async fn ticket_datetimes_decode_through_the_api() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "record_count": 2,
+            "tickets": [
+                {"id": 1, "datecreated": "2023-06-29T10:16:08.8378294"},
+                {"id": 2, "datecreated": "1900-01-01T00:00:00"},
+            ],
+        })))
+        .mount(&server)
+        .await;
+
+    let page = client(&server).tickets().list().await.expect("list");
+    assert_eq!(
+        page.items[0].datecreated.map(|d| d.date_naive()),
+        NaiveDate::from_ymd_opt(2023, 6, 29)
+    );
+    assert_eq!(page.items[1].datecreated, None);
+}
+
+#[test]
+fn requests_are_static_and_send() {
+    fn assert_static_send<T: Send + 'static>(_: &T) {}
+    let client = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .client_id("id")
+        .client_secret(SECRET)
+        .build()
+        .expect("valid configuration");
+    let request = client.tickets().list();
+    assert_static_send(&request);
+    assert_static_send(&std::future::IntoFuture::into_future(request));
+    let _shared: Arc<HaloClient> = Arc::new(client);
+}
