@@ -128,6 +128,8 @@ pub struct Field {
     pub doc: String,
     pub ty: Type,
     pub read_only: bool,
+    /// The type Halo's OpenAPI document declares, when the spec knowingly differs.
+    pub upstream_type: Option<String>,
 }
 
 /// A query parameter: a list filter, get or delete parameter.
@@ -137,6 +139,8 @@ pub struct Param {
     pub rust: String,
     pub doc: String,
     pub ty: Type,
+    /// The type Halo's OpenAPI document declares, when the spec knowingly differs.
+    pub upstream_type: Option<String>,
 }
 
 /// A resolved type.

@@ -152,6 +152,7 @@ pub(crate) struct Field {
     pub rust_name: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+    pub upstream_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,4 +162,5 @@ pub(crate) struct Param {
     pub ty: String,
     pub doc: Option<String>,
     pub rust_name: Option<String>,
+    pub upstream_type: Option<String>,
 }

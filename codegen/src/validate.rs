@@ -99,6 +99,9 @@ struct Checker<'a> {
     entities: HashMap<String, String>,
     /// Named type name -> whether it is a struct.
     types: HashMap<String, bool>,
+    /// Declared names already reported as unusable: a use of one is not
+    /// reported again as unknown.
+    rejected: HashSet<String>,
 }
 
 /// Checks a decoded spec; on success every name in the model is a valid identifier.
@@ -114,6 +117,7 @@ pub(crate) fn check(
         errors: Vec::new(),
         entities: HashMap::new(),
         types: HashMap::new(),
+        rejected: HashSet::new(),
     };
     if spec.version != 1 {
         checker.error(
@@ -263,6 +267,7 @@ impl Checker<'_> {
                     format!("{what} name `{name}` is not an UpperCamelCase Rust name"),
                     Some(rename_help(name)),
                 );
+                self.rejected.insert(name.clone());
                 continue;
             }
             if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
@@ -271,6 +276,7 @@ impl Checker<'_> {
                     format!("{what} name `{name}` is already used by the generated crate"),
                     Some("choose another name".into()),
                 );
+                self.rejected.insert(name.clone());
                 continue;
             }
             let module = snake(name);
@@ -289,6 +295,7 @@ impl Checker<'_> {
                         first.line
                     )),
                 );
+                self.rejected.insert(name.clone());
                 continue;
             }
             seen.insert(module, (name.clone(), at));
@@ -399,7 +406,7 @@ impl Checker<'_> {
                     self.map
                         .value(&["types", name, "enum", "values", variant, "value"]),
                     format!("`{name}::{variant}` has the same value `{key}` as `{name}::{other}`"),
-                    None,
+                    Some("a value decodes to one variant; remove one of them".into()),
                 );
                 continue;
             }
@@ -466,6 +473,7 @@ impl Checker<'_> {
                 doc,
                 ty,
                 read_only: field.read_only,
+                upstream_type: field.upstream_type.clone(),
             });
         }
         out
@@ -563,6 +571,8 @@ impl Checker<'_> {
                             entity: target.to_owned(),
                             id_type: id_type.clone(),
                         },
+                        // Its declaration is reported already.
+                        None if self.rejected.contains(target) => return None,
                         None => {
                             self.error(
                                 at,
@@ -577,6 +587,8 @@ impl Checker<'_> {
                     }
                 } else if self.types.contains_key(inner) {
                     Type::Named(inner.to_owned())
+                } else if self.rejected.contains(inner) {
+                    return None; // its declaration is reported already
                 } else if self.entities.contains_key(inner) {
                     self.error(
                         at,
@@ -920,6 +932,7 @@ impl Checker<'_> {
                 rust,
                 doc,
                 ty,
+                upstream_type: param.upstream_type.clone(),
             });
         }
         out
@@ -996,7 +1009,7 @@ impl Checker<'_> {
                         "entity `{}` would become the module `{}`, a Rust keyword",
                         entity.name, entity.module
                     ),
-                    Some("rename the entity, e.g. with a prefix such as `Ticket`".into()),
+                    Some("rename the entity to something more specific".into()),
                 );
             }
             // The handle is made from the accessor: a shared accessor is one error, not two.
