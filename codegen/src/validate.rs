@@ -86,7 +86,10 @@ const RESERVED_METHODS: &[&str] = &[
 ];
 
 /// Methods of `HaloClient` that an accessor must not shadow.
-const RESERVED_ACCESSORS: &[&str] = &["builder", "from_env", "clone", "api", "spec"];
+/// (`api_base`, `endpoint`, `http` and `timeout` are the runtime's own methods.)
+const RESERVED_ACCESSORS: &[&str] = &[
+    "builder", "from_env", "clone", "api", "spec", "api_base", "endpoint", "http", "timeout",
+];
 
 const TYPE_HELP: &str = "use one of bool, i32, i64, f64, string, date, datetime, json, list<T>, ref<Entity>, or a name declared under `types:`";
 const MAX_LIST_NESTING: usize = 4;
@@ -686,7 +689,8 @@ impl Checker<'_> {
         };
         if RESERVED_ACCESSORS.contains(&accessor.as_str()) {
             self.error(
-                self.map.key(&["entities", name]),
+                // At `accessor:` when written, else at the entity.
+                self.map.key(&["entities", name, "accessor"]),
                 format!("accessor `{accessor}` is already a method of the client"),
                 Some("set `accessor:` to another name".into()),
             );
