@@ -43,6 +43,18 @@ pub struct NamedType {
     pub name: String,
     pub doc: String,
     pub kind: NamedKind,
+    /// For structs found in lists: how records find an element by key.
+    pub lookup: Option<Lookup>,
+}
+
+/// `lookup: { key: name, method: custom_field }`: records with a `list<T>`
+/// field get `fn custom_field(&self, name: &str) -> Option<&T>`.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    /// The struct field compared with the argument (Rust name; a string field).
+    pub key: String,
+    /// The method generated on each record that carries a list of this type.
+    pub method: String,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +110,8 @@ pub struct Entity {
     /// The doc of the `id` field.
     pub id_doc: String,
     pub filters: Vec<Param>,
+    /// Lookup methods: (method, list field's Rust name, element type name).
+    pub lookups: Vec<(String, String, String)>,
     pub get_params: Vec<Param>,
     pub delete_params: Vec<Param>,
 }

@@ -62,6 +62,14 @@ pub(crate) struct NamedType {
     pub struct_fields: Option<IndexMap<String, Field>>,
     #[serde(rename = "enum")]
     pub enum_def: Option<Enum>,
+    pub lookup: Option<Lookup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Lookup {
+    pub key: String,
+    pub method: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{
-    Api, Entity, EnumRepr, Field, ListShape, NamedKind, NamedType, Operations, Param, Spec, Type,
-    Variant, VariantValue,
+    Api, Entity, EnumRepr, Field, ListShape, Lookup, NamedKind, NamedType, Operations, Param, Spec,
+    Type, Variant, VariantValue,
 };
 use crate::names::{field_ident, is_keyword, is_plain_ident, plural, snake, upper_camel};
 use crate::raw;
@@ -85,6 +85,18 @@ const RESERVED_METHODS: &[&str] = &[
     "clone",
 ];
 
+/// Methods of the runtime's `PatchRequest`; a field's setter must not shadow them.
+const RESERVED_PATCH_METHODS: &[&str] = &[
+    "new",
+    "field",
+    "set",
+    "clear",
+    "changes",
+    "send",
+    "into_future",
+    "clone",
+];
+
 /// Methods of `HaloClient` that an accessor must not shadow.
 /// (`api_base`, `endpoint`, `http` and `timeout` are the runtime's own methods.)
 const RESERVED_ACCESSORS: &[&str] = &[
@@ -105,6 +117,8 @@ struct Checker<'a> {
     /// Declared names already reported as unusable: a use of one is not
     /// reported again as unknown.
     rejected: HashSet<String>,
+    /// Named struct name -> its lookup method name.
+    lookups: HashMap<String, String>,
 }
 
 /// Checks a decoded spec; on success every name in the model is a valid identifier.
@@ -121,6 +135,7 @@ pub(crate) fn check(
         entities: HashMap::new(),
         types: HashMap::new(),
         rejected: HashSet::new(),
+        lookups: HashMap::new(),
     };
     if spec.version != 1 {
         checker.error(
@@ -330,11 +345,115 @@ impl Checker<'_> {
                 return None;
             }
         };
+        let lookup = ty
+            .lookup
+            .as_ref()
+            .and_then(|lookup| self.lookup(name, lookup, &kind));
         Some(NamedType {
             name: name.to_owned(),
             doc,
             kind,
+            lookup,
         })
+    }
+
+    /// Checks `lookup:`: the key is a string field of the struct, the method a snake_case name.
+    fn lookup(&mut self, name: &str, lookup: &raw::Lookup, kind: &NamedKind) -> Option<Lookup> {
+        let NamedKind::Struct(fields) = kind else {
+            self.error(
+                self.map.key(&["types", name, "lookup"]),
+                "`lookup` is only for struct types".into(),
+                None,
+            );
+            return None;
+        };
+        let Some(key) = fields.iter().find(|f| f.wire == lookup.key) else {
+            self.error(
+                self.map.value(&["types", name, "lookup", "key"]),
+                format!("`{}` is not a field of `{name}`", lookup.key),
+                Some("name one of the struct's string fields".into()),
+            );
+            return None;
+        };
+        if key.ty != Type::String {
+            self.error(
+                self.map.value(&["types", name, "lookup", "key"]),
+                format!("lookup key `{}` must be a string field", lookup.key),
+                None,
+            );
+            return None;
+        }
+        if !is_plain_ident(&lookup.method) || snake(&lookup.method) != lookup.method {
+            self.error(
+                self.map.value(&["types", name, "lookup", "method"]),
+                format!("`method: {}` is not a snake_case Rust name", lookup.method),
+                None,
+            );
+            return None;
+        }
+        self.lookups.insert(name.to_owned(), lookup.method.clone());
+        Some(Lookup {
+            key: key.rust.clone(),
+            method: lookup.method.clone(),
+        })
+    }
+
+    /// Lookup methods the entity gets from its `list<T>` fields; one name, one field.
+    fn entity_lookups(&mut self, name: &str, fields: &[Field]) -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, String)> = Vec::new();
+        for field in fields {
+            let Type::List(inner) = &field.ty else {
+                continue;
+            };
+            let Type::Named(element) = &**inner else {
+                continue;
+            };
+            let Some(method) = self.lookups.get(element).cloned() else {
+                continue;
+            };
+            if let Some((_, other, _)) = out.iter().find(|(m, _, _)| *m == method) {
+                self.error(
+                    self.map.key(&["entities", name, "fields", &field.wire]),
+                    format!(
+                        "fields `{other}` and `{}` would both get the lookup method `{method}`",
+                        field.rust
+                    ),
+                    Some(format!(
+                        "give one of them another type, or change the `lookup` of `{element}`"
+                    )),
+                );
+                continue;
+            }
+            out.push((method, field.rust.clone(), element.clone()));
+        }
+        out
+    }
+
+    /// A patch has a setter and a `clear_` method per writable field; neither may
+    /// shadow the patch request's own methods or another field's method.
+    fn check_patch_methods(&mut self, name: &str, fields: &[Field]) {
+        let writable: Vec<&Field> = fields.iter().filter(|f| !f.read_only).collect();
+        let setters: HashSet<&str> = writable.iter().map(|f| f.rust.as_str()).collect();
+        for field in &writable {
+            let clear = format!("clear_{}", field.rust);
+            let clash = if RESERVED_PATCH_METHODS.contains(&field.rust.as_str()) {
+                Some(field.rust.clone())
+            } else if setters.contains(clear.as_str()) {
+                Some(clear)
+            } else {
+                None
+            };
+            if let Some(method) = clash {
+                self.error(
+                    self.map.key(&["entities", name, "fields", &field.wire]),
+                    format!(
+                        "field `{}` would give the patch request a second method `{method}`",
+                        field.wire
+                    ),
+                    Some("set `rust_name:` to another name".into()),
+                );
+            }
+        }
     }
 
     fn enum_kind(&mut self, name: &str, def: &raw::Enum) -> NamedKind {
@@ -709,10 +828,14 @@ impl Checker<'_> {
                 String::new()
             }
         };
-        let fields = all_fields
+        let fields: Vec<Field> = all_fields
             .into_iter()
             .filter(|f| f.ty != Type::Id)
             .collect();
+        if ops.update {
+            self.check_patch_methods(name, &fields);
+        }
+        let lookups = self.entity_lookups(name, &fields);
         let mut reserved: Vec<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
         if let Some((_, method)) = list.as_ref().and_then(|l| l.count_param.clone()) {
             reserved.push(method);
@@ -756,6 +879,7 @@ impl Checker<'_> {
             fields,
             id_doc,
             filters,
+            lookups,
             get_params,
             delete_params,
         })

@@ -472,6 +472,10 @@ struct Status {
 
 impl Resource for Status {
     const PATH: &'static str = "Status";
+
+    fn id(&self) -> Id<Self> {
+        self.id
+    }
 }
 
 #[tokio::test]

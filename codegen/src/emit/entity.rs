@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::fields::{extra_field, optional_field, rust_type, Imports};
 use super::{doc, doc_raw, ident, module_doc, render, words};
-use crate::model::{Entity, Param, Spec, Type};
+use crate::model::{Entity, Field, Param, Spec, Type};
 use crate::GeneratedFile;
 
 pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
@@ -18,13 +18,18 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         "{}\n\nWire path: `{}/{}`.",
         entity.doc, spec.api.base_path, entity.path
     ));
-    let id_doc = doc_raw(&format!("Identifies a [`{}`].", entity.name));
+    let id_doc = doc_raw(&format!(
+        "Identifies {} [`{}`].",
+        article(&entity.name),
+        entity.name
+    ));
     let model = model(entity, &mut imports);
     let new_model = entity.ops.create.then(|| new_model(entity, &mut imports));
     let path = &entity.path;
     let (handle, handle_runtime) = handle(entity);
     runtime.extend(handle_runtime);
     let requests = requests(entity, &mut imports);
+    let lookups = lookups(spec, entity);
 
     if imports.wire {
         runtime.push("wire");
@@ -50,7 +55,13 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
 
         impl Resource for #name {
             const PATH: &'static str = #path;
+
+            fn id(&self) -> #id_type {
+                self.id
+            }
         }
+
+        #lookups
 
         #handle
         #requests
@@ -114,6 +125,7 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
     let id_type = ident(&entity.id_type);
     let plural = words(&entity.accessor);
     let noun = words(&entity.name);
+    let a_noun = with_article(&noun);
     let mut runtime = Vec::new();
     let mut ops = Vec::new();
     let mut methods = Vec::new();
@@ -170,12 +182,25 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
                 CreateRequest::new(self.client, new)
             }
         });
+        runtime.push("CreateManyRequest");
+        let docs = doc_raw(&format!(
+            "Creates many {plural} in batches and returns them as saved, in order."
+        ));
+        methods.push(quote! {
+            #docs
+            pub fn create_many<'a>(
+                &self,
+                new: impl IntoIterator<Item = &'a #new_type>,
+            ) -> CreateManyRequest<#name> {
+                CreateManyRequest::new(self.client, new)
+            }
+        });
     }
     if entity.ops.update {
         ops.push("update");
         runtime.push("UpdateRequest");
         let docs = doc_raw(&format!(
-            "Updates a {noun}: sends every field the record carries, including fields the spec does not list."
+            "Updates {a_noun}: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`{handle}::patch`].", handle = entity.handle
         ));
         let arg = ident(&entity.module);
         methods.push(quote! {
@@ -184,11 +209,21 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
                 UpdateRequest::new(self.client, #arg)
             }
         });
+        runtime.push("PatchRequest");
+        let docs = doc_raw(
+            "Changes only the fields set on the returned request (`clear_*` methods send `null`).",
+        );
+        methods.push(quote! {
+            #docs
+            pub fn patch(&self, id: #id_type) -> PatchRequest<#name> {
+                PatchRequest::new(self.client, id)
+            }
+        });
     }
     if entity.ops.delete {
         ops.push("delete");
         runtime.push("DeleteRequest");
-        let docs = doc_raw(&format!("Deletes a {noun}."));
+        let docs = doc_raw(&format!("Deletes {a_noun}."));
         methods.push(quote! {
             #docs
             pub fn delete(&self, id: #id_type) -> DeleteRequest<#name> {
@@ -266,7 +301,68 @@ fn requests(entity: &Entity, imports: &mut Imports) -> TokenStream {
             blocks.push(quote! { impl #request<#name> { #(#setters)* } });
         }
     }
+    if entity.ops.update {
+        let setters: Vec<TokenStream> = entity
+            .fields
+            .iter()
+            .filter(|field| !field.read_only)
+            .map(|field| patch_setters(field, &entity.id_type, imports))
+            .collect();
+        if !setters.is_empty() {
+            blocks.push(quote! { impl PatchRequest<#name> { #(#setters)* } });
+        }
+    }
     quote! { #(#blocks)* }
+}
+
+/// `summary(value)` and `clear_summary()` on the entity's patch request.
+fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStream {
+    let docs = doc(&field.doc);
+    let method = ident(&field.rust);
+    let clear = ident(&format!("clear_{}", field.rust));
+    let clear_docs = doc_raw(&format!("Clears `{}`: sends it as `null`.", field.wire));
+    let wire = &field.wire;
+    let (arg, value) = argument(&field.ty, own_id, imports);
+    quote! {
+        #docs
+        pub fn #method(self, value: #arg) -> Self {
+            self.set(#wire, #value)
+        }
+
+        #clear_docs
+        pub fn #clear(self) -> Self {
+            self.clear(#wire)
+        }
+    }
+}
+
+/// Methods that find an element of a `list<T>` field by its key, e.g.
+/// `ticket.custom_field("CFDepartment")`.
+fn lookups(spec: &Spec, entity: &Entity) -> TokenStream {
+    if entity.lookups.is_empty() {
+        return TokenStream::new();
+    }
+    let name = ident(&entity.name);
+    let methods = entity.lookups.iter().map(|(method, field, element)| {
+        let key = spec
+            .types
+            .iter()
+            .find(|t| t.name == *element)
+            .and_then(|t| t.lookup.as_ref())
+            .map_or("name", |lookup| lookup.key.as_str());
+        let docs = doc_raw(&format!(
+            "The element of `{field}` whose `{key}` is `key`, if the record carries it."
+        ));
+        let (method, field, key, element) =
+            (ident(method), ident(field), ident(key), ident(element));
+        quote! {
+            #docs
+            pub fn #method(&self, key: &str) -> Option<&#element> {
+                self.#field.as_deref()?.iter().find(|item| item.#key.as_deref() == Some(key))
+            }
+        }
+    });
+    quote! { impl #name { #(#methods)* } }
 }
 
 /// `pub fn client_id(self, value: ClientId) -> Self { self.param("client_id", value) }`
@@ -274,7 +370,19 @@ fn setter(param: &Param, own_id: &str, imports: &mut Imports) -> TokenStream {
     let docs = doc(&param.doc);
     let method = ident(&param.rust);
     let wire = &param.wire;
-    let (arg, value) = match &param.ty {
+    let (arg, value) = argument(&param.ty, own_id, imports);
+    quote! {
+        #docs
+        pub fn #method(self, value: #arg) -> Self {
+            self.param(#wire, #value)
+        }
+    }
+}
+
+/// A setter's argument type and how it becomes the value sent: strings take
+/// `impl Into<String>`, lists any iterator.
+fn argument(ty: &Type, own_id: &str, imports: &mut Imports) -> (TokenStream, TokenStream) {
+    match ty {
         Type::String => (quote!(impl Into<String>), quote!(value.into())),
         Type::List(inner) if **inner == Type::String => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
@@ -288,12 +396,18 @@ fn setter(param: &Param, own_id: &str, imports: &mut Imports) -> TokenStream {
             )
         }
         other => (rust_type(other, own_id, imports), quote!(value)),
-    };
-    quote! {
-        #docs
-        pub fn #method(self, value: #arg) -> Self {
-            self.param(#wire, #value)
-        }
+    }
+}
+
+/// "a ticket", "an asset".
+fn with_article(noun: &str) -> String {
+    format!("{} {noun}", article(noun))
+}
+
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 

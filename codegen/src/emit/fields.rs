@@ -92,6 +92,10 @@ pub(super) fn optional_field(field: &Field, own_id: &str, imports: &mut Imports)
     let with = match field.ty {
         Type::DateTime => Some("wire::datetime"),
         Type::Date => Some("wire::date"),
+        // Halo sends numbers loosely (`21.0`, `"130"`) and `-1` for "no reference".
+        Type::I32 | Type::I64 => Some("wire::int"),
+        Type::F64 => Some("wire::float"),
+        Type::Ref { .. } => Some("wire::reference"),
         _ => None,
     }
     .map(|path| {

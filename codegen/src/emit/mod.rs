@@ -83,7 +83,13 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         0 if prev.ends_with(';') || closes(prev) => {
             group(prev).is_none() || group(prev) != group(line)
         }
-        4 => closes(prev) && !line.trim_start().starts_with('}'),
+        // Between the items of an impl: after a method's `}` or a `const ..;`.
+        4 => {
+            let item = line.trim_start();
+            (closes(prev) && !item.starts_with('}'))
+                || (prev.trim_start().starts_with("const ")
+                    && (item.starts_with("fn ") || item.starts_with("pub fn ")))
+        }
         _ => false,
     }
 }

@@ -6,13 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListShape, Resource,
-    UnpagedListRequest, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest, wire,
 };
 
 use super::{AssetId, Attachment, ClientContractId, CustomField, TicketId, UserId};
 
-/// Identifies a [`Action`].
+/// Identifies an [`Action`].
 pub type ActionId = Id<Action>;
 
 /// An action (note or email or time entry) on a ticket.
@@ -21,13 +21,13 @@ pub struct Action {
     /// The action's number within its ticket.
     pub id: ActionId,
     /// The ticket the action belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub ticket_id: Option<TicketId>,
     /// The name of the action type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// The id of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub outcome_id: Option<i32>,
     /// When the action took place.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -39,10 +39,10 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_html: Option<String>,
     /// The id of the agent who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub actionby_agent_id: Option<i32>,
     /// The end user who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub actionby_user_id: Option<UserId>,
     /// Whether the action is private (hidden from the end user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,34 +51,34 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub important: Option<bool>,
     /// The id of the status the action set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub new_status: Option<i32>,
     /// The name of the status the action set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_status_name: Option<String>,
     /// The time spent in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The non-billable time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub nonbilltime: Option<f64>,
     /// The travel time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub traveltime: Option<f64>,
     /// The distance travelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub mileage: Option<f64>,
     /// The id of the charge rate applied to the time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub chargerate: Option<i32>,
     /// Whether the action is billable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actisbillable: Option<bool>,
     /// The client contract the action is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub action_contract_id: Option<ClientContractId>,
     /// The asset the action relates to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub asset_id: Option<AssetId>,
     /// Whether to send the action as an email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +99,7 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailbody: Option<String>,
     /// The number of attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub attachment_count: Option<i32>,
     /// The files attached to the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,13 +128,13 @@ pub struct Action {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewAction {
     /// The ticket the action belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub ticket_id: Option<TicketId>,
     /// The name of the action type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// The id of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub outcome_id: Option<i32>,
     /// When the action took place.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -146,10 +146,10 @@ pub struct NewAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_html: Option<String>,
     /// The id of the agent who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub actionby_agent_id: Option<i32>,
     /// The end user who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub actionby_user_id: Option<UserId>,
     /// Whether the action is private (hidden from the end user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,31 +158,31 @@ pub struct NewAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub important: Option<bool>,
     /// The id of the status the action set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub new_status: Option<i32>,
     /// The time spent in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The non-billable time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub nonbilltime: Option<f64>,
     /// The travel time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub traveltime: Option<f64>,
     /// The distance travelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub mileage: Option<f64>,
     /// The id of the charge rate applied to the time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub chargerate: Option<i32>,
     /// Whether the action is billable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actisbillable: Option<bool>,
     /// The client contract the action is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub action_contract_id: Option<ClientContractId>,
     /// The asset the action relates to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub asset_id: Option<AssetId>,
     /// Whether to send the action as an email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,6 +221,20 @@ pub struct NewAction {
 
 impl Resource for Action {
     const PATH: &'static str = "Actions";
+
+    fn id(&self) -> ActionId {
+        self.id
+    }
+}
+
+impl Action {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -252,12 +266,25 @@ impl ActionsApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a action: sends every field the record carries, including fields the spec does not list.
+    /// Creates many actions in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewAction>,
+    ) -> CreateManyRequest<Action> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates an action: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`ActionsApi::patch`].
     pub fn update(&self, action: &Action) -> UpdateRequest<Action> {
         UpdateRequest::new(self.client, action)
     }
 
-    /// Deletes a action.
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: ActionId) -> PatchRequest<Action> {
+        PatchRequest::new(self.client, id)
+    }
+
+    /// Deletes an action.
     pub fn delete(&self, id: ActionId) -> DeleteRequest<Action> {
         DeleteRequest::new(self.client, id)
     }
@@ -356,5 +383,297 @@ impl DeleteRequest<Action> {
     /// The ticket the action belongs to.
     pub fn ticket_id(self, value: TicketId) -> Self {
         self.param("ticket_id", value)
+    }
+}
+
+impl PatchRequest<Action> {
+    /// The ticket the action belongs to.
+    pub fn ticket_id(self, value: TicketId) -> Self {
+        self.set("ticket_id", value)
+    }
+
+    /// Clears `ticket_id`: sends it as `null`.
+    pub fn clear_ticket_id(self) -> Self {
+        self.clear("ticket_id")
+    }
+
+    /// The name of the action type.
+    pub fn outcome(self, value: impl Into<String>) -> Self {
+        self.set("outcome", value.into())
+    }
+
+    /// Clears `outcome`: sends it as `null`.
+    pub fn clear_outcome(self) -> Self {
+        self.clear("outcome")
+    }
+
+    /// The id of the action type.
+    pub fn outcome_id(self, value: i32) -> Self {
+        self.set("outcome_id", value)
+    }
+
+    /// Clears `outcome_id`: sends it as `null`.
+    pub fn clear_outcome_id(self) -> Self {
+        self.clear("outcome_id")
+    }
+
+    /// When the action took place.
+    pub fn datetime(self, value: DateTime<Utc>) -> Self {
+        self.set("datetime", value)
+    }
+
+    /// Clears `datetime`: sends it as `null`.
+    pub fn clear_datetime(self) -> Self {
+        self.clear("datetime")
+    }
+
+    /// The action's note as plain text.
+    pub fn note(self, value: impl Into<String>) -> Self {
+        self.set("note", value.into())
+    }
+
+    /// Clears `note`: sends it as `null`.
+    pub fn clear_note(self) -> Self {
+        self.clear("note")
+    }
+
+    /// The action's note as HTML.
+    pub fn note_html(self, value: impl Into<String>) -> Self {
+        self.set("note_html", value.into())
+    }
+
+    /// Clears `note_html`: sends it as `null`.
+    pub fn clear_note_html(self) -> Self {
+        self.clear("note_html")
+    }
+
+    /// The id of the agent who performed the action.
+    pub fn actionby_agent_id(self, value: i32) -> Self {
+        self.set("actionby_agent_id", value)
+    }
+
+    /// Clears `actionby_agent_id`: sends it as `null`.
+    pub fn clear_actionby_agent_id(self) -> Self {
+        self.clear("actionby_agent_id")
+    }
+
+    /// The end user who performed the action.
+    pub fn actionby_user_id(self, value: UserId) -> Self {
+        self.set("actionby_user_id", value)
+    }
+
+    /// Clears `actionby_user_id`: sends it as `null`.
+    pub fn clear_actionby_user_id(self) -> Self {
+        self.clear("actionby_user_id")
+    }
+
+    /// Whether the action is private (hidden from the end user).
+    pub fn hiddenfromuser(self, value: bool) -> Self {
+        self.set("hiddenfromuser", value)
+    }
+
+    /// Clears `hiddenfromuser`: sends it as `null`.
+    pub fn clear_hiddenfromuser(self) -> Self {
+        self.clear("hiddenfromuser")
+    }
+
+    /// Whether the action is marked important.
+    pub fn important(self, value: bool) -> Self {
+        self.set("important", value)
+    }
+
+    /// Clears `important`: sends it as `null`.
+    pub fn clear_important(self) -> Self {
+        self.clear("important")
+    }
+
+    /// The id of the status the action set on the ticket.
+    pub fn new_status(self, value: i32) -> Self {
+        self.set("new_status", value)
+    }
+
+    /// Clears `new_status`: sends it as `null`.
+    pub fn clear_new_status(self) -> Self {
+        self.clear("new_status")
+    }
+
+    /// The time spent in hours.
+    pub fn timetaken(self, value: f64) -> Self {
+        self.set("timetaken", value)
+    }
+
+    /// Clears `timetaken`: sends it as `null`.
+    pub fn clear_timetaken(self) -> Self {
+        self.clear("timetaken")
+    }
+
+    /// The non-billable time in hours.
+    pub fn nonbilltime(self, value: f64) -> Self {
+        self.set("nonbilltime", value)
+    }
+
+    /// Clears `nonbilltime`: sends it as `null`.
+    pub fn clear_nonbilltime(self) -> Self {
+        self.clear("nonbilltime")
+    }
+
+    /// The travel time in hours.
+    pub fn traveltime(self, value: f64) -> Self {
+        self.set("traveltime", value)
+    }
+
+    /// Clears `traveltime`: sends it as `null`.
+    pub fn clear_traveltime(self) -> Self {
+        self.clear("traveltime")
+    }
+
+    /// The distance travelled.
+    pub fn mileage(self, value: f64) -> Self {
+        self.set("mileage", value)
+    }
+
+    /// Clears `mileage`: sends it as `null`.
+    pub fn clear_mileage(self) -> Self {
+        self.clear("mileage")
+    }
+
+    /// The id of the charge rate applied to the time.
+    pub fn chargerate(self, value: i32) -> Self {
+        self.set("chargerate", value)
+    }
+
+    /// Clears `chargerate`: sends it as `null`.
+    pub fn clear_chargerate(self) -> Self {
+        self.clear("chargerate")
+    }
+
+    /// Whether the action is billable.
+    pub fn actisbillable(self, value: bool) -> Self {
+        self.set("actisbillable", value)
+    }
+
+    /// Clears `actisbillable`: sends it as `null`.
+    pub fn clear_actisbillable(self) -> Self {
+        self.clear("actisbillable")
+    }
+
+    /// The client contract the action is billed against.
+    pub fn action_contract_id(self, value: ClientContractId) -> Self {
+        self.set("action_contract_id", value)
+    }
+
+    /// Clears `action_contract_id`: sends it as `null`.
+    pub fn clear_action_contract_id(self) -> Self {
+        self.clear("action_contract_id")
+    }
+
+    /// The asset the action relates to.
+    pub fn asset_id(self, value: AssetId) -> Self {
+        self.set("asset_id", value)
+    }
+
+    /// Clears `asset_id`: sends it as `null`.
+    pub fn clear_asset_id(self) -> Self {
+        self.clear("asset_id")
+    }
+
+    /// Whether to send the action as an email.
+    pub fn sendemail(self, value: bool) -> Self {
+        self.set("sendemail", value)
+    }
+
+    /// Clears `sendemail`: sends it as `null`.
+    pub fn clear_sendemail(self) -> Self {
+        self.clear("sendemail")
+    }
+
+    /// The address the email was sent from.
+    pub fn emailfrom(self, value: impl Into<String>) -> Self {
+        self.set("emailfrom", value.into())
+    }
+
+    /// Clears `emailfrom`: sends it as `null`.
+    pub fn clear_emailfrom(self) -> Self {
+        self.clear("emailfrom")
+    }
+
+    /// The addresses the email was sent to.
+    pub fn emailto(self, value: impl Into<String>) -> Self {
+        self.set("emailto", value.into())
+    }
+
+    /// Clears `emailto`: sends it as `null`.
+    pub fn clear_emailto(self) -> Self {
+        self.clear("emailto")
+    }
+
+    /// The addresses the email was copied to.
+    pub fn emailcc(self, value: impl Into<String>) -> Self {
+        self.set("emailcc", value.into())
+    }
+
+    /// Clears `emailcc`: sends it as `null`.
+    pub fn clear_emailcc(self) -> Self {
+        self.clear("emailcc")
+    }
+
+    /// The email's subject.
+    pub fn emailsubject(self, value: impl Into<String>) -> Self {
+        self.set("emailsubject", value.into())
+    }
+
+    /// Clears `emailsubject`: sends it as `null`.
+    pub fn clear_emailsubject(self) -> Self {
+        self.clear("emailsubject")
+    }
+
+    /// The email's body as plain text.
+    pub fn emailbody(self, value: impl Into<String>) -> Self {
+        self.set("emailbody", value.into())
+    }
+
+    /// Clears `emailbody`: sends it as `null`.
+    pub fn clear_emailbody(self) -> Self {
+        self.clear("emailbody")
+    }
+
+    /// The files attached to the action.
+    pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `attachments`: sends it as `null`.
+    pub fn clear_attachments(self) -> Self {
+        self.clear("attachments")
+    }
+
+    /// The action's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The arrival time recorded on the action.
+    pub fn actionarrivaldate(self, value: DateTime<Utc>) -> Self {
+        self.set("actionarrivaldate", value)
+    }
+
+    /// Clears `actionarrivaldate`: sends it as `null`.
+    pub fn clear_actionarrivaldate(self) -> Self {
+        self.clear("actionarrivaldate")
+    }
+
+    /// The completion time recorded on the action.
+    pub fn actioncompletiondate(self, value: DateTime<Utc>) -> Self {
+        self.set("actioncompletiondate", value)
+    }
+
+    /// Clears `actioncompletiondate`: sends it as `null`.
+    pub fn clear_actioncompletiondate(self) -> Self {
+        self.clear("actioncompletiondate")
     }
 }

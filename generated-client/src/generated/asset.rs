@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{
@@ -15,7 +15,7 @@ use super::{
     UserSummary,
 };
 
-/// Identifies a [`Asset`].
+/// Identifies an [`Asset`].
 pub type AssetId = Id<Asset>;
 
 /// An asset (device or configuration item).
@@ -36,16 +36,16 @@ pub struct Asset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field3: Option<String>,
     /// The asset's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub device_number: Option<i32>,
     /// The client the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the asset is at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,13 +54,13 @@ pub struct Asset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The asset type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub assettype_id: Option<i32>,
     /// The asset type's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assettype_name: Option<String>,
     /// The asset status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// The asset status's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,25 +72,25 @@ pub struct Asset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The parent asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<AssetId>,
     /// The client contract covering the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// The contract's reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_ref: Option<String>,
     /// The id of the asset's supplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub supplier_id: Option<i32>,
     /// The supplier's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplier_name: Option<String>,
     /// The id of the asset's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The id of the asset's default priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// When the asset's warranty starts.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -131,22 +131,22 @@ pub struct NewAsset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field3: Option<String>,
     /// The asset's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub device_number: Option<i32>,
     /// The client the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the asset is at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The name of the asset's user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The asset type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub assettype_id: Option<i32>,
     /// The asset status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// Whether the asset is inactive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,19 +155,19 @@ pub struct NewAsset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The parent asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<AssetId>,
     /// The client contract covering the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// The id of the asset's supplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub supplier_id: Option<i32>,
     /// The id of the asset's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The id of the asset's default priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// When the asset's warranty starts.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -191,6 +191,20 @@ pub struct NewAsset {
 
 impl Resource for Asset {
     const PATH: &'static str = "Asset";
+
+    fn id(&self) -> AssetId {
+        self.id
+    }
+}
+
+impl Asset {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -222,12 +236,25 @@ impl AssetsApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a asset: sends every field the record carries, including fields the spec does not list.
+    /// Creates many assets in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewAsset>,
+    ) -> CreateManyRequest<Asset> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates an asset: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`AssetsApi::patch`].
     pub fn update(&self, asset: &Asset) -> UpdateRequest<Asset> {
         UpdateRequest::new(self.client, asset)
     }
 
-    /// Deletes a asset.
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: AssetId) -> PatchRequest<Asset> {
+        PatchRequest::new(self.client, id)
+    }
+
+    /// Deletes an asset.
     pub fn delete(&self, id: AssetId) -> DeleteRequest<Asset> {
         DeleteRequest::new(self.client, id)
     }
@@ -344,5 +371,227 @@ impl GetRequest<Asset> {
     /// Include diagram details.
     pub fn includediagramdetails(self, value: bool) -> Self {
         self.param("includediagramdetails", value)
+    }
+}
+
+impl PatchRequest<Asset> {
+    /// The asset tag.
+    pub fn inventory_number(self, value: impl Into<String>) -> Self {
+        self.set("inventory_number", value.into())
+    }
+
+    /// Clears `inventory_number`: sends it as `null`.
+    pub fn clear_inventory_number(self) -> Self {
+        self.clear("inventory_number")
+    }
+
+    /// The value of the asset type's first key field.
+    pub fn key_field(self, value: impl Into<String>) -> Self {
+        self.set("key_field", value.into())
+    }
+
+    /// Clears `key_field`: sends it as `null`.
+    pub fn clear_key_field(self) -> Self {
+        self.clear("key_field")
+    }
+
+    /// The value of the asset type's second key field.
+    pub fn key_field2(self, value: impl Into<String>) -> Self {
+        self.set("key_field2", value.into())
+    }
+
+    /// Clears `key_field2`: sends it as `null`.
+    pub fn clear_key_field2(self) -> Self {
+        self.clear("key_field2")
+    }
+
+    /// The value of the asset type's third key field.
+    pub fn key_field3(self, value: impl Into<String>) -> Self {
+        self.set("key_field3", value.into())
+    }
+
+    /// Clears `key_field3`: sends it as `null`.
+    pub fn clear_key_field3(self) -> Self {
+        self.clear("key_field3")
+    }
+
+    /// The asset's number.
+    pub fn device_number(self, value: i32) -> Self {
+        self.set("device_number", value)
+    }
+
+    /// Clears `device_number`: sends it as `null`.
+    pub fn clear_device_number(self) -> Self {
+        self.clear("device_number")
+    }
+
+    /// The client the asset belongs to.
+    pub fn client_id(self, value: ClientId) -> Self {
+        self.set("client_id", value)
+    }
+
+    /// Clears `client_id`: sends it as `null`.
+    pub fn clear_client_id(self) -> Self {
+        self.clear("client_id")
+    }
+
+    /// The site the asset is at.
+    pub fn site_id(self, value: SiteId) -> Self {
+        self.set("site_id", value)
+    }
+
+    /// Clears `site_id`: sends it as `null`.
+    pub fn clear_site_id(self) -> Self {
+        self.clear("site_id")
+    }
+
+    /// The name of the asset's user.
+    pub fn username(self, value: impl Into<String>) -> Self {
+        self.set("username", value.into())
+    }
+
+    /// Clears `username`: sends it as `null`.
+    pub fn clear_username(self) -> Self {
+        self.clear("username")
+    }
+
+    /// The asset type's id.
+    pub fn assettype_id(self, value: i32) -> Self {
+        self.set("assettype_id", value)
+    }
+
+    /// Clears `assettype_id`: sends it as `null`.
+    pub fn clear_assettype_id(self) -> Self {
+        self.clear("assettype_id")
+    }
+
+    /// The asset status's id.
+    pub fn status_id(self, value: i32) -> Self {
+        self.set("status_id", value)
+    }
+
+    /// Clears `status_id`: sends it as `null`.
+    pub fn clear_status_id(self) -> Self {
+        self.clear("status_id")
+    }
+
+    /// Whether the asset is inactive.
+    pub fn inactive(self, value: bool) -> Self {
+        self.set("inactive", value)
+    }
+
+    /// Clears `inactive`: sends it as `null`.
+    pub fn clear_inactive(self) -> Self {
+        self.clear("inactive")
+    }
+
+    /// Notes about the asset.
+    pub fn notes(self, value: impl Into<String>) -> Self {
+        self.set("notes", value.into())
+    }
+
+    /// Clears `notes`: sends it as `null`.
+    pub fn clear_notes(self) -> Self {
+        self.clear("notes")
+    }
+
+    /// The parent asset.
+    pub fn parent_id(self, value: AssetId) -> Self {
+        self.set("parent_id", value)
+    }
+
+    /// Clears `parent_id`: sends it as `null`.
+    pub fn clear_parent_id(self) -> Self {
+        self.clear("parent_id")
+    }
+
+    /// The client contract covering the asset.
+    pub fn contract_id(self, value: ClientContractId) -> Self {
+        self.set("contract_id", value)
+    }
+
+    /// Clears `contract_id`: sends it as `null`.
+    pub fn clear_contract_id(self) -> Self {
+        self.clear("contract_id")
+    }
+
+    /// The id of the asset's supplier.
+    pub fn supplier_id(self, value: i32) -> Self {
+        self.set("supplier_id", value)
+    }
+
+    /// Clears `supplier_id`: sends it as `null`.
+    pub fn clear_supplier_id(self) -> Self {
+        self.clear("supplier_id")
+    }
+
+    /// The id of the asset's service level agreement.
+    pub fn sla_id(self, value: i32) -> Self {
+        self.set("sla_id", value)
+    }
+
+    /// Clears `sla_id`: sends it as `null`.
+    pub fn clear_sla_id(self) -> Self {
+        self.clear("sla_id")
+    }
+
+    /// The id of the asset's default priority.
+    pub fn priority_id(self, value: i32) -> Self {
+        self.set("priority_id", value)
+    }
+
+    /// Clears `priority_id`: sends it as `null`.
+    pub fn clear_priority_id(self) -> Self {
+        self.clear("priority_id")
+    }
+
+    /// When the asset's warranty starts.
+    pub fn warranty_start(self, value: DateTime<Utc>) -> Self {
+        self.set("warranty_start", value)
+    }
+
+    /// Clears `warranty_start`: sends it as `null`.
+    pub fn clear_warranty_start(self) -> Self {
+        self.clear("warranty_start")
+    }
+
+    /// When the asset's warranty ends.
+    pub fn warranty_end(self, value: DateTime<Utc>) -> Self {
+        self.set("warranty_end", value)
+    }
+
+    /// Clears `warranty_end`: sends it as `null`.
+    pub fn clear_warranty_end(self) -> Self {
+        self.clear("warranty_end")
+    }
+
+    /// The asset's information field values.
+    pub fn fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
+        self.set("fields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `fields`: sends it as `null`.
+    pub fn clear_fields(self) -> Self {
+        self.clear("fields")
+    }
+
+    /// The asset's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The users assigned to the asset.
+    pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.set("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `users`: sends it as `null`.
+    pub fn clear_users(self) -> Self {
+        self.clear("users")
     }
 }

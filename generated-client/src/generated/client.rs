@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{Attachment, CustomField, SiteId};
@@ -24,7 +24,7 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The id of the top level the client belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub toplevel_id: Option<i32>,
     /// The top level's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,13 +45,13 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accountsemailaddress: Option<String>,
     /// The client's main site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub main_site_id: Option<SiteId>,
     /// The main site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_site_name: Option<String>,
     /// The id of the agent who is the client's account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub accountmanagertech: Option<i32>,
     /// The account manager's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,10 +63,10 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The number of open tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub open_ticket_count: Option<i32>,
     /// The total number of tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub total_ticket_count: Option<i32>,
     /// When the client was created.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -86,7 +86,7 @@ pub struct NewClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The id of the top level the client belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub toplevel_id: Option<i32>,
     /// Whether the client is inactive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,10 +104,10 @@ pub struct NewClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accountsemailaddress: Option<String>,
     /// The client's main site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub main_site_id: Option<SiteId>,
     /// The id of the agent who is the client's account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub accountmanagertech: Option<i32>,
     /// The client's custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +122,20 @@ pub struct NewClient {
 
 impl Resource for Client {
     const PATH: &'static str = "Client";
+
+    fn id(&self) -> ClientId {
+        self.id
+    }
+}
+
+impl Client {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -153,9 +167,22 @@ impl ClientsApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a client: sends every field the record carries, including fields the spec does not list.
+    /// Creates many clients in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewClient>,
+    ) -> CreateManyRequest<Client> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates a client: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`ClientsApi::patch`].
     pub fn update(&self, client: &Client) -> UpdateRequest<Client> {
         UpdateRequest::new(self.client, client)
+    }
+
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: ClientId) -> PatchRequest<Client> {
+        PatchRequest::new(self.client, id)
     }
 
     /// Deletes a client.
@@ -235,5 +262,117 @@ impl GetRequest<Client> {
     /// Include the ticket types the client can log.
     pub fn getavailablerts(self, value: bool) -> Self {
         self.param("getavailablerts", value)
+    }
+}
+
+impl PatchRequest<Client> {
+    /// The client's name.
+    pub fn name(self, value: impl Into<String>) -> Self {
+        self.set("name", value.into())
+    }
+
+    /// Clears `name`: sends it as `null`.
+    pub fn clear_name(self) -> Self {
+        self.clear("name")
+    }
+
+    /// The id of the top level the client belongs to.
+    pub fn toplevel_id(self, value: i32) -> Self {
+        self.set("toplevel_id", value)
+    }
+
+    /// Clears `toplevel_id`: sends it as `null`.
+    pub fn clear_toplevel_id(self) -> Self {
+        self.clear("toplevel_id")
+    }
+
+    /// Whether the client is inactive.
+    pub fn inactive(self, value: bool) -> Self {
+        self.set("inactive", value)
+    }
+
+    /// Clears `inactive`: sends it as `null`.
+    pub fn clear_inactive(self) -> Self {
+        self.clear("inactive")
+    }
+
+    /// The colour used to show the client.
+    pub fn colour(self, value: impl Into<String>) -> Self {
+        self.set("colour", value.into())
+    }
+
+    /// Clears `colour`: sends it as `null`.
+    pub fn clear_colour(self) -> Self {
+        self.clear("colour")
+    }
+
+    /// Notes about the client.
+    pub fn notes(self, value: impl Into<String>) -> Self {
+        self.set("notes", value.into())
+    }
+
+    /// Clears `notes`: sends it as `null`.
+    pub fn clear_notes(self) -> Self {
+        self.clear("notes")
+    }
+
+    /// The client's website.
+    pub fn website(self, value: impl Into<String>) -> Self {
+        self.set("website", value.into())
+    }
+
+    /// Clears `website`: sends it as `null`.
+    pub fn clear_website(self) -> Self {
+        self.clear("website")
+    }
+
+    /// The email address invoices are sent to.
+    pub fn accountsemailaddress(self, value: impl Into<String>) -> Self {
+        self.set("accountsemailaddress", value.into())
+    }
+
+    /// Clears `accountsemailaddress`: sends it as `null`.
+    pub fn clear_accountsemailaddress(self) -> Self {
+        self.clear("accountsemailaddress")
+    }
+
+    /// The client's main site.
+    pub fn main_site_id(self, value: SiteId) -> Self {
+        self.set("main_site_id", value)
+    }
+
+    /// Clears `main_site_id`: sends it as `null`.
+    pub fn clear_main_site_id(self) -> Self {
+        self.clear("main_site_id")
+    }
+
+    /// The id of the agent who is the client's account manager.
+    pub fn accountmanagertech(self, value: i32) -> Self {
+        self.set("accountmanagertech", value)
+    }
+
+    /// Clears `accountmanagertech`: sends it as `null`.
+    pub fn clear_accountmanagertech(self) -> Self {
+        self.clear("accountmanagertech")
+    }
+
+    /// The client's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The files attached to the client.
+    pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `attachments`: sends it as `null`.
+    pub fn clear_attachments(self) -> Self {
+        self.clear("attachments")
     }
 }

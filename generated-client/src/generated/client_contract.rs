@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{AssetSummary, ClientId, CustomField, SiteId, UserId, UserSummary};
@@ -27,25 +27,25 @@ pub struct ClientContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refextra: Option<String>,
     /// The client the contract is with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The user the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The user's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The contract type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub contracttype: Option<i32>,
     /// The contract type's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,16 +72,16 @@ pub struct ClientContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollingcontract: Option<bool>,
     /// The id of the contract's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The service level agreement's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// The code of the contract's billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub billingperiod: Option<i32>,
     /// The amount charged each billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub periodchargeamount: Option<f64>,
     /// When the contract is next invoiced.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -99,7 +99,7 @@ pub struct ClientContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserSummary>>,
     /// The id of the agent who created the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub createdby_id: Option<i32>,
     /// The name of the agent who created the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,16 +122,16 @@ pub struct NewClientContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refextra: Option<String>,
     /// The client the contract is with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The user the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The contract type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub contracttype: Option<i32>,
     /// When the contract starts.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -146,13 +146,13 @@ pub struct NewClientContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollingcontract: Option<bool>,
     /// The id of the contract's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The code of the contract's billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub billingperiod: Option<i32>,
     /// The amount charged each billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub periodchargeamount: Option<f64>,
     /// When the contract is next invoiced.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -176,6 +176,20 @@ pub struct NewClientContract {
 
 impl Resource for ClientContract {
     const PATH: &'static str = "ClientContract";
+
+    fn id(&self) -> ClientContractId {
+        self.id
+    }
+}
+
+impl ClientContract {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -207,12 +221,25 @@ impl ClientContractsApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a client contract: sends every field the record carries, including fields the spec does not list.
+    /// Creates many client contracts in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewClientContract>,
+    ) -> CreateManyRequest<ClientContract> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates a client contract: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`ClientContractsApi::patch`].
     pub fn update(
         &self,
         client_contract: &ClientContract,
     ) -> UpdateRequest<ClientContract> {
         UpdateRequest::new(self.client, client_contract)
+    }
+
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: ClientContractId) -> PatchRequest<ClientContract> {
+        PatchRequest::new(self.client, id)
     }
 
     /// Deletes a client contract.
@@ -257,5 +284,187 @@ impl GetRequest<ClientContract> {
     /// Include the contract's billing periods.
     pub fn includeperiods(self, value: bool) -> Self {
         self.param("includeperiods", value)
+    }
+}
+
+impl PatchRequest<ClientContract> {
+    /// The contract's reference.
+    pub fn reference(self, value: impl Into<String>) -> Self {
+        self.set("ref", value.into())
+    }
+
+    /// Clears `ref`: sends it as `null`.
+    pub fn clear_reference(self) -> Self {
+        self.clear("ref")
+    }
+
+    /// An additional reference for the contract.
+    pub fn refextra(self, value: impl Into<String>) -> Self {
+        self.set("refextra", value.into())
+    }
+
+    /// Clears `refextra`: sends it as `null`.
+    pub fn clear_refextra(self) -> Self {
+        self.clear("refextra")
+    }
+
+    /// The client the contract is with.
+    pub fn client_id(self, value: ClientId) -> Self {
+        self.set("client_id", value)
+    }
+
+    /// Clears `client_id`: sends it as `null`.
+    pub fn clear_client_id(self) -> Self {
+        self.clear("client_id")
+    }
+
+    /// The site the contract covers.
+    pub fn site_id(self, value: SiteId) -> Self {
+        self.set("site_id", value)
+    }
+
+    /// Clears `site_id`: sends it as `null`.
+    pub fn clear_site_id(self) -> Self {
+        self.clear("site_id")
+    }
+
+    /// The user the contract covers.
+    pub fn user_id(self, value: UserId) -> Self {
+        self.set("user_id", value)
+    }
+
+    /// Clears `user_id`: sends it as `null`.
+    pub fn clear_user_id(self) -> Self {
+        self.clear("user_id")
+    }
+
+    /// The contract type's id.
+    pub fn contracttype(self, value: i32) -> Self {
+        self.set("contracttype", value)
+    }
+
+    /// Clears `contracttype`: sends it as `null`.
+    pub fn clear_contracttype(self) -> Self {
+        self.clear("contracttype")
+    }
+
+    /// When the contract starts.
+    pub fn start_date(self, value: DateTime<Utc>) -> Self {
+        self.set("start_date", value)
+    }
+
+    /// Clears `start_date`: sends it as `null`.
+    pub fn clear_start_date(self) -> Self {
+        self.clear("start_date")
+    }
+
+    /// When the contract ends.
+    pub fn end_date(self, value: DateTime<Utc>) -> Self {
+        self.set("end_date", value)
+    }
+
+    /// Clears `end_date`: sends it as `null`.
+    pub fn clear_end_date(self) -> Self {
+        self.clear("end_date")
+    }
+
+    /// Whether the contract is active.
+    pub fn active(self, value: bool) -> Self {
+        self.set("active", value)
+    }
+
+    /// Clears `active`: sends it as `null`.
+    pub fn clear_active(self) -> Self {
+        self.clear("active")
+    }
+
+    /// Whether the contract renews automatically.
+    pub fn rollingcontract(self, value: bool) -> Self {
+        self.set("rollingcontract", value)
+    }
+
+    /// Clears `rollingcontract`: sends it as `null`.
+    pub fn clear_rollingcontract(self) -> Self {
+        self.clear("rollingcontract")
+    }
+
+    /// The id of the contract's service level agreement.
+    pub fn sla_id(self, value: i32) -> Self {
+        self.set("sla_id", value)
+    }
+
+    /// Clears `sla_id`: sends it as `null`.
+    pub fn clear_sla_id(self) -> Self {
+        self.clear("sla_id")
+    }
+
+    /// The code of the contract's billing period.
+    pub fn billingperiod(self, value: i32) -> Self {
+        self.set("billingperiod", value)
+    }
+
+    /// Clears `billingperiod`: sends it as `null`.
+    pub fn clear_billingperiod(self) -> Self {
+        self.clear("billingperiod")
+    }
+
+    /// The amount charged each billing period.
+    pub fn periodchargeamount(self, value: f64) -> Self {
+        self.set("periodchargeamount", value)
+    }
+
+    /// Clears `periodchargeamount`: sends it as `null`.
+    pub fn clear_periodchargeamount(self) -> Self {
+        self.clear("periodchargeamount")
+    }
+
+    /// When the contract is next invoiced.
+    pub fn next_invoice_date(self, value: DateTime<Utc>) -> Self {
+        self.set("next_invoice_date", value)
+    }
+
+    /// Clears `next_invoice_date`: sends it as `null`.
+    pub fn clear_next_invoice_date(self) -> Self {
+        self.clear("next_invoice_date")
+    }
+
+    /// Notes about the contract.
+    pub fn note(self, value: impl Into<String>) -> Self {
+        self.set("note", value.into())
+    }
+
+    /// Clears `note`: sends it as `null`.
+    pub fn clear_note(self) -> Self {
+        self.clear("note")
+    }
+
+    /// The contract's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The assets the contract covers.
+    pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.set("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `assets`: sends it as `null`.
+    pub fn clear_assets(self) -> Self {
+        self.clear("assets")
+    }
+
+    /// The users the contract covers.
+    pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.set("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `users`: sends it as `null`.
+    pub fn clear_users(self) -> Self {
+        self.clear("users")
     }
 }

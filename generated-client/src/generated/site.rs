@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{Address, ClientId, CustomField, FieldValue, UserId};
@@ -24,7 +24,7 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The client the site belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +36,7 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The id of the site's default service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The site's phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isstocklocation: Option<bool>,
     /// The site's main contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub maincontact_id: Option<UserId>,
     /// The main contact's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldValue>>,
     /// The number of open tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub open_ticket_count: Option<i32>,
     /// When the site was created.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
@@ -101,13 +101,13 @@ pub struct NewSite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The client the site belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// Whether the site is inactive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The id of the site's default service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The site's phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,7 +131,7 @@ pub struct NewSite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isstocklocation: Option<bool>,
     /// The site's main contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub maincontact_id: Option<UserId>,
     /// The site's delivery address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +155,20 @@ pub struct NewSite {
 
 impl Resource for Site {
     const PATH: &'static str = "Site";
+
+    fn id(&self) -> SiteId {
+        self.id
+    }
+}
+
+impl Site {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -186,9 +200,22 @@ impl SitesApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a site: sends every field the record carries, including fields the spec does not list.
+    /// Creates many sites in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewSite>,
+    ) -> CreateManyRequest<Site> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates a site: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`SitesApi::patch`].
     pub fn update(&self, site: &Site) -> UpdateRequest<Site> {
         UpdateRequest::new(self.client, site)
+    }
+
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: SiteId) -> PatchRequest<Site> {
+        PatchRequest::new(self.client, id)
     }
 
     /// Deletes a site.
@@ -243,5 +270,177 @@ impl GetRequest<Site> {
     /// Include the site's ticket activity.
     pub fn includeactivity(self, value: bool) -> Self {
         self.param("includeactivity", value)
+    }
+}
+
+impl PatchRequest<Site> {
+    /// The site's name.
+    pub fn name(self, value: impl Into<String>) -> Self {
+        self.set("name", value.into())
+    }
+
+    /// Clears `name`: sends it as `null`.
+    pub fn clear_name(self) -> Self {
+        self.clear("name")
+    }
+
+    /// The client the site belongs to.
+    pub fn client_id(self, value: ClientId) -> Self {
+        self.set("client_id", value)
+    }
+
+    /// Clears `client_id`: sends it as `null`.
+    pub fn clear_client_id(self) -> Self {
+        self.clear("client_id")
+    }
+
+    /// Whether the site is inactive.
+    pub fn inactive(self, value: bool) -> Self {
+        self.set("inactive", value)
+    }
+
+    /// Clears `inactive`: sends it as `null`.
+    pub fn clear_inactive(self) -> Self {
+        self.clear("inactive")
+    }
+
+    /// The id of the site's default service level agreement.
+    pub fn sla_id(self, value: i32) -> Self {
+        self.set("sla_id", value)
+    }
+
+    /// Clears `sla_id`: sends it as `null`.
+    pub fn clear_sla_id(self) -> Self {
+        self.clear("sla_id")
+    }
+
+    /// The site's phone number.
+    pub fn phonenumber(self, value: impl Into<String>) -> Self {
+        self.set("phonenumber", value.into())
+    }
+
+    /// Clears `phonenumber`: sends it as `null`.
+    pub fn clear_phonenumber(self) -> Self {
+        self.clear("phonenumber")
+    }
+
+    /// The email domain used to match incoming email to the site.
+    pub fn emaildomain(self, value: impl Into<String>) -> Self {
+        self.set("emaildomain", value.into())
+    }
+
+    /// Clears `emaildomain`: sends it as `null`.
+    pub fn clear_emaildomain(self) -> Self {
+        self.clear("emaildomain")
+    }
+
+    /// The site's time zone.
+    pub fn timezone(self, value: impl Into<String>) -> Self {
+        self.set("timezone", value.into())
+    }
+
+    /// Clears `timezone`: sends it as `null`.
+    pub fn clear_timezone(self) -> Self {
+        self.clear("timezone")
+    }
+
+    /// Notes about the site.
+    pub fn notes(self, value: impl Into<String>) -> Self {
+        self.set("notes", value.into())
+    }
+
+    /// Clears `notes`: sends it as `null`.
+    pub fn clear_notes(self) -> Self {
+        self.clear("notes")
+    }
+
+    /// The colour used to show the site.
+    pub fn colour(self, value: impl Into<String>) -> Self {
+        self.set("colour", value.into())
+    }
+
+    /// Clears `colour`: sends it as `null`.
+    pub fn clear_colour(self) -> Self {
+        self.clear("colour")
+    }
+
+    /// Whether invoices are addressed to this site.
+    pub fn isinvoicesite(self, value: bool) -> Self {
+        self.set("isinvoicesite", value)
+    }
+
+    /// Clears `isinvoicesite`: sends it as `null`.
+    pub fn clear_isinvoicesite(self) -> Self {
+        self.clear("isinvoicesite")
+    }
+
+    /// Whether the site is a stock location.
+    pub fn isstocklocation(self, value: bool) -> Self {
+        self.set("isstocklocation", value)
+    }
+
+    /// Clears `isstocklocation`: sends it as `null`.
+    pub fn clear_isstocklocation(self) -> Self {
+        self.clear("isstocklocation")
+    }
+
+    /// The site's main contact.
+    pub fn maincontact_id(self, value: UserId) -> Self {
+        self.set("maincontact_id", value)
+    }
+
+    /// Clears `maincontact_id`: sends it as `null`.
+    pub fn clear_maincontact_id(self) -> Self {
+        self.clear("maincontact_id")
+    }
+
+    /// The site's delivery address.
+    pub fn delivery_address(self, value: Address) -> Self {
+        self.set("delivery_address", value)
+    }
+
+    /// Clears `delivery_address`: sends it as `null`.
+    pub fn clear_delivery_address(self) -> Self {
+        self.clear("delivery_address")
+    }
+
+    /// The site's invoice address.
+    pub fn invoice_address(self, value: Address) -> Self {
+        self.set("invoice_address", value)
+    }
+
+    /// Clears `invoice_address`: sends it as `null`.
+    pub fn clear_invoice_address(self) -> Self {
+        self.clear("invoice_address")
+    }
+
+    /// Whether the invoice address is the delivery address.
+    pub fn invoice_address_isdelivery(self, value: bool) -> Self {
+        self.set("invoice_address_isdelivery", value)
+    }
+
+    /// Clears `invoice_address_isdelivery`: sends it as `null`.
+    pub fn clear_invoice_address_isdelivery(self) -> Self {
+        self.clear("invoice_address_isdelivery")
+    }
+
+    /// The site's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The site's information field values.
+    pub fn fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
+        self.set("fields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `fields`: sends it as `null`.
+    pub fn clear_fields(self) -> Self {
+        self.clear("fields")
     }
 }

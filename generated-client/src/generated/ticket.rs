@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{
@@ -33,19 +33,19 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details_html: Option<String>,
     /// The client the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The client site the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The end user the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The user's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,34 +60,34 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcclist: Option<String>,
     /// The ticket type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub tickettype_id: Option<i32>,
     /// The ticket type's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tickettype_name: Option<String>,
     /// The status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// The status's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
     /// The priority's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The priority's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_name: Option<String>,
     /// The service level agreement's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The service level agreement's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// The impact level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub impact: Option<i32>,
     /// The urgency level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub urgency: Option<i32>,
     /// The first category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,10 +102,10 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_4: Option<String>,
     /// The id of the channel the ticket was logged through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub source: Option<i32>,
     /// The id of the agent the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub agent_id: Option<i32>,
     /// The assigned agent's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,19 +114,19 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// The parent ticket when this is a child ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<TicketId>,
     /// The number of child tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub child_count: Option<i32>,
     /// The client contract the ticket is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// The contract's reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_ref: Option<String>,
     /// The number of attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub attachment_count: Option<i32>,
     /// Whether the ticket is on hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,13 +177,13 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub lastincomingemail: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimatedays: Option<f64>,
     /// The time spent on the ticket in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The ticket's custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,13 +221,13 @@ pub struct NewTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details_html: Option<String>,
     /// The client the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client site the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The end user the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The email address of the user who reported the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,22 +239,22 @@ pub struct NewTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcclist: Option<String>,
     /// The ticket type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub tickettype_id: Option<i32>,
     /// The status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// The priority's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The service level agreement's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The impact level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub impact: Option<i32>,
     /// The urgency level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub urgency: Option<i32>,
     /// The first category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,19 +269,19 @@ pub struct NewTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_4: Option<String>,
     /// The id of the channel the ticket was logged through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub source: Option<i32>,
     /// The id of the agent the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub agent_id: Option<i32>,
     /// The name of the team the ticket is assigned to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// The parent ticket when this is a child ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<TicketId>,
     /// The client contract the ticket is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// Whether the ticket is on hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,13 +320,13 @@ pub struct NewTicket {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub targetdate: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimatedays: Option<f64>,
     /// The time spent on the ticket in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The ticket's custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -347,6 +347,20 @@ pub struct NewTicket {
 
 impl Resource for Ticket {
     const PATH: &'static str = "Tickets";
+
+    fn id(&self) -> TicketId {
+        self.id
+    }
+}
+
+impl Ticket {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -378,9 +392,22 @@ impl TicketsApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a ticket: sends every field the record carries, including fields the spec does not list.
+    /// Creates many tickets in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewTicket>,
+    ) -> CreateManyRequest<Ticket> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates a ticket: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`TicketsApi::patch`].
     pub fn update(&self, ticket: &Ticket) -> UpdateRequest<Ticket> {
         UpdateRequest::new(self.client, ticket)
+    }
+
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: TicketId) -> PatchRequest<Ticket> {
+        PatchRequest::new(self.client, id)
     }
 
     /// Deletes a ticket.
@@ -612,5 +639,437 @@ impl DeleteRequest<Ticket> {
     /// Why the ticket is deleted.
     pub fn reason(self, value: impl Into<String>) -> Self {
         self.param("reason", value.into())
+    }
+}
+
+impl PatchRequest<Ticket> {
+    /// The one-line summary of the ticket.
+    pub fn summary(self, value: impl Into<String>) -> Self {
+        self.set("summary", value.into())
+    }
+
+    /// Clears `summary`: sends it as `null`.
+    pub fn clear_summary(self) -> Self {
+        self.clear("summary")
+    }
+
+    /// The ticket's description as plain text.
+    pub fn details(self, value: impl Into<String>) -> Self {
+        self.set("details", value.into())
+    }
+
+    /// Clears `details`: sends it as `null`.
+    pub fn clear_details(self) -> Self {
+        self.clear("details")
+    }
+
+    /// The ticket's description as HTML.
+    pub fn details_html(self, value: impl Into<String>) -> Self {
+        self.set("details_html", value.into())
+    }
+
+    /// Clears `details_html`: sends it as `null`.
+    pub fn clear_details_html(self) -> Self {
+        self.clear("details_html")
+    }
+
+    /// The client the ticket is logged for.
+    pub fn client_id(self, value: ClientId) -> Self {
+        self.set("client_id", value)
+    }
+
+    /// Clears `client_id`: sends it as `null`.
+    pub fn clear_client_id(self) -> Self {
+        self.clear("client_id")
+    }
+
+    /// The client site the ticket is logged for.
+    pub fn site_id(self, value: SiteId) -> Self {
+        self.set("site_id", value)
+    }
+
+    /// Clears `site_id`: sends it as `null`.
+    pub fn clear_site_id(self) -> Self {
+        self.clear("site_id")
+    }
+
+    /// The end user the ticket is logged for.
+    pub fn user_id(self, value: UserId) -> Self {
+        self.set("user_id", value)
+    }
+
+    /// Clears `user_id`: sends it as `null`.
+    pub fn clear_user_id(self) -> Self {
+        self.clear("user_id")
+    }
+
+    /// The email address of the user who reported the ticket.
+    pub fn user_email(self, value: impl Into<String>) -> Self {
+        self.set("user_email", value.into())
+    }
+
+    /// Clears `user_email`: sends it as `null`.
+    pub fn clear_user_email(self) -> Self {
+        self.clear("user_email")
+    }
+
+    /// The name of the person who reported the ticket.
+    pub fn reportedby(self, value: impl Into<String>) -> Self {
+        self.set("reportedby", value.into())
+    }
+
+    /// Clears `reportedby`: sends it as `null`.
+    pub fn clear_reportedby(self) -> Self {
+        self.clear("reportedby")
+    }
+
+    /// Email addresses copied on updates to the ticket.
+    pub fn emailcclist(self, value: impl Into<String>) -> Self {
+        self.set("emailcclist", value.into())
+    }
+
+    /// Clears `emailcclist`: sends it as `null`.
+    pub fn clear_emailcclist(self) -> Self {
+        self.clear("emailcclist")
+    }
+
+    /// The ticket type's id.
+    pub fn tickettype_id(self, value: i32) -> Self {
+        self.set("tickettype_id", value)
+    }
+
+    /// Clears `tickettype_id`: sends it as `null`.
+    pub fn clear_tickettype_id(self) -> Self {
+        self.clear("tickettype_id")
+    }
+
+    /// The status's id.
+    pub fn status_id(self, value: i32) -> Self {
+        self.set("status_id", value)
+    }
+
+    /// Clears `status_id`: sends it as `null`.
+    pub fn clear_status_id(self) -> Self {
+        self.clear("status_id")
+    }
+
+    /// The priority's id.
+    pub fn priority_id(self, value: i32) -> Self {
+        self.set("priority_id", value)
+    }
+
+    /// Clears `priority_id`: sends it as `null`.
+    pub fn clear_priority_id(self) -> Self {
+        self.clear("priority_id")
+    }
+
+    /// The service level agreement's id.
+    pub fn sla_id(self, value: i32) -> Self {
+        self.set("sla_id", value)
+    }
+
+    /// Clears `sla_id`: sends it as `null`.
+    pub fn clear_sla_id(self) -> Self {
+        self.clear("sla_id")
+    }
+
+    /// The impact level's code.
+    pub fn impact(self, value: i32) -> Self {
+        self.set("impact", value)
+    }
+
+    /// Clears `impact`: sends it as `null`.
+    pub fn clear_impact(self) -> Self {
+        self.clear("impact")
+    }
+
+    /// The urgency level's code.
+    pub fn urgency(self, value: i32) -> Self {
+        self.set("urgency", value)
+    }
+
+    /// Clears `urgency`: sends it as `null`.
+    pub fn clear_urgency(self) -> Self {
+        self.clear("urgency")
+    }
+
+    /// The first category.
+    pub fn category_1(self, value: impl Into<String>) -> Self {
+        self.set("category_1", value.into())
+    }
+
+    /// Clears `category_1`: sends it as `null`.
+    pub fn clear_category_1(self) -> Self {
+        self.clear("category_1")
+    }
+
+    /// The second category.
+    pub fn category_2(self, value: impl Into<String>) -> Self {
+        self.set("category_2", value.into())
+    }
+
+    /// Clears `category_2`: sends it as `null`.
+    pub fn clear_category_2(self) -> Self {
+        self.clear("category_2")
+    }
+
+    /// The third category.
+    pub fn category_3(self, value: impl Into<String>) -> Self {
+        self.set("category_3", value.into())
+    }
+
+    /// Clears `category_3`: sends it as `null`.
+    pub fn clear_category_3(self) -> Self {
+        self.clear("category_3")
+    }
+
+    /// The fourth category.
+    pub fn category_4(self, value: impl Into<String>) -> Self {
+        self.set("category_4", value.into())
+    }
+
+    /// Clears `category_4`: sends it as `null`.
+    pub fn clear_category_4(self) -> Self {
+        self.clear("category_4")
+    }
+
+    /// The id of the channel the ticket was logged through.
+    pub fn source(self, value: i32) -> Self {
+        self.set("source", value)
+    }
+
+    /// Clears `source`: sends it as `null`.
+    pub fn clear_source(self) -> Self {
+        self.clear("source")
+    }
+
+    /// The id of the agent the ticket is assigned to.
+    pub fn agent_id(self, value: i32) -> Self {
+        self.set("agent_id", value)
+    }
+
+    /// Clears `agent_id`: sends it as `null`.
+    pub fn clear_agent_id(self) -> Self {
+        self.clear("agent_id")
+    }
+
+    /// The name of the team the ticket is assigned to.
+    pub fn team(self, value: impl Into<String>) -> Self {
+        self.set("team", value.into())
+    }
+
+    /// Clears `team`: sends it as `null`.
+    pub fn clear_team(self) -> Self {
+        self.clear("team")
+    }
+
+    /// The parent ticket when this is a child ticket.
+    pub fn parent_id(self, value: TicketId) -> Self {
+        self.set("parent_id", value)
+    }
+
+    /// Clears `parent_id`: sends it as `null`.
+    pub fn clear_parent_id(self) -> Self {
+        self.clear("parent_id")
+    }
+
+    /// The client contract the ticket is billed against.
+    pub fn contract_id(self, value: ClientContractId) -> Self {
+        self.set("contract_id", value)
+    }
+
+    /// Clears `contract_id`: sends it as `null`.
+    pub fn clear_contract_id(self) -> Self {
+        self.clear("contract_id")
+    }
+
+    /// Whether the ticket is on hold.
+    pub fn onhold(self, value: bool) -> Self {
+        self.set("onhold", value)
+    }
+
+    /// Clears `onhold`: sends it as `null`.
+    pub fn clear_onhold(self) -> Self {
+        self.clear("onhold")
+    }
+
+    /// Whether the ticket is flagged.
+    pub fn flagged(self, value: bool) -> Self {
+        self.set("flagged", value)
+    }
+
+    /// Clears `flagged`: sends it as `null`.
+    pub fn clear_flagged(self) -> Self {
+        self.clear("flagged")
+    }
+
+    /// Whether the ticket has been deleted.
+    pub fn deleted(self, value: bool) -> Self {
+        self.set("deleted", value)
+    }
+
+    /// Clears `deleted`: sends it as `null`.
+    pub fn clear_deleted(self) -> Self {
+        self.clear("deleted")
+    }
+
+    /// When the issue occurred (the ticket's opening date).
+    pub fn dateoccurred(self, value: DateTime<Utc>) -> Self {
+        self.set("dateoccurred", value)
+    }
+
+    /// Clears `dateoccurred`: sends it as `null`.
+    pub fn clear_dateoccurred(self) -> Self {
+        self.clear("dateoccurred")
+    }
+
+    /// When the ticket was assigned.
+    pub fn dateassigned(self, value: DateTime<Utc>) -> Self {
+        self.set("dateassigned", value)
+    }
+
+    /// Clears `dateassigned`: sends it as `null`.
+    pub fn clear_dateassigned(self) -> Self {
+        self.clear("dateassigned")
+    }
+
+    /// When the ticket was closed.
+    pub fn dateclosed(self, value: DateTime<Utc>) -> Self {
+        self.set("dateclosed", value)
+    }
+
+    /// Clears `dateclosed`: sends it as `null`.
+    pub fn clear_dateclosed(self) -> Self {
+        self.clear("dateclosed")
+    }
+
+    /// The date a first response is due by under the SLA.
+    pub fn respondbydate(self, value: DateTime<Utc>) -> Self {
+        self.set("respondbydate", value)
+    }
+
+    /// Clears `respondbydate`: sends it as `null`.
+    pub fn clear_respondbydate(self) -> Self {
+        self.clear("respondbydate")
+    }
+
+    /// When the ticket was first responded to.
+    pub fn responsedate(self, value: DateTime<Utc>) -> Self {
+        self.set("responsedate", value)
+    }
+
+    /// Clears `responsedate`: sends it as `null`.
+    pub fn clear_responsedate(self) -> Self {
+        self.clear("responsedate")
+    }
+
+    /// The date the ticket is due to be resolved by under the SLA.
+    pub fn fixbydate(self, value: DateTime<Utc>) -> Self {
+        self.set("fixbydate", value)
+    }
+
+    /// Clears `fixbydate`: sends it as `null`.
+    pub fn clear_fixbydate(self) -> Self {
+        self.clear("fixbydate")
+    }
+
+    /// The ticket's deadline.
+    pub fn deadlinedate(self, value: DateTime<Utc>) -> Self {
+        self.set("deadlinedate", value)
+    }
+
+    /// Clears `deadlinedate`: sends it as `null`.
+    pub fn clear_deadlinedate(self) -> Self {
+        self.clear("deadlinedate")
+    }
+
+    /// The planned start date.
+    pub fn startdate(self, value: DateTime<Utc>) -> Self {
+        self.set("startdate", value)
+    }
+
+    /// Clears `startdate`: sends it as `null`.
+    pub fn clear_startdate(self) -> Self {
+        self.clear("startdate")
+    }
+
+    /// The planned target date.
+    pub fn targetdate(self, value: DateTime<Utc>) -> Self {
+        self.set("targetdate", value)
+    }
+
+    /// Clears `targetdate`: sends it as `null`.
+    pub fn clear_targetdate(self) -> Self {
+        self.clear("targetdate")
+    }
+
+    /// The estimated time to complete in hours.
+    pub fn estimate(self, value: f64) -> Self {
+        self.set("estimate", value)
+    }
+
+    /// Clears `estimate`: sends it as `null`.
+    pub fn clear_estimate(self) -> Self {
+        self.clear("estimate")
+    }
+
+    /// The estimated time to complete in days.
+    pub fn estimatedays(self, value: f64) -> Self {
+        self.set("estimatedays", value)
+    }
+
+    /// Clears `estimatedays`: sends it as `null`.
+    pub fn clear_estimatedays(self) -> Self {
+        self.clear("estimatedays")
+    }
+
+    /// The time spent on the ticket in hours.
+    pub fn timetaken(self, value: f64) -> Self {
+        self.set("timetaken", value)
+    }
+
+    /// Clears `timetaken`: sends it as `null`.
+    pub fn clear_timetaken(self) -> Self {
+        self.clear("timetaken")
+    }
+
+    /// The ticket's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The tags attached to the ticket.
+    pub fn tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
+        self.set("tags", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `tags`: sends it as `null`.
+    pub fn clear_tags(self) -> Self {
+        self.clear("tags")
+    }
+
+    /// The assets linked to the ticket.
+    pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.set("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `assets`: sends it as `null`.
+    pub fn clear_assets(self) -> Self {
+        self.clear("assets")
+    }
+
+    /// The files attached to the ticket.
+    pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `attachments`: sends it as `null`.
+    pub fn clear_attachments(self) -> Self {
+        self.clear("attachments")
     }
 }

@@ -10,7 +10,7 @@ use super::{AssetId, ClientId, SiteId, TicketId, UserId};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomField {
     /// The custom field's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub id: Option<i32>,
     /// The field's internal name (Halo prefixes the configured name with CF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,10 +22,15 @@ pub struct CustomField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The code of the field's type (text or memo or selection and so on).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "wire::int"
+    )]
     pub type_: Option<i32>,
     /// The code of the field's input type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub inputtype: Option<i32>,
     /// The field's value; a number or a string depending on the field type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,7 +39,7 @@ pub struct CustomField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The maximum number of characters the field accepts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub characterlimit: Option<i32>,
     /// Whether the field is included in searches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,7 +62,7 @@ pub struct CustomField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
     /// The tag's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub id: Option<i32>,
     /// The tag's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,10 +76,15 @@ pub struct Tag {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     /// The address's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub id: Option<i32>,
     /// The code of the address's type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "wire::int"
+    )]
     pub address_type: Option<i32>,
     /// A description of the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,16 +114,16 @@ pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The latitude of the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub lat: Option<f64>,
     /// The longitude of the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub long: Option<f64>,
     /// The site the address belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The user the address belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
     #[serde(flatten)]
@@ -124,7 +134,7 @@ pub struct Address {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FieldValue {
     /// The field's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub id: Option<i32>,
     /// The field's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,13 +160,13 @@ pub struct FieldValue {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
     /// The attachment's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub id: Option<i32>,
     /// The file's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// The file's size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub filesize: Option<i32>,
     /// The file's MIME type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,10 +184,10 @@ pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datecreated: Option<DateTime<Utc>>,
     /// The ticket the attachment belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub ticket_id: Option<TicketId>,
     /// The number of the ticket action the attachment belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub action_id: Option<i32>,
     /// A link to the file when it is stored elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +204,7 @@ pub struct Attachment {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetSummary {
     /// The asset's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub id: Option<AssetId>,
     /// The asset tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,19 +213,19 @@ pub struct AssetSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field: Option<String>,
     /// The client the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The asset type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub assettype_id: Option<i32>,
     /// The asset type's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,13 +242,13 @@ pub struct AssetSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserSummary {
     /// The user's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub id: Option<UserId>,
     /// The user's full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user's site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

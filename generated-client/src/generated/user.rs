@@ -6,13 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::runtime::{
-    CreateRequest, DeleteRequest, GetRequest, HaloClient, Id, ListRequest, ListShape,
-    Resource, UpdateRequest, wire,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
 };
 
 use super::{Address, AssetId, AssetSummary, Attachment, ClientId, CustomField, SiteId};
 
-/// Identifies a [`User`].
+/// Identifies an [`User`].
 pub type UserId = Id<User>;
 
 /// An end user (contact) at a client site.
@@ -54,13 +54,13 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// The client the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,10 +78,10 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neversendemails: Option<bool>,
     /// The id of the default priority for the user's tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The id of the agent linked to this user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub linked_agent_id: Option<i32>,
     /// Notes about the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,10 +149,10 @@ pub struct NewUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// The client the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// Whether the user is inactive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,10 +167,10 @@ pub struct NewUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neversendemails: Option<bool>,
     /// The id of the default priority for the user's tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The id of the agent linked to this user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub linked_agent_id: Option<i32>,
     /// Notes about the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,6 +194,20 @@ pub struct NewUser {
 
 impl Resource for User {
     const PATH: &'static str = "Users";
+
+    fn id(&self) -> UserId {
+        self.id
+    }
+}
+
+impl User {
+    /// The element of `customfields` whose `name` is `key`, if the record carries it.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.customfields
+            .as_deref()?
+            .iter()
+            .find(|item| item.name.as_deref() == Some(key))
+    }
 }
 
 impl HaloClient {
@@ -225,12 +239,25 @@ impl UsersApi<'_> {
         CreateRequest::new(self.client, new)
     }
 
-    /// Updates a user: sends every field the record carries, including fields the spec does not list.
+    /// Creates many users in batches and returns them as saved, in order.
+    pub fn create_many<'a>(
+        &self,
+        new: impl IntoIterator<Item = &'a NewUser>,
+    ) -> CreateManyRequest<User> {
+        CreateManyRequest::new(self.client, new)
+    }
+
+    /// Updates an user: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`UsersApi::patch`].
     pub fn update(&self, user: &User) -> UpdateRequest<User> {
         UpdateRequest::new(self.client, user)
     }
 
-    /// Deletes a user.
+    /// Changes only the fields set on the returned request (`clear_*` methods send `null`).
+    pub fn patch(&self, id: UserId) -> PatchRequest<User> {
+        PatchRequest::new(self.client, id)
+    }
+
+    /// Deletes an user.
     pub fn delete(&self, id: UserId) -> DeleteRequest<User> {
         DeleteRequest::new(self.client, id)
     }
@@ -322,5 +349,247 @@ impl GetRequest<User> {
     /// Include the user's assets.
     pub fn includeusersassets(self, value: bool) -> Self {
         self.param("includeusersassets", value)
+    }
+}
+
+impl PatchRequest<User> {
+    /// The user's full name.
+    pub fn name(self, value: impl Into<String>) -> Self {
+        self.set("name", value.into())
+    }
+
+    /// Clears `name`: sends it as `null`.
+    pub fn clear_name(self) -> Self {
+        self.clear("name")
+    }
+
+    /// The user's first name.
+    pub fn firstname(self, value: impl Into<String>) -> Self {
+        self.set("firstname", value.into())
+    }
+
+    /// Clears `firstname`: sends it as `null`.
+    pub fn clear_firstname(self) -> Self {
+        self.clear("firstname")
+    }
+
+    /// The user's surname.
+    pub fn surname(self, value: impl Into<String>) -> Self {
+        self.set("surname", value.into())
+    }
+
+    /// Clears `surname`: sends it as `null`.
+    pub fn clear_surname(self) -> Self {
+        self.clear("surname")
+    }
+
+    /// The user's initials.
+    pub fn initials(self, value: impl Into<String>) -> Self {
+        self.set("initials", value.into())
+    }
+
+    /// Clears `initials`: sends it as `null`.
+    pub fn clear_initials(self) -> Self {
+        self.clear("initials")
+    }
+
+    /// The user's job title.
+    pub fn title(self, value: impl Into<String>) -> Self {
+        self.set("title", value.into())
+    }
+
+    /// Clears `title`: sends it as `null`.
+    pub fn clear_title(self) -> Self {
+        self.clear("title")
+    }
+
+    /// The user's main email address.
+    pub fn emailaddress(self, value: impl Into<String>) -> Self {
+        self.set("emailaddress", value.into())
+    }
+
+    /// Clears `emailaddress`: sends it as `null`.
+    pub fn clear_emailaddress(self) -> Self {
+        self.clear("emailaddress")
+    }
+
+    /// The user's second email address.
+    pub fn email2(self, value: impl Into<String>) -> Self {
+        self.set("email2", value.into())
+    }
+
+    /// Clears `email2`: sends it as `null`.
+    pub fn clear_email2(self) -> Self {
+        self.clear("email2")
+    }
+
+    /// The user's phone number.
+    pub fn phonenumber(self, value: impl Into<String>) -> Self {
+        self.set("phonenumber", value.into())
+    }
+
+    /// Clears `phonenumber`: sends it as `null`.
+    pub fn clear_phonenumber(self) -> Self {
+        self.clear("phonenumber")
+    }
+
+    /// The user's mobile number.
+    pub fn mobilenumber(self, value: impl Into<String>) -> Self {
+        self.set("mobilenumber", value.into())
+    }
+
+    /// Clears `mobilenumber`: sends it as `null`.
+    pub fn clear_mobilenumber(self) -> Self {
+        self.clear("mobilenumber")
+    }
+
+    /// The user's login name.
+    pub fn login(self, value: impl Into<String>) -> Self {
+        self.set("login", value.into())
+    }
+
+    /// Clears `login`: sends it as `null`.
+    pub fn clear_login(self) -> Self {
+        self.clear("login")
+    }
+
+    /// The user's department.
+    pub fn department(self, value: impl Into<String>) -> Self {
+        self.set("department", value.into())
+    }
+
+    /// Clears `department`: sends it as `null`.
+    pub fn clear_department(self) -> Self {
+        self.clear("department")
+    }
+
+    /// The client the user belongs to.
+    pub fn client_id(self, value: ClientId) -> Self {
+        self.set("client_id", value)
+    }
+
+    /// Clears `client_id`: sends it as `null`.
+    pub fn clear_client_id(self) -> Self {
+        self.clear("client_id")
+    }
+
+    /// The site the user belongs to.
+    pub fn site_id(self, value: SiteId) -> Self {
+        self.set("site_id", value)
+    }
+
+    /// Clears `site_id`: sends it as `null`.
+    pub fn clear_site_id(self) -> Self {
+        self.clear("site_id")
+    }
+
+    /// Whether the user is inactive.
+    pub fn inactive(self, value: bool) -> Self {
+        self.set("inactive", value)
+    }
+
+    /// Clears `inactive`: sends it as `null`.
+    pub fn clear_inactive(self) -> Self {
+        self.clear("inactive")
+    }
+
+    /// Whether the user is marked as an important contact.
+    pub fn isimportantcontact(self, value: bool) -> Self {
+        self.set("isimportantcontact", value)
+    }
+
+    /// Clears `isimportantcontact`: sends it as `null`.
+    pub fn clear_isimportantcontact(self) -> Self {
+        self.clear("isimportantcontact")
+    }
+
+    /// Whether the user is a service account.
+    pub fn isserviceaccount(self, value: bool) -> Self {
+        self.set("isserviceaccount", value)
+    }
+
+    /// Clears `isserviceaccount`: sends it as `null`.
+    pub fn clear_isserviceaccount(self) -> Self {
+        self.clear("isserviceaccount")
+    }
+
+    /// Whether the user never receives emails from Halo.
+    pub fn neversendemails(self, value: bool) -> Self {
+        self.set("neversendemails", value)
+    }
+
+    /// Clears `neversendemails`: sends it as `null`.
+    pub fn clear_neversendemails(self) -> Self {
+        self.clear("neversendemails")
+    }
+
+    /// The id of the default priority for the user's tickets.
+    pub fn priority_id(self, value: i32) -> Self {
+        self.set("priority_id", value)
+    }
+
+    /// Clears `priority_id`: sends it as `null`.
+    pub fn clear_priority_id(self) -> Self {
+        self.clear("priority_id")
+    }
+
+    /// The id of the agent linked to this user.
+    pub fn linked_agent_id(self, value: i32) -> Self {
+        self.set("linked_agent_id", value)
+    }
+
+    /// Clears `linked_agent_id`: sends it as `null`.
+    pub fn clear_linked_agent_id(self) -> Self {
+        self.clear("linked_agent_id")
+    }
+
+    /// Notes about the user.
+    pub fn notes(self, value: impl Into<String>) -> Self {
+        self.set("notes", value.into())
+    }
+
+    /// Clears `notes`: sends it as `null`.
+    pub fn clear_notes(self) -> Self {
+        self.clear("notes")
+    }
+
+    /// The user's primary address.
+    pub fn primary_address(self, value: Address) -> Self {
+        self.set("primary_address", value)
+    }
+
+    /// Clears `primary_address`: sends it as `null`.
+    pub fn clear_primary_address(self) -> Self {
+        self.clear("primary_address")
+    }
+
+    /// The user's custom field values.
+    pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
+        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `customfields`: sends it as `null`.
+    pub fn clear_customfields(self) -> Self {
+        self.clear("customfields")
+    }
+
+    /// The files attached to the user.
+    pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `attachments`: sends it as `null`.
+    pub fn clear_attachments(self) -> Self {
+        self.clear("attachments")
+    }
+
+    /// The assets assigned to the user.
+    pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.set("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Clears `assets`: sends it as `null`.
+    pub fn clear_assets(self) -> Self {
+        self.clear("assets")
     }
 }

@@ -141,3 +141,22 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         .take(SNIPPET_LIMIT)
         .collect()
 }
+
+/// Decodes the answer to a POST of `expected` records: an array of that many,
+/// or, for one record, a single object.
+pub(crate) fn many<T: DeserializeOwned>(body: &[u8], expected: usize) -> Result<Vec<T>> {
+    match json::<Value>(body)? {
+        Value::Array(items) if items.len() == expected => from_value(Value::Array(items), "", body),
+        Value::Array(items) => Err(Error::Decode {
+            path: ".".into(),
+            message: format!("sent {expected} records, got an array of {}", items.len()),
+            snippet: snippet(body),
+        }),
+        value if expected == 1 => Ok(vec![from_value(value, "", body)?]),
+        other => Err(Error::Decode {
+            path: ".".into(),
+            message: format!("sent {expected} records, got {}", kind(&other)),
+            snippet: snippet(body),
+        }),
+    }
+}

@@ -22,6 +22,7 @@ pub use error::{Error, FieldError, Result};
 pub use id::Id;
 pub use query::QueryValue;
 pub use request::{
-    CreateRequest, DeleteRequest, GetRequest, ListRequest, UnpagedListRequest, UpdateRequest,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, PatchRequest,
+    UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};

@@ -2,10 +2,17 @@
 
 use serde::de::DeserializeOwned;
 
+use super::Id;
+
 /// A record type with its own collection endpoint, e.g. `Ticket` at `Tickets`.
 pub trait Resource: DeserializeOwned + Send + 'static {
     /// The collection's path below the API base, e.g. `Tickets`.
     const PATH: &'static str;
+
+    /// The record's id; paging uses it to notice a server repeating a page.
+    fn id(&self) -> Id<Self>
+    where
+        Self: Sized;
 }
 
 /// How a collection's list endpoint wraps its records.

@@ -154,3 +154,133 @@ fn quote(text: &str) -> String {
         format!("{prefix}…")
     }
 }
+
+/// A JSON number or numeric string, as Halo sends integers and decimals.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Loose {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// Reads an integer that may arrive as `21`, `21.0` or `"21"`; anything with
+/// a fraction, out of range or not a number is an error, never a silent zero.
+fn loose_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let Some(value) = Option::<Loose>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let integral = |f: f64| (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64);
+    let parsed = match &value {
+        Loose::Int(n) => Some(*n),
+        Loose::Float(f) => integral(*f),
+        Loose::Text(text) if text.trim().is_empty() => return Ok(None),
+        Loose::Text(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| text.trim().parse::<f64>().ok().and_then(integral)),
+    };
+    match parsed {
+        Some(n) => Ok(Some(n)),
+        None => Err(D::Error::custom(format!(
+            "expected an integer, got {}",
+            describe(&value)
+        ))),
+    }
+}
+
+fn describe(value: &Loose) -> String {
+    match value {
+        Loose::Int(n) => n.to_string(),
+        Loose::Float(f) => f.to_string(),
+        Loose::Text(text) => format!("`{}`", quote(text)),
+    }
+}
+
+/// `Option<i32>` or `Option<i64>` read leniently: `21`, `21.0` and `"21"` are
+/// all 21; `null` and `""` are `None`. Encodes a plain JSON integer.
+pub mod int {
+    use super::*;
+    use serde::{Serialize, Serializer};
+
+    /// Writes the integer, or null.
+    pub fn serialize<N: Serialize, S: Serializer>(
+        value: &Option<N>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    /// Reads an integer leniently and checks it fits `N`.
+    pub fn deserialize<'de, N: TryFrom<i64>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<N>, D::Error> {
+        match loose_integer(deserializer)? {
+            None => Ok(None),
+            Some(n) => N::try_from(n)
+                .map(Some)
+                .map_err(|_| D::Error::custom(format!("integer {n} is out of range"))),
+        }
+    }
+}
+
+/// `Option<f64>` read leniently: a number or a numeric string.
+pub mod float {
+    use super::*;
+    use serde::Serializer;
+
+    /// Writes the number, or null.
+    pub fn serialize<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(f) => serializer.serialize_f64(*f),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a number or numeric string; `null` and `""` are `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<f64>, D::Error> {
+        let Some(value) = Option::<Loose>::deserialize(deserializer)? else {
+            return Ok(None);
+        };
+        match &value {
+            Loose::Int(n) => Ok(Some(*n as f64)),
+            Loose::Float(f) => Ok(Some(*f)),
+            Loose::Text(text) if text.trim().is_empty() => Ok(None),
+            Loose::Text(text) => text.trim().parse::<f64>().map(Some).map_err(|_| {
+                D::Error::custom(format!("expected a number, got {}", describe(&value)))
+            }),
+        }
+    }
+}
+
+/// `Option<Id<T>>` for references to other records: read like [`int`], and
+/// Halo's "not set" value `-1` is `None`.
+pub mod reference {
+    use super::*;
+    use crate::runtime::Id;
+    use serde::Serializer;
+
+    /// Writes the id, or null.
+    pub fn serialize<T, S: Serializer>(
+        value: &Option<Id<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(id) => serializer.serialize_i32(id.get()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads an id leniently; `-1` means no reference.
+    pub fn deserialize<'de, T, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Id<T>>, D::Error> {
+        match super::int::deserialize::<i32, D>(deserializer)? {
+            None | Some(-1) => Ok(None),
+            Some(n) => Ok(Some(Id::new(n))),
+        }
+    }
+}

@@ -1,14 +1,17 @@
 //! List requests: paged and unpaged.
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 
+use futures::future::{FutureExt, RemoteHandle};
+use futures::stream::{self, Stream, TryStreamExt};
 use reqwest::Method;
 
 use super::{into_future, ORDER_DESC_PARAM, ORDER_PARAM};
 use crate::runtime::http::Call;
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, HaloClient, ListShape, Page, Resource, Result};
+use crate::runtime::{decode, Error, HaloClient, ListShape, Page, Resource, Result};
 
 /// Lists one page of a paginated collection; see [`Page`].
 ///
@@ -20,6 +23,7 @@ pub struct ListRequest<T> {
     query: Query,
     page_no: u32,
     page_size: u32,
+    prefetch: bool,
     marker: PhantomData<fn() -> T>,
 }
 
@@ -32,6 +36,7 @@ impl<T: Resource> ListRequest<T> {
             query: Query::default(),
             page_no: 1,
             page_size: max_page_size(),
+            prefetch: false,
             marker: PhantomData,
         }
     }
@@ -64,15 +69,128 @@ impl<T: Resource> ListRequest<T> {
         self
     }
 
+    /// While the caller works through one page of [`stream`](Self::stream) or
+    /// [`pages`](Self::pages), fetch the next one in the background (at most
+    /// one page ahead). Hides the server's latency on large listings.
+    pub fn prefetch(mut self, enabled: bool) -> Self {
+        self.prefetch = enabled;
+        self
+    }
+
     /// Fetches the page.
     pub async fn send(self) -> Result<Page<T>> {
-        let paging = &crate::API.pagination;
-        let mut query = self.query;
-        query.set(paging.enable_param, true);
-        query.set(paging.page_param, self.page_no);
-        query.set(paging.size_param, self.page_size);
-        let body = fetch(&self.client, T::PATH, &query).await?;
-        decode::list(&body, self.shape, paging.count_field)
+        let body = fetch_page(
+            &self.client,
+            T::PATH,
+            &self.query,
+            self.page_no,
+            self.page_size,
+        )
+        .await?;
+        decode::list(&body, self.shape, crate::API.pagination.count_field)
+    }
+
+    /// Every page from [`page_no`](Self::page_no) on, as a stream.
+    ///
+    /// Paging ends on an empty (or `null`) page, when the records received
+    /// reach `record_count`, or, when the server gives no count, on a short
+    /// page. Records are counted as they arrive, never computed from
+    /// `record_count`, because the server caps page sizes silently. A server
+    /// that answers the next page with the same records again ends the stream
+    /// with an error instead of looping forever.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
+        stream::try_unfold(Pager::new(self), |mut pager| async move {
+            Ok(pager.next().await?.map(|page| (page, pager)))
+        })
+    }
+
+    /// Every matching record, page after page; see [`pages`](Self::pages).
+    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// Every matching record in one `Vec`; see [`pages`](Self::pages).
+    pub async fn collect(self) -> Result<Vec<T>> {
+        self.stream().try_collect().await
+    }
+}
+
+/// The state of a paging stream.
+struct Pager<T> {
+    request: ListRequest<T>,
+    next_page_no: u32,
+    received: u64,
+    /// Ids of the last page, to notice a server that ignores `page_no`.
+    last_ids: Vec<i32>,
+    /// The next page's body, already on its way when prefetching.
+    prefetched: Option<RemoteHandle<Result<Vec<u8>>>>,
+    done: bool,
+}
+
+impl<T: Resource> Pager<T> {
+    fn new(request: ListRequest<T>) -> Self {
+        Pager {
+            next_page_no: request.page_no,
+            request,
+            received: 0,
+            last_ids: Vec::new(),
+            prefetched: None,
+            done: false,
+        }
+    }
+
+    async fn next(&mut self) -> Result<Option<Page<T>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page_no = self.next_page_no;
+        let body = match self.prefetched.take() {
+            Some(handle) => handle.await?,
+            None => self.fetch(page_no).await?,
+        };
+        let page: Page<T> =
+            decode::list(&body, self.request.shape, crate::API.pagination.count_field)?;
+        let count = page.items.len() as u64;
+        let ids: Vec<i32> = page.items.iter().map(|item| item.id().get()).collect();
+        if count > 0 && ids == self.last_ids {
+            return Err(Error::Decode {
+                path: format!("page {page_no}"),
+                message: format!(
+                    "the server answered page {page_no} with the same records as page {}; \
+                     it seems to ignore `{}`, so paging stops here",
+                    page_no - 1,
+                    crate::API.pagination.page_param
+                ),
+                snippet: String::new(),
+            });
+        }
+        self.received += count;
+        self.next_page_no = page_no.saturating_add(1);
+        self.last_ids = ids;
+        self.done = match page.record_count {
+            _ if count == 0 => true,
+            Some(total) => self.received >= total,
+            None => count < u64::from(self.request.page_size),
+        };
+        let first = page_no == self.request.page_no;
+        if count == 0 && !first {
+            return Ok(None);
+        }
+        if !self.done && self.request.prefetch {
+            let (fetch, handle) = self.fetch(self.next_page_no).remote_handle();
+            tokio::spawn(fetch);
+            self.prefetched = Some(handle);
+        }
+        Ok(Some(page))
+    }
+
+    fn fetch(&self, page_no: u32) -> impl Future<Output = Result<Vec<u8>>> + Send + 'static {
+        let client = self.request.client.clone();
+        let query = self.request.query.clone();
+        let page_size = self.request.page_size;
+        async move { fetch_page(&client, T::PATH, &query, page_no, page_size).await }
     }
 }
 
@@ -123,6 +241,22 @@ impl<T: Resource> UnpagedListRequest<T> {
 
 into_future!(UnpagedListRequest => Vec<T>);
 
+/// One page: the query plus the spec's paging parameters.
+async fn fetch_page(
+    client: &HaloClient,
+    path: &str,
+    query: &Query,
+    page_no: u32,
+    page_size: u32,
+) -> Result<Vec<u8>> {
+    let paging = &crate::API.pagination;
+    let mut query = query.clone();
+    query.set(paging.enable_param, true);
+    query.set(paging.page_param, page_no);
+    query.set(paging.size_param, page_size);
+    fetch(client, path, &query).await
+}
+
 /// `GET {api}/{path}?{query}`.
 async fn fetch(client: &HaloClient, path: &str, query: &Query) -> Result<Vec<u8>> {
     let call = Call {
@@ -148,6 +282,7 @@ impl<T> Clone for ListRequest<T> {
             query: self.query.clone(),
             page_no: self.page_no,
             page_size: self.page_size,
+            prefetch: self.prefetch,
             marker: PhantomData,
         }
     }
@@ -172,6 +307,7 @@ impl<T: Resource> fmt::Debug for ListRequest<T> {
             .field("query", &self.query)
             .field("page_no", &self.page_no)
             .field("page_size", &self.page_size)
+            .field("prefetch", &self.prefetch)
             .finish()
     }
 }

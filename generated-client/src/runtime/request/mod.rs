@@ -6,9 +6,11 @@
 
 mod list;
 mod record;
+mod write;
 
 pub use list::{ListRequest, UnpagedListRequest};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
+pub use write::{CreateManyRequest, PatchRequest};
 
 /// Sort field parameter.
 const ORDER_PARAM: &str = "order";

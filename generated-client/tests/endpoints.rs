@@ -1,0 +1,492 @@
+//! The generated endpoints against wiremock: exact wire format of queries and
+//! bodies, paging streams, patches, batched creates and lossless records.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures::{StreamExt, TryStreamExt};
+use halopsa::{ClientId, Error, HaloClient, NewTicket, Ticket, TicketId};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "tok", "token_type": "Bearer", "expires_in": 3600
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> HaloClient {
+    HaloClient::builder()
+        .base_url(server.uri())
+        .tenant("acme")
+        .client_id("id")
+        .client_secret("secret")
+        .build()
+        .expect("valid configuration")
+}
+
+/// The API requests the server received (token requests left out).
+async fn api_requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path().starts_with("/api/"))
+        .collect()
+}
+
+fn ticket_json(id: i64) -> Value {
+    json!({ "id": id, "summary": format!("ticket {id}") })
+}
+
+/// A Halo-like ticket list: `total` records, pages of at most `cap` whatever
+/// was asked, honouring `page_no` unless `ignore_page_no`.
+struct TicketPages {
+    total: i64,
+    cap: i64,
+    reported_count: i64,
+    ignore_page_no: bool,
+}
+
+impl Respond for TicketPages {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let param = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+        };
+        let size = param("page_size").unwrap_or(self.cap).min(self.cap);
+        let page = if self.ignore_page_no {
+            1
+        } else {
+            param("page_no").unwrap_or(1)
+        };
+        let first = (page - 1) * size + 1;
+        let items: Vec<Value> = (first..first + size)
+            .filter(|id| *id <= self.total)
+            .map(ticket_json)
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "record_count": self.reported_count, "tickets": items }))
+    }
+}
+
+async fn mount_pages(server: &MockServer, pages: TicketPages) {
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(pages)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn list_sends_exact_query_with_paging_and_list_filters() {
+    let server = server().await;
+    mount_pages(
+        &server,
+        TicketPages {
+            total: 0,
+            cap: 100,
+            reported_count: 0,
+            ignore_page_no: false,
+        },
+    )
+    .await;
+
+    client(&server)
+        .tickets()
+        .list()
+        .client_id(ClientId::new(12))
+        .status(vec![1, 2, 3])
+        .search("a&b=c #1 +ü")
+        .order("dateoccurred")
+        .order_desc(true)
+        .page_no(2)
+        .page_size(1000)
+        .send()
+        .await
+        .unwrap();
+
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].url.query(),
+        Some(
+            "client_id=12&status=1%2C2%2C3&search=a%26b%3Dc+%231+%2B%C3%BC&order=dateoccurred\
+             &orderdesc=true&pageinate=true&page_no=2&page_size=100"
+        )
+    );
+    // And the values round-trip exactly.
+    let search = requests[0]
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "search")
+        .unwrap()
+        .1;
+    assert_eq!(search, "a&b=c #1 +ü");
+}
+
+#[tokio::test]
+async fn stream_pages_through_a_server_capping_at_100_when_1000_were_asked() {
+    let server = server().await;
+    mount_pages(
+        &server,
+        TicketPages {
+            total: 250,
+            cap: 100,
+            reported_count: 250,
+            ignore_page_no: false,
+        },
+    )
+    .await;
+
+    let ids: Vec<i32> = client(&server)
+        .tickets()
+        .list()
+        .page_size(1000)
+        .stream()
+        .map_ok(|t| t.id.get())
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(ids, (1..=250).collect::<Vec<_>>());
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 3, "ends when record_count is reached");
+    for (n, request) in requests.iter().enumerate() {
+        let query = request.url.query().unwrap_or_default();
+        assert!(
+            query.contains(&format!("page_no={}&page_size=100", n + 1)),
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_null_list_is_an_empty_stream() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"record_count": 0, "tickets": null})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let all = client(&server).tickets().list().collect().await.unwrap();
+    assert!(all.is_empty());
+}
+
+#[tokio::test]
+async fn a_record_count_larger_than_delivered_ends_on_the_empty_page() {
+    let server = server().await;
+    mount_pages(
+        &server,
+        TicketPages {
+            total: 230,
+            cap: 100,
+            reported_count: 300,
+            ignore_page_no: false,
+        },
+    )
+    .await;
+
+    let pages: Vec<usize> = client(&server)
+        .tickets()
+        .list()
+        .pages()
+        .map_ok(|p| p.items.len())
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(pages, [100, 100, 30], "no empty page is yielded");
+    assert_eq!(api_requests(&server).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_server_repeating_a_page_ends_the_stream_with_an_error() {
+    let server = server().await;
+    mount_pages(
+        &server,
+        TicketPages {
+            total: 1000,
+            cap: 100,
+            reported_count: 1000,
+            ignore_page_no: true,
+        },
+    )
+    .await;
+
+    let results: Vec<Result<Ticket, Error>> =
+        client(&server).tickets().list().stream().collect().await;
+
+    assert_eq!(
+        results.len(),
+        101,
+        "one page of records, then the error, then the end"
+    );
+    assert!(results[..100].iter().all(Result::is_ok));
+    let err = results[100].as_ref().unwrap_err();
+    assert!(err.to_string().contains("same records"), "{err}");
+    assert_eq!(api_requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn prefetching_streams_the_same_records() {
+    let server = server().await;
+    mount_pages(
+        &server,
+        TicketPages {
+            total: 345,
+            cap: 100,
+            reported_count: 345,
+            ignore_page_no: false,
+        },
+    )
+    .await;
+
+    let ids: Vec<i32> = client(&server)
+        .tickets()
+        .list()
+        .prefetch(true)
+        .stream()
+        .map_ok(|t| t.id.get())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, (1..=345).collect::<Vec<_>>());
+    assert_eq!(api_requests(&server).await.len(), 4);
+}
+
+#[tokio::test]
+async fn patch_sends_only_the_set_fields_and_explicit_nulls() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "summary": "new"})))
+        .mount(&server)
+        .await;
+
+    let saved = client(&server)
+        .tickets()
+        .patch(TicketId::new(7))
+        .summary("new")
+        .clear_agent_id()
+        .field("_validate_updates", true)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(saved.summary.as_deref(), Some("new"));
+    let body: Value = serde_json::from_slice(&api_requests(&server).await[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!([{"id": 7, "summary": "new", "agent_id": null, "_validate_updates": true}])
+    );
+}
+
+#[tokio::test]
+async fn read_modify_write_sends_back_everything_it_read() {
+    let server = server().await;
+    let original = json!({
+        "id": 42,
+        "summary": "Printer on fire",
+        "client_id": 12,
+        "estimate": 1.5,
+        "datecreated": "2023-06-29T10:16:08.8378294Z",
+        "customfields": [{"id": 3, "name": "CFDepartment", "value": "IT", "colour": "red"}],
+        "some_unknown_field": {"nested": [1, 2, 3]},
+        "another_unknown": "kept",
+    });
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/42"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(original.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .respond_with(|request: &Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            ResponseTemplate::new(200).set_body_json(body[0].clone())
+        })
+        .mount(&server)
+        .await;
+
+    let halo = client(&server);
+    let mut ticket = halo.tickets().get(TicketId::new(42)).await.unwrap();
+    assert_eq!(
+        ticket
+            .custom_field("CFDepartment")
+            .and_then(|cf| cf.value.clone()),
+        Some(json!("IT"))
+    );
+    ticket.summary = Some("Printer no longer on fire".into());
+    halo.tickets().update(&ticket).await.unwrap();
+
+    let sent: Value = serde_json::from_slice(&api_requests(&server).await[1].body).unwrap();
+    let mut expected = original;
+    expected["summary"] = json!("Printer no longer on fire");
+    // The timestamp is re-encoded in UTC with its full precision kept.
+    expected["datecreated"] = json!("2023-06-29T10:16:08.837829400Z");
+    assert_eq!(sent, json!([expected]));
+}
+
+#[tokio::test]
+async fn create_many_sends_chunks_and_returns_records_in_order() {
+    let server = server().await;
+    let next_id = AtomicUsize::new(100);
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets"))
+        .respond_with(move |request: &Request| {
+            let body: Vec<Value> = serde_json::from_slice(&request.body).unwrap_or_default();
+            let saved: Vec<Value> = body
+                .into_iter()
+                .map(|mut record| {
+                    record["id"] = json!(next_id.fetch_add(1, Ordering::SeqCst));
+                    record
+                })
+                .collect();
+            // Halo answers a one-element POST with an object.
+            match <[Value; 1]>::try_from(saved) {
+                Ok([one]) => ResponseTemplate::new(201).set_body_json(one),
+                Err(many) => ResponseTemplate::new(201).set_body_json(many),
+            }
+        })
+        .mount(&server)
+        .await;
+
+    let new: Vec<NewTicket> = (0..5)
+        .map(|n| NewTicket {
+            summary: Some(format!("n{n}")),
+            ..Default::default()
+        })
+        .collect();
+    let saved = client(&server)
+        .tickets()
+        .create_many(&new)
+        .chunk_size(2)
+        .await
+        .unwrap();
+
+    let summaries: Vec<_> = saved
+        .iter()
+        .map(|t| t.summary.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(summaries, ["n0", "n1", "n2", "n3", "n4"]);
+    let ids: Vec<i32> = saved.iter().map(|t| t.id.get()).collect();
+    assert_eq!(ids, [100, 101, 102, 103, 104]);
+    let sizes: Vec<usize> = api_requests(&server)
+        .await
+        .iter()
+        .map(|r| {
+            serde_json::from_slice::<Vec<Value>>(&r.body)
+                .map(|v| v.len())
+                .unwrap_or(0)
+        })
+        .collect();
+    assert_eq!(sizes, [2, 2, 1]);
+}
+
+/// Decodes one ticket the way `get` does.
+async fn decode_ticket(body: Value) -> Result<Ticket, Error> {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    client(&server).tickets().get(TicketId::new(1)).await
+}
+
+#[tokio::test]
+async fn loose_numbers_dates_and_sentinels_decode() {
+    let ticket = decode_ticket(json!({
+        "id": "1",
+        "client_id": 21.0,
+        "site_id": "130",
+        "user_id": -1,
+        "priority_id": "4",
+        "estimate": "2.5",
+        "timetaken": 3,
+        "dateoccurred": "2023-06-29T10:16:08.8378294",
+        "datecreated": "1900-01-01T00:00:00",
+        "deadlinedate": "2024-02-01T09:00:00+01:00",
+    }))
+    .await
+    .unwrap();
+
+    assert_eq!(ticket.id.get(), 1);
+    assert_eq!(ticket.client_id.map(|id| id.get()), Some(21));
+    assert_eq!(ticket.site_id.map(|id| id.get()), Some(130));
+    assert_eq!(ticket.user_id, None, "-1 means no reference");
+    assert_eq!(ticket.priority_id, Some(4));
+    assert_eq!(ticket.estimate, Some(2.5));
+    assert_eq!(ticket.timetaken, Some(3.0));
+    assert_eq!(
+        ticket.dateoccurred.map(|d| d.to_rfc3339()),
+        Some("2023-06-29T10:16:08.837829400+00:00".into())
+    );
+    assert_eq!(ticket.datecreated, None, "1900-01-01 means no date");
+    assert_eq!(
+        ticket.deadlinedate.map(|d| d.to_rfc3339()),
+        Some("2024-02-01T08:00:00+00:00".into())
+    );
+}
+
+#[tokio::test]
+async fn undecodable_values_are_errors_naming_the_field() {
+    let cases = [
+        (json!({"id": 1, "priority_id": "high"}), "priority_id"),
+        (json!({"id": 1, "priority_id": 2.5}), "priority_id"),
+        (
+            json!({"id": 1, "priority_id": 3_000_000_000_i64}),
+            "priority_id",
+        ),
+        (json!({"id": 1, "client_id": "acme"}), "client_id"),
+        (json!({"id": 1, "estimate": "soon"}), "estimate"),
+        (json!({"id": 1, "datecreated": "yesterday"}), "datecreated"),
+        (json!({"id": 1, "summary": 5}), "summary"),
+        (
+            json!({"id": 1, "customfields": {"not": "a list"}}),
+            "customfields",
+        ),
+        (json!({"summary": "no id"}), "id"),
+    ];
+    for (body, field) in cases {
+        let err = decode_ticket(body.clone()).await.unwrap_err();
+        match &err {
+            Error::Decode { path, message, .. } => assert!(
+                path.contains(field) || message.contains(field),
+                "{body}: path `{path}`, message `{message}` should name `{field}`"
+            ),
+            other => panic!("{body}: expected a decode error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn records_round_trip_with_unknown_fields() {
+    let original = json!({
+        "id": 5,
+        "summary": "s",
+        "client_id": 3,
+        "tags": [{"id": 1, "text": "vip", "colour": "gold"}],
+        "customfields": [{"id": 9, "name": "CFx", "value": 12.5, "display": "12.5", "extra_key": true}],
+        "unknown_scalar": 1,
+        "unknown_object": {"a": [null, "b"]},
+    });
+    let ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
+    assert_eq!(ticket.extra.len(), 2);
+    assert_eq!(serde_json::to_value(&ticket).unwrap(), original);
+}
