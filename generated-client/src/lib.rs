@@ -2,7 +2,7 @@
 //!
 //! The models and endpoint handles in this crate are generated from
 //! `spec/halopsa.yaml` by `cargo xtask gen`; the runtime (authentication,
-//! requests, errors) is written by hand in [`runtime`].
+//! requests, retries, rate limiting, errors) is written by hand in [`runtime`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), halopsa::Error> {
@@ -27,4 +27,7 @@ pub mod runtime;
 mod generated;
 
 pub use generated::*;
-pub use runtime::{Error, HaloClient, HaloClientBuilder, Id, Page, Result};
+pub use runtime::{
+    AccessToken, Error, HaloClient, HaloClientBuilder, Id, Page, RateLimit, Result, RetryPolicy,
+    StaticToken, TokenSource,
+};

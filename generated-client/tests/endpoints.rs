@@ -106,7 +106,7 @@ async fn list_sends_exact_query_with_paging_and_list_filters() {
         .tickets()
         .list()
         .client_id(ClientId::new(12))
-        .status(vec![1, 2, 3])
+        .status([1, 2, 3].map(halopsa::StatusId::new))
         .search("a&b=c #1 +ü")
         .order("dateoccurred")
         .order_desc(true)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use halopsa::runtime::{wire, HaloClient, ListShape, Resource, UnpagedListRequest};
-use halopsa::{Error, Id, NewTicket, Ticket, TicketId};
+use halopsa::{Error, Id, NewTicket, RetryPolicy, Ticket, TicketId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wiremock::matchers::{
@@ -28,8 +28,14 @@ fn client_with_tenant(server: &MockServer, tenant: &str) -> HaloClient {
         .tenant(tenant)
         .client_id("my-client")
         .client_secret(SECRET)
+        .retry_policy(fast_retries())
         .build()
         .expect("valid configuration")
+}
+
+/// Retries with millisecond backoffs, so error tests stay fast.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
 /// Issues `tok-1`, `tok-2`, ... on successive token requests.
@@ -197,12 +203,12 @@ async fn concurrent_first_calls_share_one_token_request() {
         .and(path("/api/Tickets/3"))
         .and(bearer_token(TOKEN))
         .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(3)))
-        .expect(20)
+        .expect(50)
         .mount(&server)
         .await;
     let client = client(&server);
 
-    let tasks: Vec<_> = (0..20)
+    let tasks: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move { client.tickets().get(TicketId::new(3)).await })
@@ -781,6 +787,7 @@ async fn transport_failures_are_retryable() {
         .client_id("id")
         .client_secret(SECRET)
         .timeout(Duration::from_secs(5))
+        .retry_policy(fast_retries())
         .build()
         .expect("valid configuration");
 

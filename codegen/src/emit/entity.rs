@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::fields::{extra_field, optional_field, rust_type, Imports};
+use super::serde_impl::{self, Record};
 use super::{doc, doc_raw, ident, module_doc, render, words};
 use crate::model::{Entity, Field, Param, Spec, Type};
 use crate::GeneratedFile;
@@ -31,19 +32,18 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let requests = requests(entity, &mut imports);
     let lookups = lookups(spec, entity);
 
-    if imports.wire {
-        runtime.push("wire");
-    }
     runtime.sort_by_key(|name| name.to_lowercase());
     let runtime = runtime.iter().map(|name| ident(name));
     let (external, internal) = imports.tokens(&[entity.id_type.as_str()]);
+    let serde_uses = serde_impl::uses(true);
 
     let tokens = quote! {
         #module_docs
 
+        #serde_uses
         #external
-        use serde::{Deserialize, Serialize};
 
+        use crate::runtime::wire::{In, Key};
         use crate::runtime::{#(#runtime),*};
         #internal
 
@@ -77,19 +77,30 @@ fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
     let fields = entity
         .fields
         .iter()
-        .map(|field| optional_field(field, &entity.id_type, imports));
+        .map(|field| optional_field(field, &entity.id_type, imports))
+        .collect::<Vec<_>>();
     let extra = extra_field(
         "Fields the spec does not list, kept so that an update sends them back unchanged.",
     );
+    let serde = serde_impl::impls(
+        &Record {
+            name: &entity.name,
+            id_type: Some(&entity.id_type),
+            fields: entity.fields.iter().collect(),
+        },
+        imports,
+    );
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
             #id_doc
             pub id: #id_type,
             #(#fields)*
             #extra
         }
+
+        #serde
     }
 }
 
@@ -105,15 +116,30 @@ fn new_model(entity: &Entity, imports: &mut Imports) -> TokenStream {
         .fields
         .iter()
         .filter(|field| !field.read_only)
-        .map(|field| optional_field(field, &entity.id_type, imports));
+        .map(|field| optional_field(field, &entity.id_type, imports))
+        .collect::<Vec<_>>();
     let extra = extra_field("Fields the spec does not list, sent as they are.");
+    let serde = serde_impl::impls(
+        &Record {
+            name: &entity.new_type,
+            id_type: None,
+            fields: entity
+                .fields
+                .iter()
+                .filter(|field| !field.read_only)
+                .collect(),
+        },
+        imports,
+    );
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #new_type {
             #(#fields)*
             #extra
         }
+
+        #serde
     }
 }
 

@@ -11,7 +11,6 @@ use crate::model::{Field, Type};
 pub(super) struct Imports {
     pub chrono_datetime: bool,
     pub chrono_date: bool,
-    pub wire: bool,
     /// Names from the generated crate root (ids of other entities, named types).
     pub siblings: std::collections::BTreeSet<String>,
 }
@@ -85,26 +84,10 @@ pub(super) fn optional_field(field: &Field, own_id: &str, imports: &mut Imports)
     let docs = doc(&field.doc);
     let name = ident(&field.rust);
     let ty = rust_type(&field.ty, own_id, imports);
-    let rename = (field.rust != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire,)
-    });
-    let with = match field.ty {
-        Type::DateTime => Some("wire::datetime"),
-        Type::Date => Some("wire::date"),
-        // Halo sends numbers loosely (`21.0`, `"130"`) and `-1` for "no reference".
-        Type::I32 | Type::I64 => Some("wire::int"),
-        Type::F64 => Some("wire::float"),
-        Type::Ref { .. } => Some("wire::reference"),
-        _ => None,
-    }
-    .map(|path| {
-        imports.wire = true;
-        quote!(, with = #path)
-    });
+    let wire = (field.rust != field.wire).then(|| doc(&format!("\nWire name: `{}`.", field.wire)));
     quote! {
         #docs
-        #[serde(#rename default, skip_serializing_if = "Option::is_none" #with)]
+        #wire
         pub #name: Option<#ty>,
     }
 }
@@ -114,7 +97,6 @@ pub(super) fn extra_field(what: &str) -> TokenStream {
     let docs = doc(what);
     quote! {
         #docs
-        #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
     }
 }

@@ -7,6 +7,7 @@
 mod entity;
 mod fields;
 mod root;
+mod serde_impl;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -83,12 +84,12 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         0 if prev.ends_with(';') || closes(prev) => {
             group(prev).is_none() || group(prev) != group(line)
         }
-        // Between the items of an impl: after a method's `}` or a `const ..;`.
+        // Between the items of an impl: after a method's `}`, or a `const`/`type` before a method.
         4 => {
-            let item = line.trim_start();
-            (closes(prev) && !item.starts_with('}'))
-                || (prev.trim_start().starts_with("const ")
-                    && (item.starts_with("fn ") || item.starts_with("pub fn ")))
+            let (prev, item) = (prev.trim_start(), line.trim_start());
+            let declaration = prev.starts_with("const ") || prev.starts_with("type ");
+            let method = item.starts_with("fn ") || item.starts_with("pub fn ");
+            (closes(prev) && !item.starts_with('}')) || (declaration && method)
         }
         _ => false,
     }

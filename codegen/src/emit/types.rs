@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::fields::{extra_field, optional_field, Imports};
+use super::serde_impl::{self, Record};
 use super::{doc, ident, module_doc, render};
 use crate::model::{EnumRepr, NamedKind, NamedType, Spec, Variant, VariantValue};
 use crate::GeneratedFile;
@@ -20,22 +21,25 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         .collect();
     let own: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
     let (external, internal) = imports.tokens(&own);
-    let wire = imports.wire.then(|| {
-        quote!(
-            use crate::runtime::wire;
-        )
-    });
-    let has_enums = spec
+    let has_structs = spec
         .types
         .iter()
-        .any(|t| matches!(t.kind, NamedKind::Enum { .. }));
-    let serde = if has_enums {
-        quote!(
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        .any(|t| matches!(t.kind, NamedKind::Struct(_)));
+    let (serde, wire) = if has_structs {
+        (
+            serde_impl::uses(false),
+            quote!(
+                use crate::runtime::wire::{In, Key, Wire};
+            ),
         )
     } else {
-        quote!(
-            use serde::{Deserialize, Serialize};
+        (
+            quote!(
+                use serde::{Deserialize, Deserializer, Serialize, Serializer};
+            ),
+            quote!(
+                use crate::runtime::wire::Wire;
+            ),
         )
     };
     let docs = module_doc("Shared types: structs and enums that several records use.");
@@ -46,8 +50,8 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         quote! {
             #docs
 
-            #external
             #serde
+            #external
 
             #wire
             #internal
@@ -63,16 +67,28 @@ fn named_struct(ty: &NamedType, imports: &mut Imports) -> TokenStream {
     };
     let docs = doc(&ty.doc);
     let name = ident(&ty.name);
+    let serde = serde_impl::impls(
+        &Record {
+            name: &ty.name,
+            id_type: None,
+            fields: fields.iter().collect(),
+        },
+        imports,
+    );
     let fields = fields.iter().map(|f| optional_field(f, "", imports));
     let extra =
         extra_field("Fields the spec does not list, kept so that nothing is lost on a round trip.");
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
             #extra
         }
+
+        #serde
+
+        impl Wire for #name {}
     }
 }
 
@@ -145,5 +161,7 @@ fn named_enum(ty: &NamedType, repr: EnumRepr, variants: &[Variant]) -> TokenStre
                 #deserialize
             }
         }
+
+        impl Wire for #name {}
     }
 }

@@ -3,220 +3,648 @@
 //!
 //! Wire path: `/api/Actions`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest, wire,
+    ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
-use super::{AssetId, Attachment, ClientContractId, CustomField, TicketId, UserId};
+use super::{
+    AgentId, AssetId, Attachment, ClientContractId, CustomField, StatusId, TicketId,
+    UserId,
+};
 
 /// Identifies an [`Action`].
 pub type ActionId = Id<Action>;
 
 /// An action (note or email or time entry) on a ticket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     /// The action's number within its ticket.
     pub id: ActionId,
     /// The ticket the action belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub ticket_id: Option<TicketId>,
     /// The name of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// The id of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub outcome_id: Option<i32>,
     /// When the action took place.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datetime: Option<DateTime<Utc>>,
     /// The action's note as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The action's note as HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_html: Option<String>,
-    /// The id of the agent who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub actionby_agent_id: Option<i32>,
+    /// The agent who performed the action.
+    pub actionby_agent_id: Option<AgentId>,
     /// The end user who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub actionby_user_id: Option<UserId>,
     /// Whether the action is private (hidden from the end user).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hiddenfromuser: Option<bool>,
     /// Whether the action is marked important.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub important: Option<bool>,
-    /// The id of the status the action set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub new_status: Option<i32>,
+    /// The status the action set on the ticket.
+    pub new_status: Option<StatusId>,
     /// The name of the status the action set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_status_name: Option<String>,
     /// The time spent in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The non-billable time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub nonbilltime: Option<f64>,
     /// The travel time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub traveltime: Option<f64>,
     /// The distance travelled.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub mileage: Option<f64>,
     /// The id of the charge rate applied to the time.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub chargerate: Option<i32>,
     /// Whether the action is billable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actisbillable: Option<bool>,
     /// The client contract the action is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub action_contract_id: Option<ClientContractId>,
     /// The asset the action relates to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub asset_id: Option<AssetId>,
     /// Whether to send the action as an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sendemail: Option<bool>,
     /// The address the email was sent from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailfrom: Option<String>,
     /// The addresses the email was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailto: Option<String>,
     /// The addresses the email was copied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcc: Option<String>,
     /// The email's subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailsubject: Option<String>,
     /// The email's body as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailbody: Option<String>,
     /// The number of attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub attachment_count: Option<i32>,
     /// The files attached to the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The action's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The arrival time recorded on the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub actionarrivaldate: Option<DateTime<Utc>>,
     /// The completion time recorded on the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub actioncompletiondate: Option<DateTime<Utc>>,
     /// When the action was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub actiondatecreated: Option<DateTime<Utc>>,
     /// When the action was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub last_updated: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.ticket_id {
+            map.serialize_entry("ticket_id", value)?;
+        }
+        if let Some(value) = &self.outcome {
+            map.serialize_entry("outcome", value)?;
+        }
+        if let Some(value) = &self.outcome_id {
+            map.serialize_entry("outcome_id", value)?;
+        }
+        if let Some(value) = &self.datetime {
+            map.serialize_entry("datetime", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.note_html {
+            map.serialize_entry("note_html", value)?;
+        }
+        if let Some(value) = &self.actionby_agent_id {
+            map.serialize_entry("actionby_agent_id", value)?;
+        }
+        if let Some(value) = &self.actionby_user_id {
+            map.serialize_entry("actionby_user_id", value)?;
+        }
+        if let Some(value) = &self.hiddenfromuser {
+            map.serialize_entry("hiddenfromuser", value)?;
+        }
+        if let Some(value) = &self.important {
+            map.serialize_entry("important", value)?;
+        }
+        if let Some(value) = &self.new_status {
+            map.serialize_entry("new_status", value)?;
+        }
+        if let Some(value) = &self.new_status_name {
+            map.serialize_entry("new_status_name", value)?;
+        }
+        if let Some(value) = &self.timetaken {
+            map.serialize_entry("timetaken", value)?;
+        }
+        if let Some(value) = &self.nonbilltime {
+            map.serialize_entry("nonbilltime", value)?;
+        }
+        if let Some(value) = &self.traveltime {
+            map.serialize_entry("traveltime", value)?;
+        }
+        if let Some(value) = &self.mileage {
+            map.serialize_entry("mileage", value)?;
+        }
+        if let Some(value) = &self.chargerate {
+            map.serialize_entry("chargerate", value)?;
+        }
+        if let Some(value) = &self.actisbillable {
+            map.serialize_entry("actisbillable", value)?;
+        }
+        if let Some(value) = &self.action_contract_id {
+            map.serialize_entry("action_contract_id", value)?;
+        }
+        if let Some(value) = &self.asset_id {
+            map.serialize_entry("asset_id", value)?;
+        }
+        if let Some(value) = &self.sendemail {
+            map.serialize_entry("sendemail", value)?;
+        }
+        if let Some(value) = &self.emailfrom {
+            map.serialize_entry("emailfrom", value)?;
+        }
+        if let Some(value) = &self.emailto {
+            map.serialize_entry("emailto", value)?;
+        }
+        if let Some(value) = &self.emailcc {
+            map.serialize_entry("emailcc", value)?;
+        }
+        if let Some(value) = &self.emailsubject {
+            map.serialize_entry("emailsubject", value)?;
+        }
+        if let Some(value) = &self.emailbody {
+            map.serialize_entry("emailbody", value)?;
+        }
+        if let Some(value) = &self.attachment_count {
+            map.serialize_entry("attachment_count", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.actionarrivaldate {
+            map.serialize_entry("actionarrivaldate", value)?;
+        }
+        if let Some(value) = &self.actioncompletiondate {
+            map.serialize_entry("actioncompletiondate", value)?;
+        }
+        if let Some(value) = &self.actiondatecreated {
+            map.serialize_entry("actiondatecreated", value)?;
+        }
+        if let Some(value) = &self.last_updated {
+            map.serialize_entry("last_updated", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ActionVisitor)
+    }
+}
+
+/// Reads a [`Action`]: known fields by name, every other field into `extra`.
+struct ActionVisitor;
+
+impl<'de> Visitor<'de> for ActionVisitor {
+    type Value = Action;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Action object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Action, A::Error> {
+        let mut id: Option<ActionId> = None;
+        let mut ticket_id: Option<TicketId> = None;
+        let mut outcome: Option<String> = None;
+        let mut outcome_id: Option<i32> = None;
+        let mut datetime: Option<DateTime<Utc>> = None;
+        let mut note: Option<String> = None;
+        let mut note_html: Option<String> = None;
+        let mut actionby_agent_id: Option<AgentId> = None;
+        let mut actionby_user_id: Option<UserId> = None;
+        let mut hiddenfromuser: Option<bool> = None;
+        let mut important: Option<bool> = None;
+        let mut new_status: Option<StatusId> = None;
+        let mut new_status_name: Option<String> = None;
+        let mut timetaken: Option<f64> = None;
+        let mut nonbilltime: Option<f64> = None;
+        let mut traveltime: Option<f64> = None;
+        let mut mileage: Option<f64> = None;
+        let mut chargerate: Option<i32> = None;
+        let mut actisbillable: Option<bool> = None;
+        let mut action_contract_id: Option<ClientContractId> = None;
+        let mut asset_id: Option<AssetId> = None;
+        let mut sendemail: Option<bool> = None;
+        let mut emailfrom: Option<String> = None;
+        let mut emailto: Option<String> = None;
+        let mut emailcc: Option<String> = None;
+        let mut emailsubject: Option<String> = None;
+        let mut emailbody: Option<String> = None;
+        let mut attachment_count: Option<i32> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut actionarrivaldate: Option<DateTime<Utc>> = None;
+        let mut actioncompletiondate: Option<DateTime<Utc>> = None;
+        let mut actiondatecreated: Option<DateTime<Utc>> = None;
+        let mut last_updated: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
+                "outcome" => outcome = map.next_value::<In<String>>()?.0,
+                "outcome_id" => outcome_id = map.next_value::<In<i32>>()?.0,
+                "datetime" => datetime = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "note" => note = map.next_value::<In<String>>()?.0,
+                "note_html" => note_html = map.next_value::<In<String>>()?.0,
+                "actionby_agent_id" => {
+                    actionby_agent_id = map.next_value::<In<AgentId>>()?.0;
+                }
+                "actionby_user_id" => {
+                    actionby_user_id = map.next_value::<In<UserId>>()?.0;
+                }
+                "hiddenfromuser" => hiddenfromuser = map.next_value::<In<bool>>()?.0,
+                "important" => important = map.next_value::<In<bool>>()?.0,
+                "new_status" => new_status = map.next_value::<In<StatusId>>()?.0,
+                "new_status_name" => new_status_name = map.next_value::<In<String>>()?.0,
+                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "nonbilltime" => nonbilltime = map.next_value::<In<f64>>()?.0,
+                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
+                "mileage" => mileage = map.next_value::<In<f64>>()?.0,
+                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
+                "actisbillable" => actisbillable = map.next_value::<In<bool>>()?.0,
+                "action_contract_id" => {
+                    action_contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "asset_id" => asset_id = map.next_value::<In<AssetId>>()?.0,
+                "sendemail" => sendemail = map.next_value::<In<bool>>()?.0,
+                "emailfrom" => emailfrom = map.next_value::<In<String>>()?.0,
+                "emailto" => emailto = map.next_value::<In<String>>()?.0,
+                "emailcc" => emailcc = map.next_value::<In<String>>()?.0,
+                "emailsubject" => emailsubject = map.next_value::<In<String>>()?.0,
+                "emailbody" => emailbody = map.next_value::<In<String>>()?.0,
+                "attachment_count" => attachment_count = map.next_value::<In<i32>>()?.0,
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "actionarrivaldate" => {
+                    actionarrivaldate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "actioncompletiondate" => {
+                    actioncompletiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "actiondatecreated" => {
+                    actiondatecreated = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "last_updated" => last_updated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(Action {
+            id,
+            ticket_id,
+            outcome,
+            outcome_id,
+            datetime,
+            note,
+            note_html,
+            actionby_agent_id,
+            actionby_user_id,
+            hiddenfromuser,
+            important,
+            new_status,
+            new_status_name,
+            timetaken,
+            nonbilltime,
+            traveltime,
+            mileage,
+            chargerate,
+            actisbillable,
+            action_contract_id,
+            asset_id,
+            sendemail,
+            emailfrom,
+            emailto,
+            emailcc,
+            emailsubject,
+            emailbody,
+            attachment_count,
+            attachments,
+            customfields,
+            actionarrivaldate,
+            actioncompletiondate,
+            actiondatecreated,
+            last_updated,
+            extra,
+        })
+    }
+}
+
 /// A new action: the writable fields of [`Action`]. Pass it to [`ActionsApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAction {
     /// The ticket the action belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub ticket_id: Option<TicketId>,
     /// The name of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// The id of the action type.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub outcome_id: Option<i32>,
     /// When the action took place.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datetime: Option<DateTime<Utc>>,
     /// The action's note as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The action's note as HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_html: Option<String>,
-    /// The id of the agent who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub actionby_agent_id: Option<i32>,
+    /// The agent who performed the action.
+    pub actionby_agent_id: Option<AgentId>,
     /// The end user who performed the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub actionby_user_id: Option<UserId>,
     /// Whether the action is private (hidden from the end user).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hiddenfromuser: Option<bool>,
     /// Whether the action is marked important.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub important: Option<bool>,
-    /// The id of the status the action set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub new_status: Option<i32>,
+    /// The status the action set on the ticket.
+    pub new_status: Option<StatusId>,
     /// The time spent in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The non-billable time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub nonbilltime: Option<f64>,
     /// The travel time in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub traveltime: Option<f64>,
     /// The distance travelled.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub mileage: Option<f64>,
     /// The id of the charge rate applied to the time.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub chargerate: Option<i32>,
     /// Whether the action is billable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actisbillable: Option<bool>,
     /// The client contract the action is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub action_contract_id: Option<ClientContractId>,
     /// The asset the action relates to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub asset_id: Option<AssetId>,
     /// Whether to send the action as an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sendemail: Option<bool>,
     /// The address the email was sent from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailfrom: Option<String>,
     /// The addresses the email was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailto: Option<String>,
     /// The addresses the email was copied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcc: Option<String>,
     /// The email's subject.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailsubject: Option<String>,
     /// The email's body as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailbody: Option<String>,
     /// The files attached to the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The action's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The arrival time recorded on the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub actionarrivaldate: Option<DateTime<Utc>>,
     /// The completion time recorded on the action.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub actioncompletiondate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ticket_id {
+            map.serialize_entry("ticket_id", value)?;
+        }
+        if let Some(value) = &self.outcome {
+            map.serialize_entry("outcome", value)?;
+        }
+        if let Some(value) = &self.outcome_id {
+            map.serialize_entry("outcome_id", value)?;
+        }
+        if let Some(value) = &self.datetime {
+            map.serialize_entry("datetime", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.note_html {
+            map.serialize_entry("note_html", value)?;
+        }
+        if let Some(value) = &self.actionby_agent_id {
+            map.serialize_entry("actionby_agent_id", value)?;
+        }
+        if let Some(value) = &self.actionby_user_id {
+            map.serialize_entry("actionby_user_id", value)?;
+        }
+        if let Some(value) = &self.hiddenfromuser {
+            map.serialize_entry("hiddenfromuser", value)?;
+        }
+        if let Some(value) = &self.important {
+            map.serialize_entry("important", value)?;
+        }
+        if let Some(value) = &self.new_status {
+            map.serialize_entry("new_status", value)?;
+        }
+        if let Some(value) = &self.timetaken {
+            map.serialize_entry("timetaken", value)?;
+        }
+        if let Some(value) = &self.nonbilltime {
+            map.serialize_entry("nonbilltime", value)?;
+        }
+        if let Some(value) = &self.traveltime {
+            map.serialize_entry("traveltime", value)?;
+        }
+        if let Some(value) = &self.mileage {
+            map.serialize_entry("mileage", value)?;
+        }
+        if let Some(value) = &self.chargerate {
+            map.serialize_entry("chargerate", value)?;
+        }
+        if let Some(value) = &self.actisbillable {
+            map.serialize_entry("actisbillable", value)?;
+        }
+        if let Some(value) = &self.action_contract_id {
+            map.serialize_entry("action_contract_id", value)?;
+        }
+        if let Some(value) = &self.asset_id {
+            map.serialize_entry("asset_id", value)?;
+        }
+        if let Some(value) = &self.sendemail {
+            map.serialize_entry("sendemail", value)?;
+        }
+        if let Some(value) = &self.emailfrom {
+            map.serialize_entry("emailfrom", value)?;
+        }
+        if let Some(value) = &self.emailto {
+            map.serialize_entry("emailto", value)?;
+        }
+        if let Some(value) = &self.emailcc {
+            map.serialize_entry("emailcc", value)?;
+        }
+        if let Some(value) = &self.emailsubject {
+            map.serialize_entry("emailsubject", value)?;
+        }
+        if let Some(value) = &self.emailbody {
+            map.serialize_entry("emailbody", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.actionarrivaldate {
+            map.serialize_entry("actionarrivaldate", value)?;
+        }
+        if let Some(value) = &self.actioncompletiondate {
+            map.serialize_entry("actioncompletiondate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewActionVisitor)
+    }
+}
+
+/// Reads a [`NewAction`]: known fields by name, every other field into `extra`.
+struct NewActionVisitor;
+
+impl<'de> Visitor<'de> for NewActionVisitor {
+    type Value = NewAction;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewAction object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewAction, A::Error> {
+        let mut ticket_id: Option<TicketId> = None;
+        let mut outcome: Option<String> = None;
+        let mut outcome_id: Option<i32> = None;
+        let mut datetime: Option<DateTime<Utc>> = None;
+        let mut note: Option<String> = None;
+        let mut note_html: Option<String> = None;
+        let mut actionby_agent_id: Option<AgentId> = None;
+        let mut actionby_user_id: Option<UserId> = None;
+        let mut hiddenfromuser: Option<bool> = None;
+        let mut important: Option<bool> = None;
+        let mut new_status: Option<StatusId> = None;
+        let mut timetaken: Option<f64> = None;
+        let mut nonbilltime: Option<f64> = None;
+        let mut traveltime: Option<f64> = None;
+        let mut mileage: Option<f64> = None;
+        let mut chargerate: Option<i32> = None;
+        let mut actisbillable: Option<bool> = None;
+        let mut action_contract_id: Option<ClientContractId> = None;
+        let mut asset_id: Option<AssetId> = None;
+        let mut sendemail: Option<bool> = None;
+        let mut emailfrom: Option<String> = None;
+        let mut emailto: Option<String> = None;
+        let mut emailcc: Option<String> = None;
+        let mut emailsubject: Option<String> = None;
+        let mut emailbody: Option<String> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut actionarrivaldate: Option<DateTime<Utc>> = None;
+        let mut actioncompletiondate: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
+                "outcome" => outcome = map.next_value::<In<String>>()?.0,
+                "outcome_id" => outcome_id = map.next_value::<In<i32>>()?.0,
+                "datetime" => datetime = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "note" => note = map.next_value::<In<String>>()?.0,
+                "note_html" => note_html = map.next_value::<In<String>>()?.0,
+                "actionby_agent_id" => {
+                    actionby_agent_id = map.next_value::<In<AgentId>>()?.0;
+                }
+                "actionby_user_id" => {
+                    actionby_user_id = map.next_value::<In<UserId>>()?.0;
+                }
+                "hiddenfromuser" => hiddenfromuser = map.next_value::<In<bool>>()?.0,
+                "important" => important = map.next_value::<In<bool>>()?.0,
+                "new_status" => new_status = map.next_value::<In<StatusId>>()?.0,
+                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "nonbilltime" => nonbilltime = map.next_value::<In<f64>>()?.0,
+                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
+                "mileage" => mileage = map.next_value::<In<f64>>()?.0,
+                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
+                "actisbillable" => actisbillable = map.next_value::<In<bool>>()?.0,
+                "action_contract_id" => {
+                    action_contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "asset_id" => asset_id = map.next_value::<In<AssetId>>()?.0,
+                "sendemail" => sendemail = map.next_value::<In<bool>>()?.0,
+                "emailfrom" => emailfrom = map.next_value::<In<String>>()?.0,
+                "emailto" => emailto = map.next_value::<In<String>>()?.0,
+                "emailcc" => emailcc = map.next_value::<In<String>>()?.0,
+                "emailsubject" => emailsubject = map.next_value::<In<String>>()?.0,
+                "emailbody" => emailbody = map.next_value::<In<String>>()?.0,
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "actionarrivaldate" => {
+                    actionarrivaldate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "actioncompletiondate" => {
+                    actioncompletiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewAction {
+            ticket_id,
+            outcome,
+            outcome_id,
+            datetime,
+            note,
+            note_html,
+            actionby_agent_id,
+            actionby_user_id,
+            hiddenfromuser,
+            important,
+            new_status,
+            timetaken,
+            nonbilltime,
+            traveltime,
+            mileage,
+            chargerate,
+            actisbillable,
+            action_contract_id,
+            asset_id,
+            sendemail,
+            emailfrom,
+            emailto,
+            emailcc,
+            emailsubject,
+            emailbody,
+            attachments,
+            customfields,
+            actionarrivaldate,
+            actioncompletiondate,
+            extra,
+        })
+    }
 }
 
 impl Resource for Action {
@@ -447,8 +875,8 @@ impl PatchRequest<Action> {
         self.clear("note_html")
     }
 
-    /// The id of the agent who performed the action.
-    pub fn actionby_agent_id(self, value: i32) -> Self {
+    /// The agent who performed the action.
+    pub fn actionby_agent_id(self, value: AgentId) -> Self {
         self.set("actionby_agent_id", value)
     }
 
@@ -487,8 +915,8 @@ impl PatchRequest<Action> {
         self.clear("important")
     }
 
-    /// The id of the status the action set on the ticket.
-    pub fn new_status(self, value: i32) -> Self {
+    /// The status the action set on the ticket.
+    pub fn new_status(self, value: StatusId) -> Self {
         self.set("new_status", value)
     }
 

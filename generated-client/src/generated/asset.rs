@@ -3,190 +3,550 @@
 //!
 //! Wire path: `/api/Asset`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
 use super::{
-    ClientContractId, ClientId, CustomField, FieldValue, SiteId, TicketId, UserId,
-    UserSummary,
+    ClientContractId, ClientId, CustomField, FieldValue, SiteId, SupplierId, TicketId,
+    UserId, UserSummary,
 };
 
 /// Identifies an [`Asset`].
 pub type AssetId = Id<Asset>;
 
 /// An asset (device or configuration item).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Asset {
     /// The asset's id.
     pub id: AssetId,
     /// The asset tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_number: Option<String>,
     /// The value of the asset type's first key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field: Option<String>,
     /// The value of the asset type's second key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field2: Option<String>,
     /// The value of the asset type's third key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field3: Option<String>,
     /// The asset's number.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub device_number: Option<i32>,
     /// The client the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the asset is at.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The name of the asset's user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The asset type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub assettype_id: Option<i32>,
     /// The asset type's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assettype_name: Option<String>,
     /// The asset status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// The asset status's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
     /// Whether the asset is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// Notes about the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The parent asset.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<AssetId>,
     /// The client contract covering the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// The contract's reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_ref: Option<String>,
-    /// The id of the asset's supplier.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub supplier_id: Option<i32>,
+    /// The asset's supplier.
+    pub supplier_id: Option<SupplierId>,
     /// The supplier's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplier_name: Option<String>,
     /// The id of the asset's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The id of the asset's default priority.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// When the asset's warranty starts.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub warranty_start: Option<DateTime<Utc>>,
     /// When the asset's warranty ends.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub warranty_end: Option<DateTime<Utc>>,
     /// The asset's information field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldValue>>,
     /// The asset's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The users assigned to the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserSummary>>,
     /// When the asset was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dlastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Asset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.inventory_number {
+            map.serialize_entry("inventory_number", value)?;
+        }
+        if let Some(value) = &self.key_field {
+            map.serialize_entry("key_field", value)?;
+        }
+        if let Some(value) = &self.key_field2 {
+            map.serialize_entry("key_field2", value)?;
+        }
+        if let Some(value) = &self.key_field3 {
+            map.serialize_entry("key_field3", value)?;
+        }
+        if let Some(value) = &self.device_number {
+            map.serialize_entry("device_number", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("client_name", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.site_name {
+            map.serialize_entry("site_name", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.assettype_id {
+            map.serialize_entry("assettype_id", value)?;
+        }
+        if let Some(value) = &self.assettype_name {
+            map.serialize_entry("assettype_name", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("status_id", value)?;
+        }
+        if let Some(value) = &self.status_name {
+            map.serialize_entry("status_name", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.parent_id {
+            map.serialize_entry("parent_id", value)?;
+        }
+        if let Some(value) = &self.contract_id {
+            map.serialize_entry("contract_id", value)?;
+        }
+        if let Some(value) = &self.contract_ref {
+            map.serialize_entry("contract_ref", value)?;
+        }
+        if let Some(value) = &self.supplier_id {
+            map.serialize_entry("supplier_id", value)?;
+        }
+        if let Some(value) = &self.supplier_name {
+            map.serialize_entry("supplier_name", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.warranty_start {
+            map.serialize_entry("warranty_start", value)?;
+        }
+        if let Some(value) = &self.warranty_end {
+            map.serialize_entry("warranty_end", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        if let Some(value) = &self.dlastupdate {
+            map.serialize_entry("dlastupdate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Asset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(AssetVisitor)
+    }
+}
+
+/// Reads a [`Asset`]: known fields by name, every other field into `extra`.
+struct AssetVisitor;
+
+impl<'de> Visitor<'de> for AssetVisitor {
+    type Value = Asset;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Asset object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Asset, A::Error> {
+        let mut id: Option<AssetId> = None;
+        let mut inventory_number: Option<String> = None;
+        let mut key_field: Option<String> = None;
+        let mut key_field2: Option<String> = None;
+        let mut key_field3: Option<String> = None;
+        let mut device_number: Option<i32> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut client_name: Option<String> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut site_name: Option<String> = None;
+        let mut username: Option<String> = None;
+        let mut assettype_id: Option<i32> = None;
+        let mut assettype_name: Option<String> = None;
+        let mut status_id: Option<i32> = None;
+        let mut status_name: Option<String> = None;
+        let mut inactive: Option<bool> = None;
+        let mut notes: Option<String> = None;
+        let mut parent_id: Option<AssetId> = None;
+        let mut contract_id: Option<ClientContractId> = None;
+        let mut contract_ref: Option<String> = None;
+        let mut supplier_id: Option<SupplierId> = None;
+        let mut supplier_name: Option<String> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut warranty_start: Option<DateTime<Utc>> = None;
+        let mut warranty_end: Option<DateTime<Utc>> = None;
+        let mut fields: Option<Vec<FieldValue>> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut users: Option<Vec<UserSummary>> = None;
+        let mut dlastupdate: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "inventory_number" => {
+                    inventory_number = map.next_value::<In<String>>()?.0;
+                }
+                "key_field" => key_field = map.next_value::<In<String>>()?.0,
+                "key_field2" => key_field2 = map.next_value::<In<String>>()?.0,
+                "key_field3" => key_field3 = map.next_value::<In<String>>()?.0,
+                "device_number" => device_number = map.next_value::<In<i32>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "client_name" => client_name = map.next_value::<In<String>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "site_name" => site_name = map.next_value::<In<String>>()?.0,
+                "username" => username = map.next_value::<In<String>>()?.0,
+                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
+                "assettype_name" => assettype_name = map.next_value::<In<String>>()?.0,
+                "status_id" => status_id = map.next_value::<In<i32>>()?.0,
+                "status_name" => status_name = map.next_value::<In<String>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "parent_id" => parent_id = map.next_value::<In<AssetId>>()?.0,
+                "contract_id" => {
+                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "contract_ref" => contract_ref = map.next_value::<In<String>>()?.0,
+                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
+                "supplier_name" => supplier_name = map.next_value::<In<String>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "warranty_start" => {
+                    warranty_start = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "warranty_end" => warranty_end = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "dlastupdate" => dlastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(Asset {
+            id,
+            inventory_number,
+            key_field,
+            key_field2,
+            key_field3,
+            device_number,
+            client_id,
+            client_name,
+            site_id,
+            site_name,
+            username,
+            assettype_id,
+            assettype_name,
+            status_id,
+            status_name,
+            inactive,
+            notes,
+            parent_id,
+            contract_id,
+            contract_ref,
+            supplier_id,
+            supplier_name,
+            sla_id,
+            priority_id,
+            warranty_start,
+            warranty_end,
+            fields,
+            customfields,
+            users,
+            dlastupdate,
+            extra,
+        })
+    }
+}
+
 /// A new asset: the writable fields of [`Asset`]. Pass it to [`AssetsApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAsset {
     /// The asset tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_number: Option<String>,
     /// The value of the asset type's first key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field: Option<String>,
     /// The value of the asset type's second key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field2: Option<String>,
     /// The value of the asset type's third key field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_field3: Option<String>,
     /// The asset's number.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub device_number: Option<i32>,
     /// The client the asset belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the asset is at.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The name of the asset's user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The asset type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub assettype_id: Option<i32>,
     /// The asset status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub status_id: Option<i32>,
     /// Whether the asset is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// Notes about the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The parent asset.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<AssetId>,
     /// The client contract covering the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
-    /// The id of the asset's supplier.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub supplier_id: Option<i32>,
+    /// The asset's supplier.
+    pub supplier_id: Option<SupplierId>,
     /// The id of the asset's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The id of the asset's default priority.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// When the asset's warranty starts.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub warranty_start: Option<DateTime<Utc>>,
     /// When the asset's warranty ends.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub warranty_end: Option<DateTime<Utc>>,
     /// The asset's information field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldValue>>,
     /// The asset's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The users assigned to the asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserSummary>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewAsset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.inventory_number {
+            map.serialize_entry("inventory_number", value)?;
+        }
+        if let Some(value) = &self.key_field {
+            map.serialize_entry("key_field", value)?;
+        }
+        if let Some(value) = &self.key_field2 {
+            map.serialize_entry("key_field2", value)?;
+        }
+        if let Some(value) = &self.key_field3 {
+            map.serialize_entry("key_field3", value)?;
+        }
+        if let Some(value) = &self.device_number {
+            map.serialize_entry("device_number", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.assettype_id {
+            map.serialize_entry("assettype_id", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("status_id", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.parent_id {
+            map.serialize_entry("parent_id", value)?;
+        }
+        if let Some(value) = &self.contract_id {
+            map.serialize_entry("contract_id", value)?;
+        }
+        if let Some(value) = &self.supplier_id {
+            map.serialize_entry("supplier_id", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.warranty_start {
+            map.serialize_entry("warranty_start", value)?;
+        }
+        if let Some(value) = &self.warranty_end {
+            map.serialize_entry("warranty_end", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewAsset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewAssetVisitor)
+    }
+}
+
+/// Reads a [`NewAsset`]: known fields by name, every other field into `extra`.
+struct NewAssetVisitor;
+
+impl<'de> Visitor<'de> for NewAssetVisitor {
+    type Value = NewAsset;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewAsset object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewAsset, A::Error> {
+        let mut inventory_number: Option<String> = None;
+        let mut key_field: Option<String> = None;
+        let mut key_field2: Option<String> = None;
+        let mut key_field3: Option<String> = None;
+        let mut device_number: Option<i32> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut username: Option<String> = None;
+        let mut assettype_id: Option<i32> = None;
+        let mut status_id: Option<i32> = None;
+        let mut inactive: Option<bool> = None;
+        let mut notes: Option<String> = None;
+        let mut parent_id: Option<AssetId> = None;
+        let mut contract_id: Option<ClientContractId> = None;
+        let mut supplier_id: Option<SupplierId> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut warranty_start: Option<DateTime<Utc>> = None;
+        let mut warranty_end: Option<DateTime<Utc>> = None;
+        let mut fields: Option<Vec<FieldValue>> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut users: Option<Vec<UserSummary>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "inventory_number" => {
+                    inventory_number = map.next_value::<In<String>>()?.0;
+                }
+                "key_field" => key_field = map.next_value::<In<String>>()?.0,
+                "key_field2" => key_field2 = map.next_value::<In<String>>()?.0,
+                "key_field3" => key_field3 = map.next_value::<In<String>>()?.0,
+                "device_number" => device_number = map.next_value::<In<i32>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "username" => username = map.next_value::<In<String>>()?.0,
+                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
+                "status_id" => status_id = map.next_value::<In<i32>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "parent_id" => parent_id = map.next_value::<In<AssetId>>()?.0,
+                "contract_id" => {
+                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "warranty_start" => {
+                    warranty_start = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "warranty_end" => warranty_end = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewAsset {
+            inventory_number,
+            key_field,
+            key_field2,
+            key_field3,
+            device_number,
+            client_id,
+            site_id,
+            username,
+            assettype_id,
+            status_id,
+            inactive,
+            notes,
+            parent_id,
+            contract_id,
+            supplier_id,
+            sla_id,
+            priority_id,
+            warranty_start,
+            warranty_end,
+            fields,
+            customfields,
+            users,
+            extra,
+        })
+    }
 }
 
 impl Resource for Asset {
@@ -287,7 +647,7 @@ impl ListRequest<Asset> {
     }
 
     /// Only assets from this supplier.
-    pub fn supplier_id(self, value: i32) -> Self {
+    pub fn supplier_id(self, value: SupplierId) -> Self {
         self.param("supplier_id", value)
     }
 
@@ -515,8 +875,8 @@ impl PatchRequest<Asset> {
         self.clear("contract_id")
     }
 
-    /// The id of the asset's supplier.
-    pub fn supplier_id(self, value: i32) -> Self {
+    /// The asset's supplier.
+    pub fn supplier_id(self, value: SupplierId) -> Self {
         self.set("supplier_id", value)
     }
 

@@ -3,121 +3,371 @@
 //!
 //! Wire path: `/api/Client`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
-use super::{Attachment, CustomField, SiteId};
+use super::{AgentId, Attachment, CustomField, SiteId};
 
 /// Identifies a [`Client`].
 pub type ClientId = Id<Client>;
 
 /// A client (customer) organisation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Client {
     /// The client's id.
     pub id: ClientId,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The id of the top level the client belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub toplevel_id: Option<i32>,
     /// The top level's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toplevel_name: Option<String>,
     /// Whether the client is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The colour used to show the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
     /// Notes about the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The client's website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// The email address invoices are sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accountsemailaddress: Option<String>,
     /// The client's main site.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub main_site_id: Option<SiteId>,
     /// The main site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_site_name: Option<String>,
-    /// The id of the agent who is the client's account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub accountmanagertech: Option<i32>,
+    /// The agent who is the client's account manager.
+    pub accountmanagertech: Option<AgentId>,
     /// The account manager's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accountmanagertech_name: Option<String>,
     /// The client's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The number of open tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub open_ticket_count: Option<i32>,
     /// The total number of tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub total_ticket_count: Option<i32>,
     /// When the client was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datecreated: Option<DateTime<Utc>>,
     /// When the client was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub alastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Client {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.toplevel_id {
+            map.serialize_entry("toplevel_id", value)?;
+        }
+        if let Some(value) = &self.toplevel_name {
+            map.serialize_entry("toplevel_name", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.colour {
+            map.serialize_entry("colour", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.website {
+            map.serialize_entry("website", value)?;
+        }
+        if let Some(value) = &self.accountsemailaddress {
+            map.serialize_entry("accountsemailaddress", value)?;
+        }
+        if let Some(value) = &self.main_site_id {
+            map.serialize_entry("main_site_id", value)?;
+        }
+        if let Some(value) = &self.main_site_name {
+            map.serialize_entry("main_site_name", value)?;
+        }
+        if let Some(value) = &self.accountmanagertech {
+            map.serialize_entry("accountmanagertech", value)?;
+        }
+        if let Some(value) = &self.accountmanagertech_name {
+            map.serialize_entry("accountmanagertech_name", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.open_ticket_count {
+            map.serialize_entry("open_ticket_count", value)?;
+        }
+        if let Some(value) = &self.total_ticket_count {
+            map.serialize_entry("total_ticket_count", value)?;
+        }
+        if let Some(value) = &self.datecreated {
+            map.serialize_entry("datecreated", value)?;
+        }
+        if let Some(value) = &self.alastupdate {
+            map.serialize_entry("alastupdate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Client {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ClientVisitor)
+    }
+}
+
+/// Reads a [`Client`]: known fields by name, every other field into `extra`.
+struct ClientVisitor;
+
+impl<'de> Visitor<'de> for ClientVisitor {
+    type Value = Client;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Client object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Client, A::Error> {
+        let mut id: Option<ClientId> = None;
+        let mut name: Option<String> = None;
+        let mut toplevel_id: Option<i32> = None;
+        let mut toplevel_name: Option<String> = None;
+        let mut inactive: Option<bool> = None;
+        let mut colour: Option<String> = None;
+        let mut notes: Option<String> = None;
+        let mut website: Option<String> = None;
+        let mut accountsemailaddress: Option<String> = None;
+        let mut main_site_id: Option<SiteId> = None;
+        let mut main_site_name: Option<String> = None;
+        let mut accountmanagertech: Option<AgentId> = None;
+        let mut accountmanagertech_name: Option<String> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut open_ticket_count: Option<i32> = None;
+        let mut total_ticket_count: Option<i32> = None;
+        let mut datecreated: Option<DateTime<Utc>> = None;
+        let mut alastupdate: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
+                "toplevel_name" => toplevel_name = map.next_value::<In<String>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "website" => website = map.next_value::<In<String>>()?.0,
+                "accountsemailaddress" => {
+                    accountsemailaddress = map.next_value::<In<String>>()?.0;
+                }
+                "main_site_id" => main_site_id = map.next_value::<In<SiteId>>()?.0,
+                "main_site_name" => main_site_name = map.next_value::<In<String>>()?.0,
+                "accountmanagertech" => {
+                    accountmanagertech = map.next_value::<In<AgentId>>()?.0;
+                }
+                "accountmanagertech_name" => {
+                    accountmanagertech_name = map.next_value::<In<String>>()?.0;
+                }
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "open_ticket_count" => open_ticket_count = map.next_value::<In<i32>>()?.0,
+                "total_ticket_count" => {
+                    total_ticket_count = map.next_value::<In<i32>>()?.0;
+                }
+                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "alastupdate" => alastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(Client {
+            id,
+            name,
+            toplevel_id,
+            toplevel_name,
+            inactive,
+            colour,
+            notes,
+            website,
+            accountsemailaddress,
+            main_site_id,
+            main_site_name,
+            accountmanagertech,
+            accountmanagertech_name,
+            customfields,
+            attachments,
+            open_ticket_count,
+            total_ticket_count,
+            datecreated,
+            alastupdate,
+            extra,
+        })
+    }
+}
+
 /// A new client: the writable fields of [`Client`]. Pass it to [`ClientsApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewClient {
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The id of the top level the client belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub toplevel_id: Option<i32>,
     /// Whether the client is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The colour used to show the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
     /// Notes about the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The client's website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// The email address invoices are sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accountsemailaddress: Option<String>,
     /// The client's main site.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub main_site_id: Option<SiteId>,
-    /// The id of the agent who is the client's account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub accountmanagertech: Option<i32>,
+    /// The agent who is the client's account manager.
+    pub accountmanagertech: Option<AgentId>,
     /// The client's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewClient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.toplevel_id {
+            map.serialize_entry("toplevel_id", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.colour {
+            map.serialize_entry("colour", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.website {
+            map.serialize_entry("website", value)?;
+        }
+        if let Some(value) = &self.accountsemailaddress {
+            map.serialize_entry("accountsemailaddress", value)?;
+        }
+        if let Some(value) = &self.main_site_id {
+            map.serialize_entry("main_site_id", value)?;
+        }
+        if let Some(value) = &self.accountmanagertech {
+            map.serialize_entry("accountmanagertech", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewClient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewClientVisitor)
+    }
+}
+
+/// Reads a [`NewClient`]: known fields by name, every other field into `extra`.
+struct NewClientVisitor;
+
+impl<'de> Visitor<'de> for NewClientVisitor {
+    type Value = NewClient;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewClient object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewClient, A::Error> {
+        let mut name: Option<String> = None;
+        let mut toplevel_id: Option<i32> = None;
+        let mut inactive: Option<bool> = None;
+        let mut colour: Option<String> = None;
+        let mut notes: Option<String> = None;
+        let mut website: Option<String> = None;
+        let mut accountsemailaddress: Option<String> = None;
+        let mut main_site_id: Option<SiteId> = None;
+        let mut accountmanagertech: Option<AgentId> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "website" => website = map.next_value::<In<String>>()?.0,
+                "accountsemailaddress" => {
+                    accountsemailaddress = map.next_value::<In<String>>()?.0;
+                }
+                "main_site_id" => main_site_id = map.next_value::<In<SiteId>>()?.0,
+                "accountmanagertech" => {
+                    accountmanagertech = map.next_value::<In<AgentId>>()?.0;
+                }
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewClient {
+            name,
+            toplevel_id,
+            inactive,
+            colour,
+            notes,
+            website,
+            accountsemailaddress,
+            main_site_id,
+            accountmanagertech,
+            customfields,
+            attachments,
+            extra,
+        })
+    }
 }
 
 impl Resource for Client {
@@ -346,8 +596,8 @@ impl PatchRequest<Client> {
         self.clear("main_site_id")
     }
 
-    /// The id of the agent who is the client's account manager.
-    pub fn accountmanagertech(self, value: i32) -> Self {
+    /// The agent who is the client's account manager.
+    pub fn accountmanagertech(self, value: AgentId) -> Self {
         self.set("accountmanagertech", value)
     }
 

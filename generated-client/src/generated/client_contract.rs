@@ -3,175 +3,525 @@
 //!
 //! Wire path: `/api/ClientContract`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
-use super::{AssetSummary, ClientId, CustomField, SiteId, UserId, UserSummary};
+use super::{AgentId, AssetSummary, ClientId, CustomField, SiteId, UserId, UserSummary};
 
 /// Identifies a [`ClientContract`].
 pub type ClientContractId = Id<ClientContract>;
 
 /// A contract between the service provider and a client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientContract {
     /// The contract's id.
     pub id: ClientContractId,
     /// The contract's reference.
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Wire name: `ref`.
     pub reference: Option<String>,
     /// An additional reference for the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refextra: Option<String>,
     /// The client the contract is with.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The user the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The contract type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub contracttype: Option<i32>,
     /// The contract type's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contracttype_name: Option<String>,
     /// When the contract starts.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub start_date: Option<DateTime<Utc>>,
     /// When the contract ends.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub end_date: Option<DateTime<Utc>>,
     /// Whether the contract has started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
     /// Whether the contract has expired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Whether the contract is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The contract's status as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_status: Option<String>,
     /// Whether the contract renews automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollingcontract: Option<bool>,
     /// The id of the contract's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The service level agreement's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// The code of the contract's billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub billingperiod: Option<i32>,
     /// The amount charged each billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub periodchargeamount: Option<f64>,
     /// When the contract is next invoiced.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub next_invoice_date: Option<DateTime<Utc>>,
     /// Notes about the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The contract's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The assets the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// The users the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserSummary>>,
-    /// The id of the agent who created the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub createdby_id: Option<i32>,
+    /// The agent who created the contract.
+    pub createdby_id: Option<AgentId>,
     /// The name of the agent who created the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub createdby_name: Option<String>,
     /// When the contract was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for ClientContract {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.reference {
+            map.serialize_entry("ref", value)?;
+        }
+        if let Some(value) = &self.refextra {
+            map.serialize_entry("refextra", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("client_name", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.site_name {
+            map.serialize_entry("site_name", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user_name {
+            map.serialize_entry("user_name", value)?;
+        }
+        if let Some(value) = &self.contracttype {
+            map.serialize_entry("contracttype", value)?;
+        }
+        if let Some(value) = &self.contracttype_name {
+            map.serialize_entry("contracttype_name", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            map.serialize_entry("start_date", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            map.serialize_entry("end_date", value)?;
+        }
+        if let Some(value) = &self.started {
+            map.serialize_entry("started", value)?;
+        }
+        if let Some(value) = &self.expired {
+            map.serialize_entry("expired", value)?;
+        }
+        if let Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let Some(value) = &self.contract_status {
+            map.serialize_entry("contract_status", value)?;
+        }
+        if let Some(value) = &self.rollingcontract {
+            map.serialize_entry("rollingcontract", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.sla_name {
+            map.serialize_entry("sla_name", value)?;
+        }
+        if let Some(value) = &self.billingperiod {
+            map.serialize_entry("billingperiod", value)?;
+        }
+        if let Some(value) = &self.periodchargeamount {
+            map.serialize_entry("periodchargeamount", value)?;
+        }
+        if let Some(value) = &self.next_invoice_date {
+            map.serialize_entry("next_invoice_date", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        if let Some(value) = &self.createdby_id {
+            map.serialize_entry("createdby_id", value)?;
+        }
+        if let Some(value) = &self.createdby_name {
+            map.serialize_entry("createdby_name", value)?;
+        }
+        if let Some(value) = &self.last_modified {
+            map.serialize_entry("last_modified", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientContract {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ClientContractVisitor)
+    }
+}
+
+/// Reads a [`ClientContract`]: known fields by name, every other field into `extra`.
+struct ClientContractVisitor;
+
+impl<'de> Visitor<'de> for ClientContractVisitor {
+    type Value = ClientContract;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a ClientContract object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<ClientContract, A::Error> {
+        let mut id: Option<ClientContractId> = None;
+        let mut reference: Option<String> = None;
+        let mut refextra: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut client_name: Option<String> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut site_name: Option<String> = None;
+        let mut user_id: Option<UserId> = None;
+        let mut user_name: Option<String> = None;
+        let mut contracttype: Option<i32> = None;
+        let mut contracttype_name: Option<String> = None;
+        let mut start_date: Option<DateTime<Utc>> = None;
+        let mut end_date: Option<DateTime<Utc>> = None;
+        let mut started: Option<bool> = None;
+        let mut expired: Option<bool> = None;
+        let mut active: Option<bool> = None;
+        let mut contract_status: Option<String> = None;
+        let mut rollingcontract: Option<bool> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut sla_name: Option<String> = None;
+        let mut billingperiod: Option<i32> = None;
+        let mut periodchargeamount: Option<f64> = None;
+        let mut next_invoice_date: Option<DateTime<Utc>> = None;
+        let mut note: Option<String> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut users: Option<Vec<UserSummary>> = None;
+        let mut createdby_id: Option<AgentId> = None;
+        let mut createdby_name: Option<String> = None;
+        let mut last_modified: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "ref" => reference = map.next_value::<In<String>>()?.0,
+                "refextra" => refextra = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "client_name" => client_name = map.next_value::<In<String>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "site_name" => site_name = map.next_value::<In<String>>()?.0,
+                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "user_name" => user_name = map.next_value::<In<String>>()?.0,
+                "contracttype" => contracttype = map.next_value::<In<i32>>()?.0,
+                "contracttype_name" => {
+                    contracttype_name = map.next_value::<In<String>>()?.0;
+                }
+                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "started" => started = map.next_value::<In<bool>>()?.0,
+                "expired" => expired = map.next_value::<In<bool>>()?.0,
+                "active" => active = map.next_value::<In<bool>>()?.0,
+                "contract_status" => contract_status = map.next_value::<In<String>>()?.0,
+                "rollingcontract" => rollingcontract = map.next_value::<In<bool>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "sla_name" => sla_name = map.next_value::<In<String>>()?.0,
+                "billingperiod" => billingperiod = map.next_value::<In<i32>>()?.0,
+                "periodchargeamount" => {
+                    periodchargeamount = map.next_value::<In<f64>>()?.0;
+                }
+                "next_invoice_date" => {
+                    next_invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "note" => note = map.next_value::<In<String>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "createdby_id" => createdby_id = map.next_value::<In<AgentId>>()?.0,
+                "createdby_name" => createdby_name = map.next_value::<In<String>>()?.0,
+                "last_modified" => {
+                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(ClientContract {
+            id,
+            reference,
+            refextra,
+            client_id,
+            client_name,
+            site_id,
+            site_name,
+            user_id,
+            user_name,
+            contracttype,
+            contracttype_name,
+            start_date,
+            end_date,
+            started,
+            expired,
+            active,
+            contract_status,
+            rollingcontract,
+            sla_id,
+            sla_name,
+            billingperiod,
+            periodchargeamount,
+            next_invoice_date,
+            note,
+            customfields,
+            assets,
+            users,
+            createdby_id,
+            createdby_name,
+            last_modified,
+            extra,
+        })
+    }
+}
+
 /// A new client contract: the writable fields of [`ClientContract`]. Pass it to [`ClientContractsApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewClientContract {
     /// The contract's reference.
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Wire name: `ref`.
     pub reference: Option<String>,
     /// An additional reference for the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refextra: Option<String>,
     /// The client the contract is with.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The user the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The contract type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub contracttype: Option<i32>,
     /// When the contract starts.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub start_date: Option<DateTime<Utc>>,
     /// When the contract ends.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub end_date: Option<DateTime<Utc>>,
     /// Whether the contract is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Whether the contract renews automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollingcontract: Option<bool>,
     /// The id of the contract's service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The code of the contract's billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub billingperiod: Option<i32>,
     /// The amount charged each billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub periodchargeamount: Option<f64>,
     /// When the contract is next invoiced.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub next_invoice_date: Option<DateTime<Utc>>,
     /// Notes about the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The contract's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The assets the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// The users the contract covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserSummary>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewClientContract {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference {
+            map.serialize_entry("ref", value)?;
+        }
+        if let Some(value) = &self.refextra {
+            map.serialize_entry("refextra", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.contracttype {
+            map.serialize_entry("contracttype", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            map.serialize_entry("start_date", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            map.serialize_entry("end_date", value)?;
+        }
+        if let Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let Some(value) = &self.rollingcontract {
+            map.serialize_entry("rollingcontract", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.billingperiod {
+            map.serialize_entry("billingperiod", value)?;
+        }
+        if let Some(value) = &self.periodchargeamount {
+            map.serialize_entry("periodchargeamount", value)?;
+        }
+        if let Some(value) = &self.next_invoice_date {
+            map.serialize_entry("next_invoice_date", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewClientContract {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewClientContractVisitor)
+    }
+}
+
+/// Reads a [`NewClientContract`]: known fields by name, every other field into `extra`.
+struct NewClientContractVisitor;
+
+impl<'de> Visitor<'de> for NewClientContractVisitor {
+    type Value = NewClientContract;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewClientContract object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<NewClientContract, A::Error> {
+        let mut reference: Option<String> = None;
+        let mut refextra: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut user_id: Option<UserId> = None;
+        let mut contracttype: Option<i32> = None;
+        let mut start_date: Option<DateTime<Utc>> = None;
+        let mut end_date: Option<DateTime<Utc>> = None;
+        let mut active: Option<bool> = None;
+        let mut rollingcontract: Option<bool> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut billingperiod: Option<i32> = None;
+        let mut periodchargeamount: Option<f64> = None;
+        let mut next_invoice_date: Option<DateTime<Utc>> = None;
+        let mut note: Option<String> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut users: Option<Vec<UserSummary>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "ref" => reference = map.next_value::<In<String>>()?.0,
+                "refextra" => refextra = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "contracttype" => contracttype = map.next_value::<In<i32>>()?.0,
+                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "active" => active = map.next_value::<In<bool>>()?.0,
+                "rollingcontract" => rollingcontract = map.next_value::<In<bool>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "billingperiod" => billingperiod = map.next_value::<In<i32>>()?.0,
+                "periodchargeamount" => {
+                    periodchargeamount = map.next_value::<In<f64>>()?.0;
+                }
+                "next_invoice_date" => {
+                    next_invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "note" => note = map.next_value::<In<String>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewClientContract {
+            reference,
+            refextra,
+            client_id,
+            site_id,
+            user_id,
+            contracttype,
+            start_date,
+            end_date,
+            active,
+            rollingcontract,
+            sla_id,
+            billingperiod,
+            periodchargeamount,
+            next_invoice_date,
+            note,
+            customfields,
+            assets,
+            users,
+            extra,
+        })
+    }
 }
 
 impl Resource for ClientContract {

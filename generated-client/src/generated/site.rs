@@ -3,11 +3,15 @@
 //!
 //! Wire path: `/api/Site`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
 use super::{Address, ClientId, CustomField, FieldValue, UserId};
@@ -16,141 +20,440 @@ use super::{Address, ClientId, CustomField, FieldValue, UserId};
 pub type SiteId = Id<Site>;
 
 /// A site (location) of a client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     /// The site's id.
     pub id: SiteId,
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The client the site belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The client and site names combined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clientsite_name: Option<String>,
     /// Whether the site is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The id of the site's default service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The site's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phonenumber: Option<String>,
     /// The email domain used to match incoming email to the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emaildomain: Option<String>,
     /// The site's time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Notes about the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The colour used to show the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
     /// Whether invoices are addressed to this site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isinvoicesite: Option<bool>,
     /// Whether the site is a stock location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isstocklocation: Option<bool>,
     /// The site's main contact.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub maincontact_id: Option<UserId>,
     /// The main contact's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maincontact_name: Option<String>,
     /// The site's delivery address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<Address>,
     /// The site's invoice address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_address: Option<Address>,
     /// Whether the invoice address is the delivery address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_address_isdelivery: Option<bool>,
     /// The site's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The site's information field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldValue>>,
     /// The number of open tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub open_ticket_count: Option<i32>,
     /// When the site was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datecreated: Option<DateTime<Utc>>,
     /// When the site was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub slastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Site {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("client_name", value)?;
+        }
+        if let Some(value) = &self.clientsite_name {
+            map.serialize_entry("clientsite_name", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.phonenumber {
+            map.serialize_entry("phonenumber", value)?;
+        }
+        if let Some(value) = &self.emaildomain {
+            map.serialize_entry("emaildomain", value)?;
+        }
+        if let Some(value) = &self.timezone {
+            map.serialize_entry("timezone", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.colour {
+            map.serialize_entry("colour", value)?;
+        }
+        if let Some(value) = &self.isinvoicesite {
+            map.serialize_entry("isinvoicesite", value)?;
+        }
+        if let Some(value) = &self.isstocklocation {
+            map.serialize_entry("isstocklocation", value)?;
+        }
+        if let Some(value) = &self.maincontact_id {
+            map.serialize_entry("maincontact_id", value)?;
+        }
+        if let Some(value) = &self.maincontact_name {
+            map.serialize_entry("maincontact_name", value)?;
+        }
+        if let Some(value) = &self.delivery_address {
+            map.serialize_entry("delivery_address", value)?;
+        }
+        if let Some(value) = &self.invoice_address {
+            map.serialize_entry("invoice_address", value)?;
+        }
+        if let Some(value) = &self.invoice_address_isdelivery {
+            map.serialize_entry("invoice_address_isdelivery", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let Some(value) = &self.open_ticket_count {
+            map.serialize_entry("open_ticket_count", value)?;
+        }
+        if let Some(value) = &self.datecreated {
+            map.serialize_entry("datecreated", value)?;
+        }
+        if let Some(value) = &self.slastupdate {
+            map.serialize_entry("slastupdate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Site {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(SiteVisitor)
+    }
+}
+
+/// Reads a [`Site`]: known fields by name, every other field into `extra`.
+struct SiteVisitor;
+
+impl<'de> Visitor<'de> for SiteVisitor {
+    type Value = Site;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Site object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Site, A::Error> {
+        let mut id: Option<SiteId> = None;
+        let mut name: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut client_name: Option<String> = None;
+        let mut clientsite_name: Option<String> = None;
+        let mut inactive: Option<bool> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut phonenumber: Option<String> = None;
+        let mut emaildomain: Option<String> = None;
+        let mut timezone: Option<String> = None;
+        let mut notes: Option<String> = None;
+        let mut colour: Option<String> = None;
+        let mut isinvoicesite: Option<bool> = None;
+        let mut isstocklocation: Option<bool> = None;
+        let mut maincontact_id: Option<UserId> = None;
+        let mut maincontact_name: Option<String> = None;
+        let mut delivery_address: Option<Address> = None;
+        let mut invoice_address: Option<Address> = None;
+        let mut invoice_address_isdelivery: Option<bool> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut fields: Option<Vec<FieldValue>> = None;
+        let mut open_ticket_count: Option<i32> = None;
+        let mut datecreated: Option<DateTime<Utc>> = None;
+        let mut slastupdate: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "client_name" => client_name = map.next_value::<In<String>>()?.0,
+                "clientsite_name" => clientsite_name = map.next_value::<In<String>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
+                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
+                "timezone" => timezone = map.next_value::<In<String>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "isinvoicesite" => isinvoicesite = map.next_value::<In<bool>>()?.0,
+                "isstocklocation" => isstocklocation = map.next_value::<In<bool>>()?.0,
+                "maincontact_id" => maincontact_id = map.next_value::<In<UserId>>()?.0,
+                "maincontact_name" => {
+                    maincontact_name = map.next_value::<In<String>>()?.0;
+                }
+                "delivery_address" => {
+                    delivery_address = map.next_value::<In<Address>>()?.0;
+                }
+                "invoice_address" => invoice_address = map.next_value::<In<Address>>()?.0,
+                "invoice_address_isdelivery" => {
+                    invoice_address_isdelivery = map.next_value::<In<bool>>()?.0;
+                }
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "open_ticket_count" => open_ticket_count = map.next_value::<In<i32>>()?.0,
+                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "slastupdate" => slastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(Site {
+            id,
+            name,
+            client_id,
+            client_name,
+            clientsite_name,
+            inactive,
+            sla_id,
+            phonenumber,
+            emaildomain,
+            timezone,
+            notes,
+            colour,
+            isinvoicesite,
+            isstocklocation,
+            maincontact_id,
+            maincontact_name,
+            delivery_address,
+            invoice_address,
+            invoice_address_isdelivery,
+            customfields,
+            fields,
+            open_ticket_count,
+            datecreated,
+            slastupdate,
+            extra,
+        })
+    }
+}
+
 /// A new site: the writable fields of [`Site`]. Pass it to [`SitesApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSite {
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The client the site belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// Whether the site is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// The id of the site's default service level agreement.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The site's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phonenumber: Option<String>,
     /// The email domain used to match incoming email to the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emaildomain: Option<String>,
     /// The site's time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Notes about the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The colour used to show the site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
     /// Whether invoices are addressed to this site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isinvoicesite: Option<bool>,
     /// Whether the site is a stock location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isstocklocation: Option<bool>,
     /// The site's main contact.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub maincontact_id: Option<UserId>,
     /// The site's delivery address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_address: Option<Address>,
     /// The site's invoice address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_address: Option<Address>,
     /// Whether the invoice address is the delivery address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_address_isdelivery: Option<bool>,
     /// The site's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The site's information field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldValue>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewSite {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.phonenumber {
+            map.serialize_entry("phonenumber", value)?;
+        }
+        if let Some(value) = &self.emaildomain {
+            map.serialize_entry("emaildomain", value)?;
+        }
+        if let Some(value) = &self.timezone {
+            map.serialize_entry("timezone", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.colour {
+            map.serialize_entry("colour", value)?;
+        }
+        if let Some(value) = &self.isinvoicesite {
+            map.serialize_entry("isinvoicesite", value)?;
+        }
+        if let Some(value) = &self.isstocklocation {
+            map.serialize_entry("isstocklocation", value)?;
+        }
+        if let Some(value) = &self.maincontact_id {
+            map.serialize_entry("maincontact_id", value)?;
+        }
+        if let Some(value) = &self.delivery_address {
+            map.serialize_entry("delivery_address", value)?;
+        }
+        if let Some(value) = &self.invoice_address {
+            map.serialize_entry("invoice_address", value)?;
+        }
+        if let Some(value) = &self.invoice_address_isdelivery {
+            map.serialize_entry("invoice_address_isdelivery", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewSite {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewSiteVisitor)
+    }
+}
+
+/// Reads a [`NewSite`]: known fields by name, every other field into `extra`.
+struct NewSiteVisitor;
+
+impl<'de> Visitor<'de> for NewSiteVisitor {
+    type Value = NewSite;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewSite object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewSite, A::Error> {
+        let mut name: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut inactive: Option<bool> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut phonenumber: Option<String> = None;
+        let mut emaildomain: Option<String> = None;
+        let mut timezone: Option<String> = None;
+        let mut notes: Option<String> = None;
+        let mut colour: Option<String> = None;
+        let mut isinvoicesite: Option<bool> = None;
+        let mut isstocklocation: Option<bool> = None;
+        let mut maincontact_id: Option<UserId> = None;
+        let mut delivery_address: Option<Address> = None;
+        let mut invoice_address: Option<Address> = None;
+        let mut invoice_address_isdelivery: Option<bool> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut fields: Option<Vec<FieldValue>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
+                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
+                "timezone" => timezone = map.next_value::<In<String>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "isinvoicesite" => isinvoicesite = map.next_value::<In<bool>>()?.0,
+                "isstocklocation" => isstocklocation = map.next_value::<In<bool>>()?.0,
+                "maincontact_id" => maincontact_id = map.next_value::<In<UserId>>()?.0,
+                "delivery_address" => {
+                    delivery_address = map.next_value::<In<Address>>()?.0;
+                }
+                "invoice_address" => invoice_address = map.next_value::<In<Address>>()?.0,
+                "invoice_address_isdelivery" => {
+                    invoice_address_isdelivery = map.next_value::<In<bool>>()?.0;
+                }
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewSite {
+            name,
+            client_id,
+            inactive,
+            sla_id,
+            phonenumber,
+            emaildomain,
+            timezone,
+            notes,
+            colour,
+            isinvoicesite,
+            isstocklocation,
+            maincontact_id,
+            delivery_address,
+            invoice_address,
+            invoice_address_isdelivery,
+            customfields,
+            fields,
+            extra,
+        })
+    }
 }
 
 impl Resource for Site {

@@ -3,346 +3,970 @@
 //!
 //! Wire path: `/api/Tickets`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
 use super::{
-    AssetId, AssetSummary, Attachment, ClientContractId, ClientId, CustomField, SiteId,
-    Tag, UserId,
+    AgentId, AssetId, AssetSummary, Attachment, ClientContractId, ClientId, CustomField,
+    SiteId, StatusId, Tag, TeamId, TicketTypeId, UserId,
 };
 
 /// Identifies a [`Ticket`].
 pub type TicketId = Id<Ticket>;
 
 /// A ticket (incident or service request or problem or change).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
     /// The ticket number.
     pub id: TicketId,
     /// The one-line summary of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The ticket's description as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// The ticket's description as HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details_html: Option<String>,
     /// The client the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The client site the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// The end user the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The email address of the user who reported the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
     /// The name of the person who reported the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reportedby: Option<String>,
     /// Email addresses copied on updates to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcclist: Option<String>,
-    /// The ticket type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub tickettype_id: Option<i32>,
+    /// The ticket's type.
+    pub tickettype_id: Option<TicketTypeId>,
     /// The ticket type's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tickettype_name: Option<String>,
-    /// The status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub status_id: Option<i32>,
+    /// The ticket's status.
+    pub status_id: Option<StatusId>,
     /// The status's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
     /// The priority's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The priority's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_name: Option<String>,
     /// The service level agreement's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The service level agreement's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_name: Option<String>,
     /// The impact level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub impact: Option<i32>,
     /// The urgency level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub urgency: Option<i32>,
     /// The first category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_1: Option<String>,
     /// The second category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_2: Option<String>,
     /// The third category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_3: Option<String>,
     /// The fourth category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_4: Option<String>,
     /// The id of the channel the ticket was logged through.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub source: Option<i32>,
-    /// The id of the agent the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub agent_id: Option<i32>,
+    /// The agent the ticket is assigned to.
+    pub agent_id: Option<AgentId>,
     /// The assigned agent's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
     /// The name of the team the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// The parent ticket when this is a child ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<TicketId>,
     /// The number of child tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub child_count: Option<i32>,
     /// The client contract the ticket is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// The contract's reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_ref: Option<String>,
     /// The number of attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub attachment_count: Option<i32>,
     /// Whether the ticket is on hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onhold: Option<bool>,
     /// Whether the ticket is flagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
     /// Whether the ticket has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the issue occurred (the ticket's opening date).
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateoccurred: Option<DateTime<Utc>>,
     /// When the ticket record was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datecreated: Option<DateTime<Utc>>,
     /// When the ticket was assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateassigned: Option<DateTime<Utc>>,
     /// When the ticket was closed.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateclosed: Option<DateTime<Utc>>,
     /// The date a first response is due by under the SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub respondbydate: Option<DateTime<Utc>>,
     /// When the ticket was first responded to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub responsedate: Option<DateTime<Utc>>,
     /// The date the ticket is due to be resolved by under the SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub fixbydate: Option<DateTime<Utc>>,
     /// The ticket's deadline.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub deadlinedate: Option<DateTime<Utc>>,
     /// The planned start date.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub startdate: Option<DateTime<Utc>>,
     /// The planned target date.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub targetdate: Option<DateTime<Utc>>,
     /// When the last action was added to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub lastactiondate: Option<DateTime<Utc>>,
     /// When the ticket was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub last_update: Option<DateTime<Utc>>,
     /// When the last email was received on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub lastincomingemail: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimatedays: Option<f64>,
     /// The time spent on the ticket in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The ticket's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The tags attached to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The assets linked to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// The files attached to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The ticket's address in the web application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
     /// The ticket's address in the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Ticket {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.details_html {
+            map.serialize_entry("details_html", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("client_name", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.site_name {
+            map.serialize_entry("site_name", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user_name {
+            map.serialize_entry("user_name", value)?;
+        }
+        if let Some(value) = &self.user_email {
+            map.serialize_entry("user_email", value)?;
+        }
+        if let Some(value) = &self.reportedby {
+            map.serialize_entry("reportedby", value)?;
+        }
+        if let Some(value) = &self.emailcclist {
+            map.serialize_entry("emailcclist", value)?;
+        }
+        if let Some(value) = &self.tickettype_id {
+            map.serialize_entry("tickettype_id", value)?;
+        }
+        if let Some(value) = &self.tickettype_name {
+            map.serialize_entry("tickettype_name", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("status_id", value)?;
+        }
+        if let Some(value) = &self.status_name {
+            map.serialize_entry("status_name", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.priority_name {
+            map.serialize_entry("priority_name", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.sla_name {
+            map.serialize_entry("sla_name", value)?;
+        }
+        if let Some(value) = &self.impact {
+            map.serialize_entry("impact", value)?;
+        }
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        if let Some(value) = &self.category_1 {
+            map.serialize_entry("category_1", value)?;
+        }
+        if let Some(value) = &self.category_2 {
+            map.serialize_entry("category_2", value)?;
+        }
+        if let Some(value) = &self.category_3 {
+            map.serialize_entry("category_3", value)?;
+        }
+        if let Some(value) = &self.category_4 {
+            map.serialize_entry("category_4", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            map.serialize_entry("agent_id", value)?;
+        }
+        if let Some(value) = &self.agent_name {
+            map.serialize_entry("agent_name", value)?;
+        }
+        if let Some(value) = &self.team {
+            map.serialize_entry("team", value)?;
+        }
+        if let Some(value) = &self.parent_id {
+            map.serialize_entry("parent_id", value)?;
+        }
+        if let Some(value) = &self.child_count {
+            map.serialize_entry("child_count", value)?;
+        }
+        if let Some(value) = &self.contract_id {
+            map.serialize_entry("contract_id", value)?;
+        }
+        if let Some(value) = &self.contract_ref {
+            map.serialize_entry("contract_ref", value)?;
+        }
+        if let Some(value) = &self.attachment_count {
+            map.serialize_entry("attachment_count", value)?;
+        }
+        if let Some(value) = &self.onhold {
+            map.serialize_entry("onhold", value)?;
+        }
+        if let Some(value) = &self.flagged {
+            map.serialize_entry("flagged", value)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.dateoccurred {
+            map.serialize_entry("dateoccurred", value)?;
+        }
+        if let Some(value) = &self.datecreated {
+            map.serialize_entry("datecreated", value)?;
+        }
+        if let Some(value) = &self.dateassigned {
+            map.serialize_entry("dateassigned", value)?;
+        }
+        if let Some(value) = &self.dateclosed {
+            map.serialize_entry("dateclosed", value)?;
+        }
+        if let Some(value) = &self.respondbydate {
+            map.serialize_entry("respondbydate", value)?;
+        }
+        if let Some(value) = &self.responsedate {
+            map.serialize_entry("responsedate", value)?;
+        }
+        if let Some(value) = &self.fixbydate {
+            map.serialize_entry("fixbydate", value)?;
+        }
+        if let Some(value) = &self.deadlinedate {
+            map.serialize_entry("deadlinedate", value)?;
+        }
+        if let Some(value) = &self.startdate {
+            map.serialize_entry("startdate", value)?;
+        }
+        if let Some(value) = &self.targetdate {
+            map.serialize_entry("targetdate", value)?;
+        }
+        if let Some(value) = &self.lastactiondate {
+            map.serialize_entry("lastactiondate", value)?;
+        }
+        if let Some(value) = &self.last_update {
+            map.serialize_entry("last_update", value)?;
+        }
+        if let Some(value) = &self.lastincomingemail {
+            map.serialize_entry("lastincomingemail", value)?;
+        }
+        if let Some(value) = &self.estimate {
+            map.serialize_entry("estimate", value)?;
+        }
+        if let Some(value) = &self.estimatedays {
+            map.serialize_entry("estimatedays", value)?;
+        }
+        if let Some(value) = &self.timetaken {
+            map.serialize_entry("timetaken", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.web_url {
+            map.serialize_entry("web_url", value)?;
+        }
+        if let Some(value) = &self.api_url {
+            map.serialize_entry("api_url", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Ticket {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TicketVisitor)
+    }
+}
+
+/// Reads a [`Ticket`]: known fields by name, every other field into `extra`.
+struct TicketVisitor;
+
+impl<'de> Visitor<'de> for TicketVisitor {
+    type Value = Ticket;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Ticket object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ticket, A::Error> {
+        let mut id: Option<TicketId> = None;
+        let mut summary: Option<String> = None;
+        let mut details: Option<String> = None;
+        let mut details_html: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut client_name: Option<String> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut site_name: Option<String> = None;
+        let mut user_id: Option<UserId> = None;
+        let mut user_name: Option<String> = None;
+        let mut user_email: Option<String> = None;
+        let mut reportedby: Option<String> = None;
+        let mut emailcclist: Option<String> = None;
+        let mut tickettype_id: Option<TicketTypeId> = None;
+        let mut tickettype_name: Option<String> = None;
+        let mut status_id: Option<StatusId> = None;
+        let mut status_name: Option<String> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut priority_name: Option<String> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut sla_name: Option<String> = None;
+        let mut impact: Option<i32> = None;
+        let mut urgency: Option<i32> = None;
+        let mut category_1: Option<String> = None;
+        let mut category_2: Option<String> = None;
+        let mut category_3: Option<String> = None;
+        let mut category_4: Option<String> = None;
+        let mut source: Option<i32> = None;
+        let mut agent_id: Option<AgentId> = None;
+        let mut agent_name: Option<String> = None;
+        let mut team: Option<String> = None;
+        let mut parent_id: Option<TicketId> = None;
+        let mut child_count: Option<i32> = None;
+        let mut contract_id: Option<ClientContractId> = None;
+        let mut contract_ref: Option<String> = None;
+        let mut attachment_count: Option<i32> = None;
+        let mut onhold: Option<bool> = None;
+        let mut flagged: Option<bool> = None;
+        let mut deleted: Option<bool> = None;
+        let mut dateoccurred: Option<DateTime<Utc>> = None;
+        let mut datecreated: Option<DateTime<Utc>> = None;
+        let mut dateassigned: Option<DateTime<Utc>> = None;
+        let mut dateclosed: Option<DateTime<Utc>> = None;
+        let mut respondbydate: Option<DateTime<Utc>> = None;
+        let mut responsedate: Option<DateTime<Utc>> = None;
+        let mut fixbydate: Option<DateTime<Utc>> = None;
+        let mut deadlinedate: Option<DateTime<Utc>> = None;
+        let mut startdate: Option<DateTime<Utc>> = None;
+        let mut targetdate: Option<DateTime<Utc>> = None;
+        let mut lastactiondate: Option<DateTime<Utc>> = None;
+        let mut last_update: Option<DateTime<Utc>> = None;
+        let mut lastincomingemail: Option<DateTime<Utc>> = None;
+        let mut estimate: Option<f64> = None;
+        let mut estimatedays: Option<f64> = None;
+        let mut timetaken: Option<f64> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut tags: Option<Vec<Tag>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut web_url: Option<String> = None;
+        let mut api_url: Option<String> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "summary" => summary = map.next_value::<In<String>>()?.0,
+                "details" => details = map.next_value::<In<String>>()?.0,
+                "details_html" => details_html = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "client_name" => client_name = map.next_value::<In<String>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "site_name" => site_name = map.next_value::<In<String>>()?.0,
+                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "user_name" => user_name = map.next_value::<In<String>>()?.0,
+                "user_email" => user_email = map.next_value::<In<String>>()?.0,
+                "reportedby" => reportedby = map.next_value::<In<String>>()?.0,
+                "emailcclist" => emailcclist = map.next_value::<In<String>>()?.0,
+                "tickettype_id" => {
+                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                }
+                "tickettype_name" => tickettype_name = map.next_value::<In<String>>()?.0,
+                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
+                "status_name" => status_name = map.next_value::<In<String>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "priority_name" => priority_name = map.next_value::<In<String>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "sla_name" => sla_name = map.next_value::<In<String>>()?.0,
+                "impact" => impact = map.next_value::<In<i32>>()?.0,
+                "urgency" => urgency = map.next_value::<In<i32>>()?.0,
+                "category_1" => category_1 = map.next_value::<In<String>>()?.0,
+                "category_2" => category_2 = map.next_value::<In<String>>()?.0,
+                "category_3" => category_3 = map.next_value::<In<String>>()?.0,
+                "category_4" => category_4 = map.next_value::<In<String>>()?.0,
+                "source" => source = map.next_value::<In<i32>>()?.0,
+                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
+                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
+                "team" => team = map.next_value::<In<String>>()?.0,
+                "parent_id" => parent_id = map.next_value::<In<TicketId>>()?.0,
+                "child_count" => child_count = map.next_value::<In<i32>>()?.0,
+                "contract_id" => {
+                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "contract_ref" => contract_ref = map.next_value::<In<String>>()?.0,
+                "attachment_count" => attachment_count = map.next_value::<In<i32>>()?.0,
+                "onhold" => onhold = map.next_value::<In<bool>>()?.0,
+                "flagged" => flagged = map.next_value::<In<bool>>()?.0,
+                "deleted" => deleted = map.next_value::<In<bool>>()?.0,
+                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "dateassigned" => dateassigned = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "respondbydate" => {
+                    respondbydate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "responsedate" => responsedate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "fixbydate" => fixbydate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "lastactiondate" => {
+                    lastactiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "lastincomingemail" => {
+                    lastincomingemail = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
+                "estimatedays" => estimatedays = map.next_value::<In<f64>>()?.0,
+                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "web_url" => web_url = map.next_value::<In<String>>()?.0,
+                "api_url" => api_url = map.next_value::<In<String>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(Ticket {
+            id,
+            summary,
+            details,
+            details_html,
+            client_id,
+            client_name,
+            site_id,
+            site_name,
+            user_id,
+            user_name,
+            user_email,
+            reportedby,
+            emailcclist,
+            tickettype_id,
+            tickettype_name,
+            status_id,
+            status_name,
+            priority_id,
+            priority_name,
+            sla_id,
+            sla_name,
+            impact,
+            urgency,
+            category_1,
+            category_2,
+            category_3,
+            category_4,
+            source,
+            agent_id,
+            agent_name,
+            team,
+            parent_id,
+            child_count,
+            contract_id,
+            contract_ref,
+            attachment_count,
+            onhold,
+            flagged,
+            deleted,
+            dateoccurred,
+            datecreated,
+            dateassigned,
+            dateclosed,
+            respondbydate,
+            responsedate,
+            fixbydate,
+            deadlinedate,
+            startdate,
+            targetdate,
+            lastactiondate,
+            last_update,
+            lastincomingemail,
+            estimate,
+            estimatedays,
+            timetaken,
+            customfields,
+            tags,
+            assets,
+            attachments,
+            web_url,
+            api_url,
+            extra,
+        })
+    }
+}
+
 /// A new ticket: the writable fields of [`Ticket`]. Pass it to [`TicketsApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
     /// The one-line summary of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The ticket's description as plain text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// The ticket's description as HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details_html: Option<String>,
     /// The client the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client site the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The end user the ticket is logged for.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub user_id: Option<UserId>,
     /// The email address of the user who reported the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
     /// The name of the person who reported the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reportedby: Option<String>,
     /// Email addresses copied on updates to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailcclist: Option<String>,
-    /// The ticket type's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub tickettype_id: Option<i32>,
-    /// The status's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub status_id: Option<i32>,
+    /// The ticket's type.
+    pub tickettype_id: Option<TicketTypeId>,
+    /// The ticket's status.
+    pub status_id: Option<StatusId>,
     /// The priority's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
     /// The service level agreement's id.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub sla_id: Option<i32>,
     /// The impact level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub impact: Option<i32>,
     /// The urgency level's code.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub urgency: Option<i32>,
     /// The first category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_1: Option<String>,
     /// The second category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_2: Option<String>,
     /// The third category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_3: Option<String>,
     /// The fourth category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_4: Option<String>,
     /// The id of the channel the ticket was logged through.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub source: Option<i32>,
-    /// The id of the agent the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub agent_id: Option<i32>,
+    /// The agent the ticket is assigned to.
+    pub agent_id: Option<AgentId>,
     /// The name of the team the ticket is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// The parent ticket when this is a child ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub parent_id: Option<TicketId>,
     /// The client contract the ticket is billed against.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub contract_id: Option<ClientContractId>,
     /// Whether the ticket is on hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onhold: Option<bool>,
     /// Whether the ticket is flagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
     /// Whether the ticket has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// When the issue occurred (the ticket's opening date).
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateoccurred: Option<DateTime<Utc>>,
     /// When the ticket was assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateassigned: Option<DateTime<Utc>>,
     /// When the ticket was closed.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub dateclosed: Option<DateTime<Utc>>,
     /// The date a first response is due by under the SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub respondbydate: Option<DateTime<Utc>>,
     /// When the ticket was first responded to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub responsedate: Option<DateTime<Utc>>,
     /// The date the ticket is due to be resolved by under the SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub fixbydate: Option<DateTime<Utc>>,
     /// The ticket's deadline.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub deadlinedate: Option<DateTime<Utc>>,
     /// The planned start date.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub startdate: Option<DateTime<Utc>>,
     /// The planned target date.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub targetdate: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub estimatedays: Option<f64>,
     /// The time spent on the ticket in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::float")]
     pub timetaken: Option<f64>,
     /// The ticket's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The tags attached to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The assets linked to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// The files attached to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewTicket {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.details_html {
+            map.serialize_entry("details_html", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user_email {
+            map.serialize_entry("user_email", value)?;
+        }
+        if let Some(value) = &self.reportedby {
+            map.serialize_entry("reportedby", value)?;
+        }
+        if let Some(value) = &self.emailcclist {
+            map.serialize_entry("emailcclist", value)?;
+        }
+        if let Some(value) = &self.tickettype_id {
+            map.serialize_entry("tickettype_id", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("status_id", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.sla_id {
+            map.serialize_entry("sla_id", value)?;
+        }
+        if let Some(value) = &self.impact {
+            map.serialize_entry("impact", value)?;
+        }
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        if let Some(value) = &self.category_1 {
+            map.serialize_entry("category_1", value)?;
+        }
+        if let Some(value) = &self.category_2 {
+            map.serialize_entry("category_2", value)?;
+        }
+        if let Some(value) = &self.category_3 {
+            map.serialize_entry("category_3", value)?;
+        }
+        if let Some(value) = &self.category_4 {
+            map.serialize_entry("category_4", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            map.serialize_entry("agent_id", value)?;
+        }
+        if let Some(value) = &self.team {
+            map.serialize_entry("team", value)?;
+        }
+        if let Some(value) = &self.parent_id {
+            map.serialize_entry("parent_id", value)?;
+        }
+        if let Some(value) = &self.contract_id {
+            map.serialize_entry("contract_id", value)?;
+        }
+        if let Some(value) = &self.onhold {
+            map.serialize_entry("onhold", value)?;
+        }
+        if let Some(value) = &self.flagged {
+            map.serialize_entry("flagged", value)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.dateoccurred {
+            map.serialize_entry("dateoccurred", value)?;
+        }
+        if let Some(value) = &self.dateassigned {
+            map.serialize_entry("dateassigned", value)?;
+        }
+        if let Some(value) = &self.dateclosed {
+            map.serialize_entry("dateclosed", value)?;
+        }
+        if let Some(value) = &self.respondbydate {
+            map.serialize_entry("respondbydate", value)?;
+        }
+        if let Some(value) = &self.responsedate {
+            map.serialize_entry("responsedate", value)?;
+        }
+        if let Some(value) = &self.fixbydate {
+            map.serialize_entry("fixbydate", value)?;
+        }
+        if let Some(value) = &self.deadlinedate {
+            map.serialize_entry("deadlinedate", value)?;
+        }
+        if let Some(value) = &self.startdate {
+            map.serialize_entry("startdate", value)?;
+        }
+        if let Some(value) = &self.targetdate {
+            map.serialize_entry("targetdate", value)?;
+        }
+        if let Some(value) = &self.estimate {
+            map.serialize_entry("estimate", value)?;
+        }
+        if let Some(value) = &self.estimatedays {
+            map.serialize_entry("estimatedays", value)?;
+        }
+        if let Some(value) = &self.timetaken {
+            map.serialize_entry("timetaken", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewTicket {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewTicketVisitor)
+    }
+}
+
+/// Reads a [`NewTicket`]: known fields by name, every other field into `extra`.
+struct NewTicketVisitor;
+
+impl<'de> Visitor<'de> for NewTicketVisitor {
+    type Value = NewTicket;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewTicket object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewTicket, A::Error> {
+        let mut summary: Option<String> = None;
+        let mut details: Option<String> = None;
+        let mut details_html: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut user_id: Option<UserId> = None;
+        let mut user_email: Option<String> = None;
+        let mut reportedby: Option<String> = None;
+        let mut emailcclist: Option<String> = None;
+        let mut tickettype_id: Option<TicketTypeId> = None;
+        let mut status_id: Option<StatusId> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut sla_id: Option<i32> = None;
+        let mut impact: Option<i32> = None;
+        let mut urgency: Option<i32> = None;
+        let mut category_1: Option<String> = None;
+        let mut category_2: Option<String> = None;
+        let mut category_3: Option<String> = None;
+        let mut category_4: Option<String> = None;
+        let mut source: Option<i32> = None;
+        let mut agent_id: Option<AgentId> = None;
+        let mut team: Option<String> = None;
+        let mut parent_id: Option<TicketId> = None;
+        let mut contract_id: Option<ClientContractId> = None;
+        let mut onhold: Option<bool> = None;
+        let mut flagged: Option<bool> = None;
+        let mut deleted: Option<bool> = None;
+        let mut dateoccurred: Option<DateTime<Utc>> = None;
+        let mut dateassigned: Option<DateTime<Utc>> = None;
+        let mut dateclosed: Option<DateTime<Utc>> = None;
+        let mut respondbydate: Option<DateTime<Utc>> = None;
+        let mut responsedate: Option<DateTime<Utc>> = None;
+        let mut fixbydate: Option<DateTime<Utc>> = None;
+        let mut deadlinedate: Option<DateTime<Utc>> = None;
+        let mut startdate: Option<DateTime<Utc>> = None;
+        let mut targetdate: Option<DateTime<Utc>> = None;
+        let mut estimate: Option<f64> = None;
+        let mut estimatedays: Option<f64> = None;
+        let mut timetaken: Option<f64> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut tags: Option<Vec<Tag>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "summary" => summary = map.next_value::<In<String>>()?.0,
+                "details" => details = map.next_value::<In<String>>()?.0,
+                "details_html" => details_html = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "user_email" => user_email = map.next_value::<In<String>>()?.0,
+                "reportedby" => reportedby = map.next_value::<In<String>>()?.0,
+                "emailcclist" => emailcclist = map.next_value::<In<String>>()?.0,
+                "tickettype_id" => {
+                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                }
+                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
+                "impact" => impact = map.next_value::<In<i32>>()?.0,
+                "urgency" => urgency = map.next_value::<In<i32>>()?.0,
+                "category_1" => category_1 = map.next_value::<In<String>>()?.0,
+                "category_2" => category_2 = map.next_value::<In<String>>()?.0,
+                "category_3" => category_3 = map.next_value::<In<String>>()?.0,
+                "category_4" => category_4 = map.next_value::<In<String>>()?.0,
+                "source" => source = map.next_value::<In<i32>>()?.0,
+                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
+                "team" => team = map.next_value::<In<String>>()?.0,
+                "parent_id" => parent_id = map.next_value::<In<TicketId>>()?.0,
+                "contract_id" => {
+                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                }
+                "onhold" => onhold = map.next_value::<In<bool>>()?.0,
+                "flagged" => flagged = map.next_value::<In<bool>>()?.0,
+                "deleted" => deleted = map.next_value::<In<bool>>()?.0,
+                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "dateassigned" => dateassigned = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "respondbydate" => {
+                    respondbydate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "responsedate" => responsedate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "fixbydate" => fixbydate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
+                "estimatedays" => estimatedays = map.next_value::<In<f64>>()?.0,
+                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewTicket {
+            summary,
+            details,
+            details_html,
+            client_id,
+            site_id,
+            user_id,
+            user_email,
+            reportedby,
+            emailcclist,
+            tickettype_id,
+            status_id,
+            priority_id,
+            sla_id,
+            impact,
+            urgency,
+            category_1,
+            category_2,
+            category_3,
+            category_4,
+            source,
+            agent_id,
+            team,
+            parent_id,
+            contract_id,
+            onhold,
+            flagged,
+            deleted,
+            dateoccurred,
+            dateassigned,
+            dateclosed,
+            respondbydate,
+            responsedate,
+            fixbydate,
+            deadlinedate,
+            startdate,
+            targetdate,
+            estimate,
+            estimatedays,
+            timetaken,
+            customfields,
+            tags,
+            assets,
+            attachments,
+            extra,
+        })
+    }
 }
 
 impl Resource for Ticket {
@@ -458,37 +1082,37 @@ impl ListRequest<Ticket> {
     }
 
     /// Only tickets assigned to this agent.
-    pub fn agent_id(self, value: i32) -> Self {
+    pub fn agent_id(self, value: AgentId) -> Self {
         self.param("agent_id", value)
     }
 
     /// Only tickets assigned to one of these agents.
-    pub fn agent(self, value: impl IntoIterator<Item = i32>) -> Self {
+    pub fn agent(self, value: impl IntoIterator<Item = AgentId>) -> Self {
         self.param("agent", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Only tickets assigned to one of these teams.
-    pub fn team(self, value: impl IntoIterator<Item = i32>) -> Self {
+    pub fn team(self, value: impl IntoIterator<Item = TeamId>) -> Self {
         self.param("team", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Only tickets with this status.
-    pub fn status_id(self, value: i32) -> Self {
+    pub fn status_id(self, value: StatusId) -> Self {
         self.param("status_id", value)
     }
 
     /// Only tickets with one of these statuses.
-    pub fn status(self, value: impl IntoIterator<Item = i32>) -> Self {
+    pub fn status(self, value: impl IntoIterator<Item = StatusId>) -> Self {
         self.param("status", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Only tickets of this ticket type.
-    pub fn requesttype_id(self, value: i32) -> Self {
+    pub fn requesttype_id(self, value: TicketTypeId) -> Self {
         self.param("requesttype_id", value)
     }
 
     /// Only tickets of one of these ticket types.
-    pub fn requesttype(self, value: impl IntoIterator<Item = i32>) -> Self {
+    pub fn requesttype(self, value: impl IntoIterator<Item = TicketTypeId>) -> Self {
         self.param("requesttype", value.into_iter().collect::<Vec<_>>())
     }
 
@@ -733,8 +1357,8 @@ impl PatchRequest<Ticket> {
         self.clear("emailcclist")
     }
 
-    /// The ticket type's id.
-    pub fn tickettype_id(self, value: i32) -> Self {
+    /// The ticket's type.
+    pub fn tickettype_id(self, value: TicketTypeId) -> Self {
         self.set("tickettype_id", value)
     }
 
@@ -743,8 +1367,8 @@ impl PatchRequest<Ticket> {
         self.clear("tickettype_id")
     }
 
-    /// The status's id.
-    pub fn status_id(self, value: i32) -> Self {
+    /// The ticket's status.
+    pub fn status_id(self, value: StatusId) -> Self {
         self.set("status_id", value)
     }
 
@@ -843,8 +1467,8 @@ impl PatchRequest<Ticket> {
         self.clear("source")
     }
 
-    /// The id of the agent the ticket is assigned to.
-    pub fn agent_id(self, value: i32) -> Self {
+    /// The agent the ticket is assigned to.
+    pub fn agent_id(self, value: AgentId) -> Self {
         self.set("agent_id", value)
     }
 

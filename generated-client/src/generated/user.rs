@@ -3,193 +3,559 @@
 //!
 //! Wire path: `/api/Users`.
 
+use std::fmt;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::runtime::wire::{In, Key};
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest, wire,
+    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
-use super::{Address, AssetId, AssetSummary, Attachment, ClientId, CustomField, SiteId};
+use super::{
+    Address, AgentId, AssetId, AssetSummary, Attachment, ClientId, CustomField, SiteId,
+};
 
 /// Identifies an [`User`].
 pub type UserId = Id<User>;
 
 /// An end user (contact) at a client site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// The user's id.
     pub id: UserId,
     /// The user's full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user's first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// The user's surname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surname: Option<String>,
     /// The user's initials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The user's job title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The user's main email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailaddress: Option<String>,
     /// The user's second email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email2: Option<String>,
     /// The user's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phonenumber: Option<String>,
     /// The user's mobile number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobilenumber: Option<String>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// The user's department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// The client the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The client's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
     /// The site the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// The site's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
     /// Whether the user is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// Whether the user is marked as an important contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isimportantcontact: Option<bool>,
     /// Whether the user is a service account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isserviceaccount: Option<bool>,
     /// Whether the user never receives emails from Halo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neversendemails: Option<bool>,
     /// The id of the default priority for the user's tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
-    /// The id of the agent linked to this user.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub linked_agent_id: Option<i32>,
+    /// The agent linked to this user.
+    pub linked_agent_id: Option<AgentId>,
     /// Notes about the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The user's primary address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Address>,
     /// The user's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The assets assigned to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// When the user was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub datecreated: Option<DateTime<Utc>>,
     /// When the user last logged in to the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub lastlogindate: Option<DateTime<Utc>>,
     /// When the user was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]
     pub ulastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for User {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.firstname {
+            map.serialize_entry("firstname", value)?;
+        }
+        if let Some(value) = &self.surname {
+            map.serialize_entry("surname", value)?;
+        }
+        if let Some(value) = &self.initials {
+            map.serialize_entry("initials", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.emailaddress {
+            map.serialize_entry("emailaddress", value)?;
+        }
+        if let Some(value) = &self.email2 {
+            map.serialize_entry("email2", value)?;
+        }
+        if let Some(value) = &self.phonenumber {
+            map.serialize_entry("phonenumber", value)?;
+        }
+        if let Some(value) = &self.mobilenumber {
+            map.serialize_entry("mobilenumber", value)?;
+        }
+        if let Some(value) = &self.login {
+            map.serialize_entry("login", value)?;
+        }
+        if let Some(value) = &self.department {
+            map.serialize_entry("department", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("client_name", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.site_name {
+            map.serialize_entry("site_name", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.isimportantcontact {
+            map.serialize_entry("isimportantcontact", value)?;
+        }
+        if let Some(value) = &self.isserviceaccount {
+            map.serialize_entry("isserviceaccount", value)?;
+        }
+        if let Some(value) = &self.neversendemails {
+            map.serialize_entry("neversendemails", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.linked_agent_id {
+            map.serialize_entry("linked_agent_id", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.primary_address {
+            map.serialize_entry("primary_address", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        if let Some(value) = &self.datecreated {
+            map.serialize_entry("datecreated", value)?;
+        }
+        if let Some(value) = &self.lastlogindate {
+            map.serialize_entry("lastlogindate", value)?;
+        }
+        if let Some(value) = &self.ulastupdate {
+            map.serialize_entry("ulastupdate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(UserVisitor)
+    }
+}
+
+/// Reads a [`User`]: known fields by name, every other field into `extra`.
+struct UserVisitor;
+
+impl<'de> Visitor<'de> for UserVisitor {
+    type Value = User;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a User object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+        let mut id: Option<UserId> = None;
+        let mut name: Option<String> = None;
+        let mut firstname: Option<String> = None;
+        let mut surname: Option<String> = None;
+        let mut initials: Option<String> = None;
+        let mut title: Option<String> = None;
+        let mut emailaddress: Option<String> = None;
+        let mut email2: Option<String> = None;
+        let mut phonenumber: Option<String> = None;
+        let mut mobilenumber: Option<String> = None;
+        let mut login: Option<String> = None;
+        let mut department: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut client_name: Option<String> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut site_name: Option<String> = None;
+        let mut inactive: Option<bool> = None;
+        let mut isimportantcontact: Option<bool> = None;
+        let mut isserviceaccount: Option<bool> = None;
+        let mut neversendemails: Option<bool> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut linked_agent_id: Option<AgentId> = None;
+        let mut notes: Option<String> = None;
+        let mut primary_address: Option<Address> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut datecreated: Option<DateTime<Utc>> = None;
+        let mut lastlogindate: Option<DateTime<Utc>> = None;
+        let mut ulastupdate: Option<DateTime<Utc>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "firstname" => firstname = map.next_value::<In<String>>()?.0,
+                "surname" => surname = map.next_value::<In<String>>()?.0,
+                "initials" => initials = map.next_value::<In<String>>()?.0,
+                "title" => title = map.next_value::<In<String>>()?.0,
+                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
+                "email2" => email2 = map.next_value::<In<String>>()?.0,
+                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
+                "mobilenumber" => mobilenumber = map.next_value::<In<String>>()?.0,
+                "login" => login = map.next_value::<In<String>>()?.0,
+                "department" => department = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "client_name" => client_name = map.next_value::<In<String>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "site_name" => site_name = map.next_value::<In<String>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "isimportantcontact" => {
+                    isimportantcontact = map.next_value::<In<bool>>()?.0;
+                }
+                "isserviceaccount" => isserviceaccount = map.next_value::<In<bool>>()?.0,
+                "neversendemails" => neversendemails = map.next_value::<In<bool>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "linked_agent_id" => linked_agent_id = map.next_value::<In<AgentId>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "primary_address" => primary_address = map.next_value::<In<Address>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "lastlogindate" => {
+                    lastlogindate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                }
+                "ulastupdate" => ulastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        Ok(User {
+            id,
+            name,
+            firstname,
+            surname,
+            initials,
+            title,
+            emailaddress,
+            email2,
+            phonenumber,
+            mobilenumber,
+            login,
+            department,
+            client_id,
+            client_name,
+            site_id,
+            site_name,
+            inactive,
+            isimportantcontact,
+            isserviceaccount,
+            neversendemails,
+            priority_id,
+            linked_agent_id,
+            notes,
+            primary_address,
+            customfields,
+            attachments,
+            assets,
+            datecreated,
+            lastlogindate,
+            ulastupdate,
+            extra,
+        })
+    }
+}
+
 /// A new user: the writable fields of [`User`]. Pass it to [`UsersApi::create`]; unset fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUser {
     /// The user's full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user's first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// The user's surname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surname: Option<String>,
     /// The user's initials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The user's job title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The user's main email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emailaddress: Option<String>,
     /// The user's second email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email2: Option<String>,
     /// The user's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phonenumber: Option<String>,
     /// The user's mobile number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobilenumber: Option<String>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
     /// The user's department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// The client the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub client_id: Option<ClientId>,
     /// The site the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::reference")]
     pub site_id: Option<SiteId>,
     /// Whether the user is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive: Option<bool>,
     /// Whether the user is marked as an important contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isimportantcontact: Option<bool>,
     /// Whether the user is a service account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isserviceaccount: Option<bool>,
     /// Whether the user never receives emails from Halo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neversendemails: Option<bool>,
     /// The id of the default priority for the user's tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
     pub priority_id: Option<i32>,
-    /// The id of the agent linked to this user.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "wire::int")]
-    pub linked_agent_id: Option<i32>,
+    /// The agent linked to this user.
+    pub linked_agent_id: Option<AgentId>,
     /// Notes about the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The user's primary address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<Address>,
     /// The user's custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// The assets assigned to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetSummary>>,
     /// Fields the spec does not list, sent as they are.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for NewUser {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.firstname {
+            map.serialize_entry("firstname", value)?;
+        }
+        if let Some(value) = &self.surname {
+            map.serialize_entry("surname", value)?;
+        }
+        if let Some(value) = &self.initials {
+            map.serialize_entry("initials", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.emailaddress {
+            map.serialize_entry("emailaddress", value)?;
+        }
+        if let Some(value) = &self.email2 {
+            map.serialize_entry("email2", value)?;
+        }
+        if let Some(value) = &self.phonenumber {
+            map.serialize_entry("phonenumber", value)?;
+        }
+        if let Some(value) = &self.mobilenumber {
+            map.serialize_entry("mobilenumber", value)?;
+        }
+        if let Some(value) = &self.login {
+            map.serialize_entry("login", value)?;
+        }
+        if let Some(value) = &self.department {
+            map.serialize_entry("department", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.site_id {
+            map.serialize_entry("site_id", value)?;
+        }
+        if let Some(value) = &self.inactive {
+            map.serialize_entry("inactive", value)?;
+        }
+        if let Some(value) = &self.isimportantcontact {
+            map.serialize_entry("isimportantcontact", value)?;
+        }
+        if let Some(value) = &self.isserviceaccount {
+            map.serialize_entry("isserviceaccount", value)?;
+        }
+        if let Some(value) = &self.neversendemails {
+            map.serialize_entry("neversendemails", value)?;
+        }
+        if let Some(value) = &self.priority_id {
+            map.serialize_entry("priority_id", value)?;
+        }
+        if let Some(value) = &self.linked_agent_id {
+            map.serialize_entry("linked_agent_id", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.primary_address {
+            map.serialize_entry("primary_address", value)?;
+        }
+        if let Some(value) = &self.customfields {
+            map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.assets {
+            map.serialize_entry("assets", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NewUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NewUserVisitor)
+    }
+}
+
+/// Reads a [`NewUser`]: known fields by name, every other field into `extra`.
+struct NewUserVisitor;
+
+impl<'de> Visitor<'de> for NewUserVisitor {
+    type Value = NewUser;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NewUser object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NewUser, A::Error> {
+        let mut name: Option<String> = None;
+        let mut firstname: Option<String> = None;
+        let mut surname: Option<String> = None;
+        let mut initials: Option<String> = None;
+        let mut title: Option<String> = None;
+        let mut emailaddress: Option<String> = None;
+        let mut email2: Option<String> = None;
+        let mut phonenumber: Option<String> = None;
+        let mut mobilenumber: Option<String> = None;
+        let mut login: Option<String> = None;
+        let mut department: Option<String> = None;
+        let mut client_id: Option<ClientId> = None;
+        let mut site_id: Option<SiteId> = None;
+        let mut inactive: Option<bool> = None;
+        let mut isimportantcontact: Option<bool> = None;
+        let mut isserviceaccount: Option<bool> = None;
+        let mut neversendemails: Option<bool> = None;
+        let mut priority_id: Option<i32> = None;
+        let mut linked_agent_id: Option<AgentId> = None;
+        let mut notes: Option<String> = None;
+        let mut primary_address: Option<Address> = None;
+        let mut customfields: Option<Vec<CustomField>> = None;
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut assets: Option<Vec<AssetSummary>> = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "name" => name = map.next_value::<In<String>>()?.0,
+                "firstname" => firstname = map.next_value::<In<String>>()?.0,
+                "surname" => surname = map.next_value::<In<String>>()?.0,
+                "initials" => initials = map.next_value::<In<String>>()?.0,
+                "title" => title = map.next_value::<In<String>>()?.0,
+                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
+                "email2" => email2 = map.next_value::<In<String>>()?.0,
+                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
+                "mobilenumber" => mobilenumber = map.next_value::<In<String>>()?.0,
+                "login" => login = map.next_value::<In<String>>()?.0,
+                "department" => department = map.next_value::<In<String>>()?.0,
+                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
+                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
+                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "isimportantcontact" => {
+                    isimportantcontact = map.next_value::<In<bool>>()?.0;
+                }
+                "isserviceaccount" => isserviceaccount = map.next_value::<In<bool>>()?.0,
+                "neversendemails" => neversendemails = map.next_value::<In<bool>>()?.0,
+                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "linked_agent_id" => linked_agent_id = map.next_value::<In<AgentId>>()?.0,
+                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "primary_address" => primary_address = map.next_value::<In<Address>>()?.0,
+                "customfields" => {
+                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                }
+                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                _ => {
+                    extra.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        Ok(NewUser {
+            name,
+            firstname,
+            surname,
+            initials,
+            title,
+            emailaddress,
+            email2,
+            phonenumber,
+            mobilenumber,
+            login,
+            department,
+            client_id,
+            site_id,
+            inactive,
+            isimportantcontact,
+            isserviceaccount,
+            neversendemails,
+            priority_id,
+            linked_agent_id,
+            notes,
+            primary_address,
+            customfields,
+            attachments,
+            assets,
+            extra,
+        })
+    }
 }
 
 impl Resource for User {
@@ -533,8 +899,8 @@ impl PatchRequest<User> {
         self.clear("priority_id")
     }
 
-    /// The id of the agent linked to this user.
-    pub fn linked_agent_id(self, value: i32) -> Self {
+    /// The agent linked to this user.
+    pub fn linked_agent_id(self, value: AgentId) -> Self {
         self.set("linked_agent_id", value)
     }
 

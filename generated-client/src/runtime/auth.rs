@@ -1,194 +1,191 @@
-//! OAuth 2.0 client-credentials tokens, fetched once and shared.
+//! The token cache: one token shared by every request of a client, fetched
+//! from its [`TokenSource`] once, refreshed ahead of expiry.
+//!
+//! Single flight: the first request that finds no valid token starts one
+//! shared fetch; every request arriving meanwhile awaits the same fetch and
+//! gets its result, token or error. The fetch keeps going if the request
+//! that started it is cancelled, as long as anyone still waits. A failed
+//! fetch leaves the cache empty, so the next request tries again.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
-use reqwest::header::ACCEPT;
-use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
-use tokio::sync::Mutex;
+use futures::future::{BoxFuture, FutureExt, Shared};
+use secrecy::SecretString;
 use tokio::time::Instant;
-use url::Url;
 
-use super::{error_body, Error, Result};
+use super::rate_limit::millis;
+use super::token_source::{AccessToken, TokenSource};
+use super::Result;
 
-/// Stop using a token this long before the server says it expires, so a
-/// request never leaves with a token that dies in flight.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
-
-/// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-
-/// Longest a token is trusted, whatever `expires_in` claims; also keeps the
+/// Longest a token is trusted, whatever its source claims; also keeps the
 /// refresh deadline far from `Instant` overflow.
 const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-/// What the token endpoint needs. The secret never appears in `Debug`.
-pub(crate) struct Credentials {
-    pub(crate) token_url: Url,
-    pub(crate) client_id: String,
-    pub(crate) client_secret: SecretString,
-    pub(crate) scope: String,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("token_url", &self.token_url.as_str())
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"[REDACTED]")
-            .field("scope", &self.scope)
-            .finish()
-    }
-}
-
 /// A token handed to one request, tagged so a 401 can retire exactly it.
 #[derive(Clone)]
-pub(crate) struct AccessToken {
+pub(crate) struct IssuedToken {
     pub(crate) secret: SecretString,
     generation: u64,
 }
 
-impl fmt::Debug for AccessToken {
+impl fmt::Debug for IssuedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
+        f.debug_struct("IssuedToken")
             .field("secret", &"[REDACTED]")
             .field("generation", &self.generation)
             .finish()
     }
 }
 
-/// The cached token. The lock is held across a fetch, so concurrent callers
-/// that find no token wait for one fetch instead of each starting their own.
-#[derive(Debug, Default)]
+type Fetch = Shared<BoxFuture<'static, Result<IssuedToken>>>;
+
+/// The cache. Its lock is never held across an await.
 pub(crate) struct TokenCache {
-    state: Mutex<CacheState>,
+    inner: Arc<CacheInner>,
 }
 
-#[derive(Debug, Default)]
-struct CacheState {
-    current: Option<Cached>,
+struct CacheInner {
+    source: Arc<dyn TokenSource>,
+    /// Refresh this long before the token expires (at most half its life).
+    margin: Duration,
+    state: Mutex<State>,
+}
+
+struct State {
+    slot: Slot,
     generations: u64,
 }
 
-#[derive(Debug)]
-struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
+enum Slot {
+    Empty,
+    Ready {
+        token: IssuedToken,
+        /// `None`: valid until the API rejects it.
+        refresh_at: Option<Instant>,
+    },
+    Fetching(Fetch),
 }
 
 impl TokenCache {
-    /// A token that is valid for at least the expiry margin, fetching one if needed.
-    pub(crate) async fn get(
-        &self,
-        http: &reqwest::Client,
-        credentials: &Credentials,
-        timeout: Option<Duration>,
-    ) -> Result<AccessToken> {
-        let mut state = self.state.lock().await;
-        if let Some(cached) = &state.current {
-            if Instant::now() < cached.refresh_at {
-                return Ok(cached.token.clone());
-            }
+    pub(crate) fn new(source: Arc<dyn TokenSource>, margin: Duration) -> Self {
+        TokenCache {
+            inner: Arc::new(CacheInner {
+                source,
+                margin,
+                state: Mutex::new(State {
+                    slot: Slot::Empty,
+                    generations: 0,
+                }),
+            }),
         }
-        let (secret, lifetime) = fetch(http, credentials, timeout).await?;
-        state.generations += 1;
-        let token = AccessToken {
-            secret,
-            generation: state.generations,
+    }
+
+    /// A valid token, from the cache or from the (shared) fetch.
+    pub(crate) async fn get(&self) -> Result<IssuedToken> {
+        let fetch = {
+            let mut state = self.inner.lock();
+            match &state.slot {
+                Slot::Ready { token, refresh_at }
+                    if refresh_at.map_or(true, |at| Instant::now() < at) =>
+                {
+                    return Ok(token.clone());
+                }
+                Slot::Fetching(fetch) => fetch.clone(),
+                Slot::Ready { .. } | Slot::Empty => {
+                    let fetch = self.start_fetch();
+                    state.slot = Slot::Fetching(fetch.clone());
+                    fetch
+                }
+            }
         };
-        // Short-lived tokens keep half their life rather than none.
-        let margin = EXPIRY_MARGIN.min(lifetime / 2);
-        state.current = Some(Cached {
-            token: token.clone(),
-            refresh_at: Instant::now() + (lifetime - margin),
-        });
-        Ok(token)
+        fetch.await
     }
 
     /// Drops `token` if it is still the cached one. A token that another
     /// request already replaced is left alone, so one 401 costs one fetch.
-    pub(crate) async fn invalidate(&self, token: &AccessToken) {
-        let mut state = self.state.lock().await;
-        if state
-            .current
-            .as_ref()
-            .is_some_and(|c| c.token.generation == token.generation)
+    pub(crate) fn invalidate(&self, token: &IssuedToken) {
+        let mut state = self.inner.lock();
+        if matches!(&state.slot, Slot::Ready { token: current, .. } if current.generation == token.generation)
         {
-            state.current = None;
+            tracing::debug!(
+                generation = token.generation,
+                "access token rejected: dropping it"
+            );
+            state.slot = Slot::Empty;
+        }
+    }
+
+    pub(crate) fn source(&self) -> &dyn TokenSource {
+        &*self.inner.source
+    }
+
+    fn start_fetch(&self) -> Fetch {
+        let source = Arc::clone(&self.inner.source);
+        // Weak: a fetch nobody awaits any more must not keep the cache alive.
+        let cache: Weak<CacheInner> = Arc::downgrade(&self.inner);
+        async move {
+            tracing::debug!("fetching an access token");
+            let result = source.fetch_token().await;
+            match cache.upgrade() {
+                Some(cache) => cache.settle(result),
+                None => result.map(|token| IssuedToken {
+                    secret: token.secret,
+                    generation: 0,
+                }),
+            }
+        }
+        .boxed()
+        .shared()
+    }
+}
+
+impl CacheInner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stores the outcome of a fetch and hands it to the waiters.
+    fn settle(&self, result: Result<AccessToken>) -> Result<IssuedToken> {
+        let mut state = self.lock();
+        match result {
+            Ok(token) => {
+                state.generations += 1;
+                let issued = IssuedToken {
+                    secret: token.secret,
+                    generation: state.generations,
+                };
+                let refresh_at = token.expires_in.map(|lifetime| {
+                    let lifetime = lifetime.min(MAX_LIFETIME);
+                    // Short-lived tokens keep half their life rather than none.
+                    Instant::now() + (lifetime - self.margin.min(lifetime / 2))
+                });
+                tracing::debug!(
+                    generation = issued.generation,
+                    expires_in_ms = token.expires_in.map(millis),
+                    "access token refreshed"
+                );
+                state.slot = Slot::Ready {
+                    token: issued.clone(),
+                    refresh_at,
+                };
+                Ok(issued)
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "access token request failed");
+                state.slot = Slot::Empty;
+                Err(err)
+            }
         }
     }
 }
 
-/// Requests a new token: a form POST of the client credentials.
-async fn fetch(
-    http: &reqwest::Client,
-    credentials: &Credentials,
-    timeout: Option<Duration>,
-) -> Result<(SecretString, Duration)> {
-    tracing::debug!(url = %credentials.token_url, "requesting an access token");
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", credentials.client_id.as_str()),
-        ("client_secret", credentials.client_secret.expose_secret()),
-        ("scope", credentials.scope.as_str()),
-    ];
-    let mut request = http
-        .post(credentials.token_url.clone())
-        .header(ACCEPT, "application/json")
-        .form(&form);
-    if let Some(timeout) = timeout {
-        request = request.timeout(timeout);
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("source", &self.inner.source)
+            .field("margin", &self.inner.margin)
+            .finish_non_exhaustive()
     }
-    let response = request.send().await.map_err(Error::Transport)?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(Error::Transport)?;
-    if !status.is_success() {
-        let body = String::from_utf8_lossy(&body).into_owned();
-        let parsed = error_body::parse(status.as_u16(), &body);
-        return Err(Error::Auth {
-            status: Some(status.as_u16()),
-            code: parsed.code,
-            message: parsed.message,
-            body,
-        });
-    }
-    parse_token(&body)
-}
-
-/// Reads `access_token` and `expires_in`. Errors never quote the body: a
-/// malformed success response may still hold a live token.
-fn parse_token(body: &[u8]) -> Result<(SecretString, Duration)> {
-    let withheld = |path: &str, message: &str| Error::Decode {
-        path: path.to_owned(),
-        message: message.to_owned(),
-        snippet: "[token response withheld]".to_owned(),
-    };
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| withheld(".", "token response is not JSON"))?;
-    let secret = value
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .map(SecretString::from)
-        .ok_or_else(|| withheld("access_token", "token response has no access_token"))?;
-    let lifetime = match value.get("expires_in") {
-        None | Some(Value::Null) => DEFAULT_LIFETIME,
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .and_then(|s| Duration::try_from_secs_f64(s).ok())
-            .ok_or_else(|| withheld("expires_in", "expires_in is not a number of seconds"))?,
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<u64>()
-            .map(Duration::from_secs)
-            .map_err(|_| withheld("expires_in", "expires_in is not a number of seconds"))?,
-        Some(_) => {
-            return Err(withheld(
-                "expires_in",
-                "expires_in is not a number of seconds",
-            ))
-        }
-    };
-    Ok((secret, lifetime.min(MAX_LIFETIME)))
 }

@@ -1,8 +1,15 @@
 //! Decoding success bodies, with the JSON path of any failing value.
 
-use serde::de::DeserializeOwned;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 use serde_json::Value;
 
+use super::wire::Key;
 use super::{Error, ListShape, Page, Result};
 
 /// How much of a body a [`Error::Decode`] quotes.
@@ -37,7 +44,7 @@ pub(crate) fn one<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     }
 }
 
-/// Decodes a list response of the given shape.
+/// Decodes a list response of the given shape, in one pass over the body.
 ///
 /// A wrapped list may carry `null` (or, with a zero count, nothing) under its
 /// key, meaning no records. A bare array is accepted for either shape.
@@ -46,37 +53,88 @@ pub(crate) fn list<T: DeserializeOwned>(
     shape: ListShape,
     count_field: &str,
 ) -> Result<Page<T>> {
-    let value = json::<Value>(body)?;
-    let (items, record_count, prefix) = match (value, shape) {
-        (Value::Array(items), _) => (Value::Array(items), None, ""),
-        (Value::Object(mut map), ListShape::Wrapped(key)) => {
-            let record_count = map.get(count_field).and_then(count_of);
-            let items = match map.remove(key) {
-                Some(Value::Null) => Value::Array(Vec::new()),
-                Some(items) => items,
-                None if record_count == Some(0) => Value::Array(Vec::new()),
-                None => {
-                    return Err(Error::Decode {
-                        path: ".".into(),
-                        message: format!("missing list field `{key}`"),
-                        snippet: snippet(body),
-                    })
-                }
-            };
-            (items, record_count, key)
-        }
-        (other, _) => {
-            return Err(Error::Decode {
-                path: ".".into(),
-                message: format!("expected a list, got {}", kind(&other)),
-                snippet: snippet(body),
-            })
-        }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let seed = PageSeed {
+        shape,
+        count_field,
+        marker: PhantomData,
     };
-    Ok(Page {
-        items: from_value(items, prefix, body)?,
-        record_count,
-    })
+    let page = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .map_err(|err| decode_error(track.path().to_string(), &err, body))?;
+    de.end()
+        .map_err(|err| decode_error(".".into(), &err, body))?;
+    Ok(page)
+}
+
+/// Reads a page straight from the body: the records, the count, and nothing
+/// else of the wrapper.
+struct PageSeed<'a, T> {
+    shape: ListShape,
+    count_field: &'a str,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
+    type Value = Page<T>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Page<T>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
+    type Value = Page<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shape {
+            ListShape::Wrapped(key) => write!(f, "a list: an object with `{key}`, or an array"),
+            ListShape::Bare => f.write_str("a list (an array)"),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Page<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Page {
+            items,
+            record_count: None,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Page<T>, A::Error> {
+        let ListShape::Wrapped(list_key) = self.shape else {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+        };
+        let mut items: Option<Vec<T>> = None;
+        let mut seen_key = false;
+        let mut record_count = None;
+        while let Some(Key(key)) = map.next_key()? {
+            if key == list_key {
+                seen_key = true;
+                items = map.next_value::<Option<Vec<T>>>()?;
+            } else if key == self.count_field {
+                record_count = count_of(&map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !seen_key && record_count != Some(0) {
+            return Err(de::Error::custom(format!(
+                "missing list field `{list_key}`"
+            )));
+        }
+        Ok(Page {
+            items: items.unwrap_or_default(),
+            record_count,
+        })
+    }
 }
 
 /// Decodes an already parsed value; `prefix` is its path in the body.

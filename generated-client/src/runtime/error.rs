@@ -1,6 +1,8 @@
 //! The crate's single error type.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// A shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -8,8 +10,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong talking to HaloPSA.
 ///
 /// No variant ever holds the client secret or an access token, so `Debug`
-/// and `Display` are safe to log.
-#[derive(Debug, thiserror::Error)]
+/// and `Display` are safe to log. Errors are cheap to clone: a failed token
+/// request is reported to every request that waited for it.
+///
+/// Besides matching on the variants, the helpers answer the usual
+/// questions: [`status`](Self::status), [`is_retryable`](Self::is_retryable),
+/// [`is_not_found`](Self::is_not_found), [`is_forbidden`](Self::is_forbidden),
+/// [`retry_after`](Self::retry_after), [`details`](Self::details) and
+/// [`body`](Self::body).
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client was configured wrongly (bad base URL, missing credentials).
@@ -33,7 +42,9 @@ pub enum Error {
         body: String,
     },
 
-    /// The API answered with a non-success status.
+    /// The API answered with a non-success status other than 401 and 429:
+    /// 400 (with per-field [`details`](Self::details) when the body had
+    /// any), 403, 404, 5xx and the rest. See the `is_*` helpers.
     #[error("{} API error (HTTP {status}): {message}", crate::API.name)]
     Api {
         /// HTTP status code.
@@ -46,9 +57,34 @@ pub enum Error {
         body: String,
     },
 
+    /// Too many requests: the server answered 429, or an earlier 429 still
+    /// holds this client back for longer than the retry policy waits.
+    #[error(
+        "{} rate limit reached ({}): {message}",
+        crate::API.name,
+        RetryHint(*.retry_after)
+    )]
+    RateLimited {
+        /// How long to wait before trying again, when known (from
+        /// `Retry-After`, or the pause still in force).
+        retry_after: Option<Duration>,
+        /// The message extracted from the body.
+        message: String,
+        /// The raw response body (empty if no response was involved).
+        body: String,
+    },
+
+    /// No answer in time: the per-request timeout or the call's total
+    /// budget ran out.
+    #[error("request timed out after {elapsed:.1?}")]
+    Timeout {
+        /// Time spent on the call when it was abandoned.
+        elapsed: Duration,
+    },
+
     /// The request could not be sent or the response not received.
     #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Arc<reqwest::Error>),
 
     /// A success response did not have the expected shape.
     #[error("could not decode response at `{path}`: {message}")]
@@ -84,29 +120,118 @@ impl Error {
         match self {
             Error::Api { status, .. } => Some(*status),
             Error::Auth { status, .. } => *status,
+            Error::RateLimited { .. } => Some(429),
             Error::Transport(err) => err.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
     /// Whether the same request may succeed if sent again later: connect
-    /// failures, timeouts and HTTP 408, 429, 500, 502, 503 and 504.
+    /// failures, timeouts, rate limits and HTTP 408, 500, 502, 503 and 504.
+    ///
+    /// The client's own retries are stricter for creates: see
+    /// [`RetryPolicy`](super::RetryPolicy).
     pub fn is_retryable(&self) -> bool {
-        if let Error::Transport(err) = self {
-            if err.is_connect() || err.is_timeout() {
-                return true;
-            }
+        match self {
+            Error::Timeout { .. } | Error::RateLimited { .. } => true,
+            Error::Transport(err) if err.is_connect() || err.is_timeout() => true,
+            _ => matches!(self.status(), Some(408 | 429 | 500 | 502 | 503 | 504)),
         }
-        matches!(self.status(), Some(408 | 429 | 500 | 502 | 503 | 504))
     }
 
-    /// The response body behind this error: the whole body for API and auth
-    /// errors, the leading snippet for decode errors.
+    /// An HTTP 400 from the API; see [`details`](Self::details).
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, Error::Api { status: 400, .. })
+    }
+
+    /// An HTTP 403 from the API: the API application lacks a permission.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Error::Api { status: 403, .. })
+    }
+
+    /// An HTTP 404 from the API: no such record.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Api { status: 404, .. })
+    }
+
+    /// An HTTP 5xx from the API.
+    pub fn is_server_error(&self) -> bool {
+        matches!(
+            self,
+            Error::Api {
+                status: 500..=599,
+                ..
+            }
+        )
+    }
+
+    /// An [`Error::RateLimited`].
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::RateLimited { .. })
+    }
+
+    /// An [`Error::Timeout`], or a transport error that timed out.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport(err) => err.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait, for rate-limit errors.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Per-field complaints of an API error (empty for other errors).
+    pub fn details(&self) -> &[FieldError] {
+        match self {
+            Error::Api { details, .. } => details,
+            _ => &[],
+        }
+    }
+
+    /// The response body behind this error: the whole body for API, auth
+    /// and rate-limit errors, the leading snippet for decode errors.
     pub fn body(&self) -> Option<&str> {
         match self {
             Error::Api { body, .. } | Error::Auth { body, .. } => Some(body),
+            Error::RateLimited { body, .. } => Some(body),
             Error::Decode { snippet, .. } => Some(snippet),
             _ => None,
+        }
+    }
+
+    /// A reqwest failure: [`Error::Timeout`] if it timed out after the
+    /// connection was made, [`Error::Transport`] otherwise.
+    pub(crate) fn from_transport(err: reqwest::Error, elapsed: Duration) -> Error {
+        if err.is_timeout() && !err.is_connect() {
+            Error::Timeout { elapsed }
+        } else {
+            Error::Transport(Arc::new(err))
+        }
+    }
+}
+
+/// Renders `retry after 3 s` for [`Error::RateLimited`].
+struct RetryHint(Option<Duration>);
+
+impl fmt::Display for RetryHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("no Retry-After given"),
+            Some(wait) if wait < Duration::from_secs(1) => {
+                write!(f, "retry after {} ms", wait.as_millis())
+            }
+            Some(wait) => {
+                // Rounded up: coming back early would only draw another 429.
+                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                write!(f, "retry after {secs} s")
+            }
         }
     }
 }

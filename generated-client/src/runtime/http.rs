@@ -1,15 +1,24 @@
-//! Sending one API call: bearer token, a single replay on 401, error mapping.
+//! Sending one API call: pacing, bearer token, a single replay on 401,
+//! retries by the [`RetryPolicy`], error mapping and tracing.
 //!
-//! Every request type funnels through [`HaloClient::execute`], so retries and
-//! rate limiting can later be added here in one place.
+//! Every request type funnels through [`HaloClient::execute_with`] (with its
+//! own policy, or `None` for the client's), so all of this happens in one
+//! place.
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
+use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::Instrument;
 use url::Url;
 
-use super::auth::AccessToken;
-use super::{error_body, Error, HaloClient, Result};
+use super::auth::IssuedToken;
+use super::rate_limit::millis;
+use super::retry::{self, Decision, Failure};
+use super::{error_body, Error, HaloClient, Result, RetryPolicy};
 
 /// One fully built API request, replayable as often as needed.
 #[derive(Debug, Clone)]
@@ -23,68 +32,330 @@ pub(crate) struct Call {
     pub(crate) idempotent: bool,
 }
 
+/// Why one attempt did not produce a body.
+enum Attempt {
+    /// The API refused the token: renew it and replay once.
+    Unauthorized { token: IssuedToken, body: Vec<u8> },
+    /// A failure the retry policy decides about.
+    Failed {
+        error: Error,
+        failure: Failure,
+        retry_after: Option<Duration>,
+    },
+    /// A failure no retry can fix.
+    Fatal(Error),
+}
+
+/// Where a call got to, recorded on its span when it ends.
+#[derive(Default)]
+struct Progress {
+    attempt: u32,
+    status: Option<u16>,
+}
+
+/// A response, read in full.
+struct Response {
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
 impl HaloClient {
-    /// Sends `call` and returns the body of its success response.
+    /// Sends `call` under `policy` (the client's when `None`) and returns
+    /// the body of its success response.
     ///
-    /// A 401 means the cached token died early (revoked, or the server's
-    /// clock disagrees), so the token is replaced and the call replayed
-    /// once; the request was refused unprocessed, so replaying is safe even
-    /// for a create.
-    pub(crate) async fn execute(&self, call: &Call) -> Result<Vec<u8>> {
-        tracing::debug!(
+    /// Runs inside a `halopsa_request` span recording the method, the path
+    /// (never the query, which may hold search terms) and, when the call
+    /// ends, the last status, the number of attempts and the elapsed time.
+    /// Headers are never recorded.
+    pub(crate) async fn execute_with(
+        &self,
+        call: &Call,
+        policy: Option<&RetryPolicy>,
+    ) -> Result<Vec<u8>> {
+        let policy = policy.unwrap_or_else(|| self.retry_policy());
+        let span = tracing::info_span!(
+            "halopsa_request",
             method = %call.method,
-            url = %call.url,
-            idempotent = call.idempotent,
-            "sending request"
+            path = %call.url.path(),
+            status = Empty,
+            attempt = Empty,
+            elapsed_ms = Empty,
         );
-        let token = self.token().await?;
-        let (mut status, mut body) = self.send_once(call, &token).await?;
-        if status == StatusCode::UNAUTHORIZED {
-            tracing::debug!("401 from the API: renewing the token and replaying once");
-            self.invalidate(&token).await;
-            let token = self.token().await?;
-            (status, body) = self.send_once(call, &token).await?;
-            if status == StatusCode::UNAUTHORIZED {
-                let text = String::from_utf8_lossy(&body).into_owned();
-                let parsed = error_body::parse(status.as_u16(), &text);
-                return Err(Error::Auth {
-                    status: Some(status.as_u16()),
-                    code: parsed.code,
-                    message: format!("the API rejected a fresh token: {}", parsed.message),
-                    body: text,
-                });
+        let started = Instant::now();
+        let mut progress = Progress::default();
+        let result = self
+            .run(call, policy, started, &mut progress)
+            .instrument(span.clone())
+            .await;
+        if let Some(status) = progress.status {
+            span.record("status", status);
+        }
+        span.record("attempt", progress.attempt);
+        span.record("elapsed_ms", millis(started.elapsed()));
+        if let Err(err) = &result {
+            span.in_scope(|| tracing::debug!(error = %err, "request failed"));
+        }
+        result
+    }
+
+    /// The retry loop. A 401 replay does not count as an attempt: the
+    /// request was refused unprocessed, so replaying is safe even for a
+    /// create.
+    async fn run(
+        &self,
+        call: &Call,
+        policy: &RetryPolicy,
+        started: Instant,
+        progress: &mut Progress,
+    ) -> Result<Vec<u8>> {
+        let deadline = policy.budget().map(|budget| started + budget);
+        let mut attempt: u32 = 1;
+        let mut replayed = false;
+        loop {
+            progress.attempt = attempt;
+            let (error, failure, retry_after) = match self
+                .attempt(call, policy, deadline, started, progress)
+                .await
+            {
+                Ok(body) => return Ok(body),
+                Err(Attempt::Unauthorized { token, .. }) if !replayed => {
+                    tracing::debug!("401 from the API: renewing the token and replaying once");
+                    self.invalidate(&token);
+                    replayed = true;
+                    continue;
+                }
+                Err(Attempt::Unauthorized { body, .. }) => return Err(rejected_token(&body)),
+                Err(Attempt::Fatal(error)) => return Err(error),
+                Err(Attempt::Failed {
+                    error,
+                    failure,
+                    retry_after,
+                }) => (error, failure, retry_after),
+            };
+            let decision = policy.decide(
+                failure,
+                call.idempotent,
+                attempt,
+                retry_after,
+                fastrand::f64(),
+            );
+            if failure == Failure::Status(429) {
+                // The window is the tenant's: hold back every request of
+                // this client, not only this one.
+                let pause = match decision {
+                    Decision::Retry(wait) | Decision::TooLong(wait) => Some(wait),
+                    Decision::GiveUp => retry_after,
+                };
+                if let Some(pause) = pause {
+                    tracing::info!(
+                        wait_ms = millis(pause),
+                        "HTTP 429: pausing every request of this client"
+                    );
+                    self.limiter().pause_for(pause);
+                }
             }
+            let wait = match decision {
+                Decision::Retry(wait) => wait,
+                Decision::GiveUp => return Err(error),
+                Decision::TooLong(wait) => {
+                    tracing::info!(
+                        wait_ms = millis(wait),
+                        reason = %failure,
+                        "the server asks for a longer wait than the retry policy allows: giving up"
+                    );
+                    return Err(error);
+                }
+            };
+            if deadline.is_some_and(|deadline| Instant::now() + wait > deadline) {
+                tracing::info!(
+                    attempt,
+                    wait_ms = millis(wait),
+                    reason = %failure,
+                    "the call's time budget does not allow another retry: giving up"
+                );
+                return Err(error);
+            }
+            tracing::info!(
+                attempt,
+                reason = %failure,
+                wait_ms = millis(wait),
+                error = %error,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
+    }
+
+    /// One attempt: wait for the pause and the limiter, get a token, send.
+    async fn attempt(
+        &self,
+        call: &Call,
+        policy: &RetryPolicy,
+        deadline: Option<Instant>,
+        started: Instant,
+        progress: &mut Progress,
+    ) -> std::result::Result<Vec<u8>, Attempt> {
+        let past_deadline =
+            |wait: Duration| deadline.is_some_and(|deadline| Instant::now() + wait > deadline);
+        if let Some(pause) = self.limiter().paused_for() {
+            if pause > policy.longest_wait() || past_deadline(pause) {
+                return Err(Attempt::Fatal(Error::RateLimited {
+                    retry_after: Some(pause),
+                    message: "the client is holding back after an HTTP 429".to_owned(),
+                    body: String::new(),
+                }));
+            }
+            tracing::info!(
+                wait_ms = millis(pause),
+                "rate limited: waiting for the client-wide pause to end"
+            );
+            tokio::time::sleep(pause).await;
+        }
+        if let Err(wait) = self.limiter().acquire(deadline).await {
+            return Err(Attempt::Fatal(Error::RateLimited {
+                retry_after: Some(wait),
+                message: "the client-side rate limit has no slot within the call's time budget"
+                    .to_owned(),
+                body: String::new(),
+            }));
+        }
+        let timed_out = || {
+            Attempt::Fatal(Error::Timeout {
+                elapsed: started.elapsed(),
+            })
+        };
+        let token = match within(deadline, self.token()).await {
+            None => return Err(timed_out()),
+            Some(Ok(token)) => token,
+            // The API call was not sent, so retrying is safe for any call.
+            Some(Err(error)) if error.is_retryable() => {
+                return Err(Attempt::Failed {
+                    error,
+                    failure: Failure::NotSent,
+                    retry_after: None,
+                })
+            }
+            Some(Err(error)) => return Err(Attempt::Fatal(error)),
+        };
+        let timeout = match deadline {
+            Some(deadline) => deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout()),
+            None => self.timeout(),
+        };
+        if timeout.is_zero() {
+            return Err(timed_out());
+        }
+        let response = self.send_once(call, &token, timeout).await.map_err(|err| {
+            let failure = if err.is_connect() {
+                Failure::NotSent
+            } else if err.is_timeout() {
+                Failure::Timeout
+            } else {
+                Failure::Transport
+            };
+            Attempt::Failed {
+                error: Error::from_transport(err, started.elapsed()),
+                failure,
+                retry_after: None,
+            }
+        })?;
+        let status = response.status;
+        progress.status = Some(status.as_u16());
         if status.is_success() {
-            return Ok(body);
+            return Ok(response.body);
         }
-        let text = String::from_utf8_lossy(&body).into_owned();
-        let parsed = error_body::parse(status.as_u16(), &text);
-        Err(Error::Api {
-            status: status.as_u16(),
-            message: parsed.message,
-            details: parsed.details,
-            body: text,
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Attempt::Unauthorized {
+                token,
+                body: response.body,
+            });
+        }
+        let retry_after = response.retry_after.or_else(|| {
+            (status == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| retry::retry_after_in_body(&response.body))
+                .flatten()
+        });
+        Err(Attempt::Failed {
+            error: api_error(status, &response.body, retry_after),
+            failure: Failure::Status(status.as_u16()),
+            retry_after,
         })
     }
 
-    async fn send_once(&self, call: &Call, token: &AccessToken) -> Result<(StatusCode, Vec<u8>)> {
+    async fn send_once(
+        &self,
+        call: &Call,
+        token: &IssuedToken,
+        timeout: Duration,
+    ) -> std::result::Result<Response, reqwest::Error> {
         let mut request = self
             .http()
             .request(call.method.clone(), call.url.clone())
             .bearer_auth(token.secret.expose_secret())
-            .header(ACCEPT, "application/json");
+            .header(ACCEPT, "application/json")
+            .timeout(timeout);
+        if let Some(agent) = self.user_agent() {
+            request = request.header(USER_AGENT, agent.clone());
+        }
         if let Some(body) = &call.body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        if let Some(timeout) = self.timeout() {
-            request = request.timeout(timeout);
-        }
-        let response = request.send().await.map_err(Error::Transport)?;
+        let response = request.send().await?;
         let status = response.status();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok((status, body.into()))
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
+        let body = response.bytes().await?;
+        Ok(Response {
+            status,
+            retry_after,
+            body: body.into(),
+        })
+    }
+}
+
+/// Runs `future`, giving up at `deadline`.
+async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+/// The error for a non-success status other than 401.
+fn api_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> Error {
+    let text = String::from_utf8_lossy(body).into_owned();
+    let parsed = error_body::parse(status.as_u16(), &text);
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Error::RateLimited {
+            retry_after,
+            message: parsed.message,
+            body: text,
+        };
+    }
+    Error::Api {
+        status: status.as_u16(),
+        message: parsed.message,
+        details: parsed.details,
+        body: text,
+    }
+}
+
+/// The error for a 401 that a fresh token did not cure.
+fn rejected_token(body: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(body).into_owned();
+    let parsed = error_body::parse(StatusCode::UNAUTHORIZED.as_u16(), &text);
+    Error::Auth {
+        status: Some(StatusCode::UNAUTHORIZED.as_u16()),
+        code: parsed.code,
+        message: format!("the API rejected a fresh token: {}", parsed.message),
+        body: text,
     }
 }

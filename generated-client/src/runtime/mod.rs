@@ -1,28 +1,37 @@
-//! The hand-written runtime the generated code calls: authentication,
-//! request building, response decoding and errors.
+//! The hand-written runtime the generated code calls: configuration,
+//! authentication, request building, retries, rate limiting, response
+//! decoding and errors.
 //!
 //! Nothing here knows about particular entities; wire-level defaults (paths,
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
 mod client;
+mod config;
 mod decode;
 mod error;
 mod error_body;
 mod http;
 mod id;
 mod query;
+mod rate_limit;
 mod request;
 mod resource;
+mod retry;
 pub mod spec;
+mod token_source;
 pub mod wire;
 
-pub use client::{HaloClient, HaloClientBuilder};
+pub use client::HaloClient;
+pub use config::HaloClientBuilder;
 pub use error::{Error, FieldError, Result};
 pub use id::Id;
 pub use query::QueryValue;
+pub use rate_limit::RateLimit;
 pub use request::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, PatchRequest,
     UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};
+pub use retry::RetryPolicy;
+pub use token_source::{AccessToken, StaticToken, TokenSource};

@@ -11,7 +11,7 @@ use reqwest::Method;
 use super::{into_future, ORDER_DESC_PARAM, ORDER_PARAM};
 use crate::runtime::http::Call;
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, Error, HaloClient, ListShape, Page, Resource, Result};
+use crate::runtime::{decode, Error, HaloClient, ListShape, Page, Resource, Result, RetryPolicy};
 
 /// Lists one page of a paginated collection; see [`Page`].
 ///
@@ -24,6 +24,7 @@ pub struct ListRequest<T> {
     page_no: u32,
     page_size: u32,
     prefetch: bool,
+    retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> T>,
 }
 
@@ -37,6 +38,7 @@ impl<T: Resource> ListRequest<T> {
             page_no: 1,
             page_size: max_page_size(),
             prefetch: false,
+            retry: None,
             marker: PhantomData,
         }
     }
@@ -77,6 +79,12 @@ impl<T: Resource> ListRequest<T> {
         self
     }
 
+    /// Retries each page request by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Fetches the page.
     pub async fn send(self) -> Result<Page<T>> {
         let body = fetch_page(
@@ -85,6 +93,7 @@ impl<T: Resource> ListRequest<T> {
             &self.query,
             self.page_no,
             self.page_size,
+            self.retry.as_ref(),
         )
         .await?;
         decode::list(&body, self.shape, crate::API.pagination.count_field)
@@ -190,7 +199,8 @@ impl<T: Resource> Pager<T> {
         let client = self.request.client.clone();
         let query = self.request.query.clone();
         let page_size = self.request.page_size;
-        async move { fetch_page(&client, T::PATH, &query, page_no, page_size).await }
+        let retry = self.request.retry.clone();
+        async move { fetch_page(&client, T::PATH, &query, page_no, page_size, retry.as_ref()).await }
     }
 }
 
@@ -201,6 +211,7 @@ pub struct UnpagedListRequest<T> {
     client: HaloClient,
     shape: ListShape,
     query: Query,
+    retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> T>,
 }
 
@@ -211,6 +222,7 @@ impl<T: Resource> UnpagedListRequest<T> {
             client: client.clone(),
             shape,
             query: Query::default(),
+            retry: None,
             marker: PhantomData,
         }
     }
@@ -231,9 +243,15 @@ impl<T: Resource> UnpagedListRequest<T> {
         self
     }
 
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Fetches every record.
     pub async fn send(self) -> Result<Vec<T>> {
-        let body = fetch(&self.client, T::PATH, &self.query).await?;
+        let body = fetch(&self.client, T::PATH, &self.query, self.retry.as_ref()).await?;
         let page: Page<T> = decode::list(&body, self.shape, crate::API.pagination.count_field)?;
         Ok(page.items)
     }
@@ -248,24 +266,30 @@ async fn fetch_page(
     query: &Query,
     page_no: u32,
     page_size: u32,
+    retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
     let paging = &crate::API.pagination;
     let mut query = query.clone();
     query.set(paging.enable_param, true);
     query.set(paging.page_param, page_no);
     query.set(paging.size_param, page_size);
-    fetch(client, path, &query).await
+    fetch(client, path, &query, retry).await
 }
 
 /// `GET {api}/{path}?{query}`.
-async fn fetch(client: &HaloClient, path: &str, query: &Query) -> Result<Vec<u8>> {
+async fn fetch(
+    client: &HaloClient,
+    path: &str,
+    query: &Query,
+    retry: Option<&RetryPolicy>,
+) -> Result<Vec<u8>> {
     let call = Call {
         method: Method::GET,
         url: client.endpoint(&[path], query)?,
         body: None,
         idempotent: true,
     };
-    client.execute(&call).await
+    client.execute_with(&call, retry).await
 }
 
 fn max_page_size() -> u32 {
@@ -283,6 +307,7 @@ impl<T> Clone for ListRequest<T> {
             page_no: self.page_no,
             page_size: self.page_size,
             prefetch: self.prefetch,
+            retry: self.retry.clone(),
             marker: PhantomData,
         }
     }
@@ -294,6 +319,7 @@ impl<T> Clone for UnpagedListRequest<T> {
             client: self.client.clone(),
             shape: self.shape,
             query: self.query.clone(),
+            retry: self.retry.clone(),
             marker: PhantomData,
         }
     }

@@ -10,13 +10,14 @@ use serde_json::Value;
 use super::into_future;
 use crate::runtime::http::Call;
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result};
+use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
 
 /// Fetches one record by id: `GET {path}/{id}`.
 pub struct GetRequest<T> {
     client: HaloClient,
     id: Id<T>,
     query: Query,
+    retry: Option<RetryPolicy>,
 }
 
 impl<T: Resource> GetRequest<T> {
@@ -26,12 +27,19 @@ impl<T: Resource> GetRequest<T> {
             client: client.clone(),
             id,
             query: Query::default(),
+            retry: None,
         }
     }
 
     /// Sets (replaces) a query parameter; generated options call this.
     pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -44,7 +52,7 @@ impl<T: Resource> GetRequest<T> {
             body: None,
             idempotent: true,
         };
-        let body = self.client.execute(&call).await?;
+        let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::json(&body)
     }
 }
@@ -71,6 +79,12 @@ impl<T: Resource> CreateRequest<T> {
     #[allow(dead_code)] // until the spec gives a POST a query option
     pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.post.query.set(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.post.retry = Some(policy);
         self
     }
 
@@ -116,6 +130,12 @@ impl<T: Resource> UpdateRequest<T> {
         self
     }
 
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.post.retry = Some(policy);
+        self
+    }
+
     /// Saves the record and returns it as saved.
     pub async fn send(self) -> Result<T> {
         // Writing the same values twice leaves the same record.
@@ -130,6 +150,7 @@ pub struct DeleteRequest<T> {
     client: HaloClient,
     id: Id<T>,
     query: Query,
+    retry: Option<RetryPolicy>,
 }
 
 impl<T: Resource> DeleteRequest<T> {
@@ -139,12 +160,19 @@ impl<T: Resource> DeleteRequest<T> {
             client: client.clone(),
             id,
             query: Query::default(),
+            retry: None,
         }
     }
 
     /// Sets (replaces) a query parameter; generated options call this.
     pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -157,7 +185,10 @@ impl<T: Resource> DeleteRequest<T> {
             body: None,
             idempotent: true,
         };
-        self.client.execute(&call).await.map(drop)
+        self.client
+            .execute_with(&call, self.retry.as_ref())
+            .await
+            .map(drop)
     }
 }
 
@@ -170,6 +201,7 @@ struct Post {
     /// The record as JSON, or why it could not be encoded.
     body: std::result::Result<Value, String>,
     query: Query,
+    retry: Option<RetryPolicy>,
 }
 
 impl Post {
@@ -178,6 +210,7 @@ impl Post {
             client: client.clone(),
             body: serde_json::to_value(body).map_err(|err| err.to_string()),
             query: Query::default(),
+            retry: None,
         }
     }
 
@@ -193,7 +226,7 @@ impl Post {
             body: Some(body),
             idempotent,
         };
-        let reply = self.client.execute(&call).await?;
+        let reply = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::one(&reply)
     }
 }
@@ -215,6 +248,7 @@ impl<T> Clone for GetRequest<T> {
             client: self.client.clone(),
             id: self.id,
             query: self.query.clone(),
+            retry: self.retry.clone(),
         }
     }
 }
@@ -225,6 +259,7 @@ impl<T> Clone for DeleteRequest<T> {
             client: self.client.clone(),
             id: self.id,
             query: self.query.clone(),
+            retry: self.retry.clone(),
         }
     }
 }

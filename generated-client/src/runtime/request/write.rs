@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::into_future;
 use crate::runtime::http::Call;
 use crate::runtime::query::Query;
-use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result};
+use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
 
 /// Changes chosen fields of a record: `POST {path}` with `[{"id": .., <fields>}]`.
 ///
@@ -25,6 +25,7 @@ pub struct PatchRequest<T> {
     fields: Map<String, Value>,
     /// The first value that could not be encoded, reported by `send`.
     error: Option<String>,
+    retry: Option<RetryPolicy>,
 }
 
 impl<T: Resource> PatchRequest<T> {
@@ -35,6 +36,7 @@ impl<T: Resource> PatchRequest<T> {
             id,
             fields: Map::new(),
             error: None,
+            retry: None,
         }
     }
 
@@ -68,6 +70,12 @@ impl<T: Resource> PatchRequest<T> {
         &self.fields
     }
 
+    /// Retries this call by `policy` instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Saves the changes and returns the record as saved.
     pub async fn send(self) -> Result<T> {
         if let Some(message) = self.error {
@@ -77,7 +85,8 @@ impl<T: Resource> PatchRequest<T> {
         record.insert("id".to_owned(), Value::from(self.id.get()));
         record.extend(self.fields);
         // Writing the same values twice leaves the same record.
-        let reply = post(&self.client, T::PATH, &[Value::Object(record)], true).await?;
+        let records = [Value::Object(record)];
+        let reply = post(&self.client, T::PATH, &records, true, self.retry.as_ref()).await?;
         decode::one(&reply)
     }
 }
@@ -94,6 +103,7 @@ pub struct CreateManyRequest<T> {
     client: HaloClient,
     records: std::result::Result<Vec<Value>, String>,
     chunk_size: usize,
+    retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> T>,
 }
 
@@ -118,6 +128,7 @@ impl<T: Resource> CreateManyRequest<T> {
             client: client.clone(),
             records,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            retry: None,
             marker: PhantomData,
         }
     }
@@ -128,13 +139,20 @@ impl<T: Resource> CreateManyRequest<T> {
         self
     }
 
+    /// Retries each chunk by `policy` instead of the client's (a create is
+    /// only ever retried when the server cannot have acted on it).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Creates the records and returns them as saved, in order.
     pub async fn send(self) -> Result<Vec<T>> {
         let records = self.records.map_err(|message| Error::Encode { message })?;
         let mut saved = Vec::with_capacity(records.len());
         for chunk in records.chunks(self.chunk_size) {
             // A replayed create could duplicate records.
-            let reply = post(&self.client, T::PATH, chunk, false).await?;
+            let reply = post(&self.client, T::PATH, chunk, false, self.retry.as_ref()).await?;
             saved.extend(decode::many::<T>(&reply, chunk.len())?);
         }
         Ok(saved)
@@ -148,6 +166,7 @@ async fn post(
     path: &str,
     records: &[Value],
     idempotent: bool,
+    retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
     let body = serde_json::to_vec(records).map_err(|err| Error::Encode {
         message: err.to_string(),
@@ -158,7 +177,7 @@ async fn post(
         body: Some(body),
         idempotent,
     };
-    client.execute(&call).await
+    client.execute_with(&call, retry).await
 }
 
 // Manual impls: derives would require `T: Clone` / `T: Debug`.
@@ -169,6 +188,7 @@ impl<T> Clone for PatchRequest<T> {
             id: self.id,
             fields: self.fields.clone(),
             error: self.error.clone(),
+            retry: self.retry.clone(),
         }
     }
 }
@@ -179,6 +199,7 @@ impl<T> Clone for CreateManyRequest<T> {
             client: self.client.clone(),
             records: self.records.clone(),
             chunk_size: self.chunk_size,
+            retry: self.retry.clone(),
             marker: PhantomData,
         }
     }

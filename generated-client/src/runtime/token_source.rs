@@ -1,0 +1,388 @@
+//! Where access tokens come from: the [`TokenSource`] trait, a static token,
+//! and the OAuth 2.0 client-credentials flow the client uses by default.
+//!
+//! A source only fetches; caching, refresh ahead of expiry, single flight
+//! and the 401 handling are the client's (see `auth.rs`), the same for
+//! every source.
+
+use std::fmt;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use reqwest::header::{HeaderValue, ACCEPT, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+use tokio::time::Instant;
+use url::Url;
+
+use super::config::{ensure_secure, join, parse_http_url};
+use super::{error_body, Error, Result};
+
+/// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Supplies access tokens to a [`HaloClient`](super::HaloClient).
+///
+/// The client calls [`fetch_token`](Self::fetch_token) when it has no valid
+/// token: on the first request, when the cached token nears its expiry, and
+/// after the API answered 401. Concurrent requests share one call, and a
+/// failure is reported to all of them; the next request calls again.
+///
+/// Implement it to take tokens from somewhere else than Halo's token
+/// endpoint, e.g. a secrets vault; [`StaticToken`] covers a fixed token.
+/// `Debug` output must not show the token.
+///
+/// ```
+/// use futures::future::BoxFuture;
+/// use halopsa::{AccessToken, TokenSource};
+///
+/// #[derive(Debug)]
+/// struct Vault;
+///
+/// impl TokenSource for Vault {
+///     fn fetch_token(&self) -> BoxFuture<'_, halopsa::Result<AccessToken>> {
+///         Box::pin(async {
+///             let secret = String::from("from-the-vault"); // ask the vault here
+///             Ok(AccessToken::new(secret).with_expires_in(std::time::Duration::from_secs(600)))
+///         })
+///     }
+/// }
+///
+/// let halo = halopsa::HaloClient::builder()
+///     .base_url("https://example.halopsa.com")
+///     .token_source(Vault)
+///     .build()?;
+/// # Ok::<(), halopsa::Error>(())
+/// ```
+pub trait TokenSource: fmt::Debug + Send + Sync + 'static {
+    /// Fetches a new access token.
+    ///
+    /// Errors are returned to every request waiting for the token. Return
+    /// [`Error::Auth`] for refused credentials; an error for which
+    /// [`Error::is_retryable`] holds lets the request retry.
+    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>>;
+}
+
+/// An access token and how long it stays valid.
+#[derive(Clone)]
+pub struct AccessToken {
+    pub(crate) secret: SecretString,
+    pub(crate) expires_in: Option<Duration>,
+}
+
+impl AccessToken {
+    /// A token that stays valid until the API rejects it.
+    pub fn new(secret: impl Into<SecretString>) -> Self {
+        AccessToken {
+            secret: secret.into(),
+            expires_in: None,
+        }
+    }
+
+    /// Sets the token's remaining lifetime; the client fetches a new one
+    /// shortly before it ends.
+    pub fn with_expires_in(mut self, lifetime: Duration) -> Self {
+        self.expires_in = Some(lifetime);
+        self
+    }
+
+    /// The remaining lifetime given when the token was made, if any.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("secret", &"[REDACTED]")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+/// A fixed bearer token, e.g. one issued by hand for a script.
+///
+/// It never expires on the client's side; if the API rejects it, the
+/// request fails with [`Error::Auth`].
+#[derive(Clone)]
+pub struct StaticToken {
+    secret: SecretString,
+}
+
+impl StaticToken {
+    /// Uses this token for every request.
+    pub fn new(token: impl Into<SecretString>) -> Self {
+        StaticToken {
+            secret: token.into(),
+        }
+    }
+}
+
+impl TokenSource for StaticToken {
+    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
+        let token = AccessToken {
+            secret: self.secret.clone(),
+            expires_in: None,
+        };
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken([REDACTED])")
+    }
+}
+
+/// The OAuth 2.0 client-credentials flow against Halo's token endpoint.
+pub(crate) struct ClientCredentials {
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: TokenEndpoint,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: SecretString,
+    pub(crate) scope: String,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) user_agent: Option<HeaderValue>,
+}
+
+/// Where the token endpoint is.
+pub(crate) enum TokenEndpoint {
+    /// Known up front: an explicit auth URL, or `{base}/auth/token`, each
+    /// with `?tenant=` when a tenant is set.
+    Fixed(Url),
+    /// Asked of the instance's `AuthInfo` endpoint before the first token
+    /// request, falling back to the default URL if that fails.
+    Discover(Box<Discovery>),
+}
+
+/// How to discover the token endpoint, and what was found.
+pub(crate) struct Discovery {
+    pub(crate) info_url: Url,
+    pub(crate) fallback: Url,
+    pub(crate) tenant: Option<String>,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) found: OnceCell<Url>,
+}
+
+impl TokenSource for ClientCredentials {
+    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
+        Box::pin(self.request())
+    }
+}
+
+impl ClientCredentials {
+    /// Requests a new token: a form POST of the client credentials.
+    async fn request(&self) -> Result<AccessToken> {
+        let url = self.token_url().await?;
+        tracing::debug!(url = %url, "requesting an access token");
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", self.client_secret.expose_secret()),
+            ("scope", self.scope.as_str()),
+        ];
+        let started = Instant::now();
+        let response = self
+            .prepare(self.http.post(url))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|err| Error::from_transport(err, started.elapsed()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Error::from_transport(err, started.elapsed()))?;
+        if !status.is_success() {
+            let body = String::from_utf8_lossy(&body).into_owned();
+            let parsed = error_body::parse(status.as_u16(), &body);
+            let code = parsed.code.or_else(|| tenant_not_found(&parsed.message));
+            return Err(Error::Auth {
+                status: Some(status.as_u16()),
+                code,
+                message: parsed.message,
+                body,
+            });
+        }
+        parse_token(&body)
+    }
+
+    fn prepare(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request = request.header(ACCEPT, "application/json");
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(agent) = &self.user_agent {
+            request = request.header(USER_AGENT, agent.clone());
+        }
+        request
+    }
+
+    async fn token_url(&self) -> Result<Url> {
+        match &self.endpoint {
+            TokenEndpoint::Fixed(url) => Ok(url.clone()),
+            TokenEndpoint::Discover(discovery) => {
+                if let Some(url) = discovery.found.get() {
+                    return Ok(url.clone());
+                }
+                match self
+                    .discover(&discovery.info_url, discovery.tenant.as_deref())
+                    .await
+                {
+                    Ok(url) => {
+                        ensure_secure(
+                            "the discovered auth_url",
+                            &url,
+                            discovery.allow_insecure_http,
+                        )?;
+                        tracing::debug!(url = %url, "discovered the token endpoint");
+                        Ok(discovery.found.get_or_init(|| async { url }).await.clone())
+                    }
+                    Err(why) => {
+                        tracing::warn!(
+                            url = %discovery.info_url,
+                            reason = %why,
+                            "auth discovery failed: using the default token URL"
+                        );
+                        Ok(discovery.fallback.clone())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads `auth_url` (and `tenant_id`) from `GET {base}/api/AuthInfo`:
+    /// the token endpoint is `{auth_url}/token`.
+    async fn discover(
+        &self,
+        info_url: &Url,
+        tenant: Option<&str>,
+    ) -> std::result::Result<Url, String> {
+        let response = self
+            .prepare(self.http.get(info_url.clone()))
+            .send()
+            .await
+            .map_err(|err| err.to_string())?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("HTTP {}", status.as_u16()));
+        }
+        let body = response.bytes().await.map_err(|err| err.to_string())?;
+        let info: Value = serde_json::from_slice(&body).map_err(|err| err.to_string())?;
+        let field = |name: &str| {
+            info.get(name)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let auth_url = field("auth_url").ok_or("no auth_url in the answer")?;
+        let base = parse_http_url("auth_url", auth_url).map_err(|err| err.to_string())?;
+        let mut url = join(&base, &["token"]).map_err(|err| err.to_string())?;
+        if let Some(tenant) = tenant.or_else(|| field("tenant_id")) {
+            url.query_pairs_mut()
+                .append_pair(crate::API.auth.tenant_param, tenant);
+        }
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("ClientCredentials");
+        match &self.endpoint {
+            TokenEndpoint::Fixed(url) => s.field("token_url", &url.as_str()),
+            TokenEndpoint::Discover(discovery) => s.field("discover", &discovery.info_url.as_str()),
+        };
+        s.field("client_id", &self.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Halo sends no OAuth code for an unknown tenant, only a message; give it
+/// one so callers can match on it.
+fn tenant_not_found(message: &str) -> Option<String> {
+    let message = message.to_ascii_lowercase();
+    (message.contains("tenant") && (message.contains("not found") || message.contains("invalid")))
+        .then(|| "tenant_not_found".to_owned())
+}
+
+/// Reads `access_token` and `expires_in`. Errors never quote the body: a
+/// malformed success response may still hold a live token.
+fn parse_token(body: &[u8]) -> Result<AccessToken> {
+    let withheld = |path: &str, message: &str| Error::Decode {
+        path: path.to_owned(),
+        message: message.to_owned(),
+        snippet: "[token response withheld]".to_owned(),
+    };
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| withheld(".", "token response is not JSON"))?;
+    let secret = value
+        .get("access_token")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(SecretString::from)
+        .ok_or_else(|| withheld("access_token", "token response has no access_token"))?;
+    let lifetime = match value.get("expires_in") {
+        None | Some(Value::Null) => DEFAULT_LIFETIME,
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .ok_or_else(|| withheld("expires_in", "expires_in is not a number of seconds"))?,
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| withheld("expires_in", "expires_in is not a number of seconds"))?,
+        Some(_) => {
+            return Err(withheld(
+                "expires_in",
+                "expires_in is not a number of seconds",
+            ))
+        }
+    };
+    Ok(AccessToken {
+        secret,
+        expires_in: Some(lifetime),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_responses_parse_leniently() {
+        let token = parse_token(br#"{"access_token":"t","expires_in":"90"}"#).expect("string");
+        assert_eq!(token.expires_in(), Some(Duration::from_secs(90)));
+        let token = parse_token(br#"{"access_token":"t"}"#).expect("no expiry");
+        assert_eq!(token.expires_in(), Some(DEFAULT_LIFETIME));
+        assert!(parse_token(br#"{"access_token":""}"#).is_err());
+        assert!(parse_token(br#"{"access_token":"t","expires_in":-5}"#).is_err());
+        let err = parse_token(b"access_token=live").expect_err("not JSON");
+        assert!(!format!("{err:?}").contains("live"));
+    }
+
+    #[test]
+    fn an_unknown_tenant_gets_a_code() {
+        assert_eq!(
+            tenant_not_found("Tenant not found").as_deref(),
+            Some("tenant_not_found")
+        );
+        assert_eq!(
+            tenant_not_found("Invalid tenant 'acme'").as_deref(),
+            Some("tenant_not_found")
+        );
+        assert_eq!(tenant_not_found("invalid_client"), None);
+    }
+
+    #[test]
+    fn token_debug_is_redacted() {
+        let token = AccessToken::new("very-secret").with_expires_in(Duration::from_secs(1));
+        let shown = format!("{token:?} {:?}", StaticToken::new("very-secret"));
+        assert!(!shown.contains("very-secret"), "{shown}");
+    }
+}

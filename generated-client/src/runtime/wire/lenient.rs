@@ -1,0 +1,252 @@
+//! Reading field values the way Halo writes them, one visitor per kind.
+//!
+//! Visitors accept every loose form directly (`21`, `21.0`, `"21"`; dates with
+//! or without an offset) without buffering the value first, so lenient
+//! decoding costs about what strict decoding does.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::quote;
+use super::time::{parse_datetime, Parsed};
+use crate::runtime::Id;
+
+/// A field type as it appears in a record: how to read it leniently.
+///
+/// Every generated field is `Option<T>` with `T: Wire`; `null` (and the "not
+/// set" sentinels of each kind) read as `None`. Types without a loose form
+/// use the default: plain serde.
+pub trait Wire: DeserializeOwned {
+    /// Reads one field value.
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        Option::<Self>::deserialize(deserializer)
+    }
+}
+
+/// `Option<T>` read with [`Wire::decode`]; generated decoders use it as
+/// `map.next_value::<In<T>>()?.0`.
+#[derive(Debug)]
+pub struct In<T>(pub Option<T>);
+
+impl<'de, T: Wire> Deserialize<'de> for In<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::decode(deserializer).map(In)
+    }
+}
+
+/// A JSON object key, borrowed from the input when it has no escapes.
+#[derive(Debug)]
+pub struct Key<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl Wire for bool {}
+impl Wire for String {}
+impl Wire for Value {}
+impl<T: DeserializeOwned> Wire for Vec<T> {}
+
+/// Integers: `21`, `21.0` and `"21"` are 21; `""` is none; a fraction, a
+/// value out of range or text is an error, never a silent zero.
+struct IntVisitor<N>(PhantomData<N>);
+
+impl<N: TryFrom<i64>> IntVisitor<N> {
+    fn fit<E: de::Error>(n: i64) -> Result<Option<N>, E> {
+        N::try_from(n)
+            .map(Some)
+            .map_err(|_| E::custom(format!("integer {n} is out of range")))
+    }
+}
+
+/// An `f64` that holds an integer exactly, as an `i64`.
+fn integral(f: f64) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: larger floats skip integers
+    #[allow(clippy::cast_possible_truncation)] // range- and fraction-checked first
+    (f.fract() == 0.0 && f.abs() <= EXACT).then_some(f as i64)
+}
+
+impl<'de, N: TryFrom<i64>> Visitor<'de> for IntVisitor<N> {
+    type Value = Option<N>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer, an integral number or a numeric string")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::fit(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let n = i64::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range")))?;
+        Self::fit(n)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        match integral(v) {
+            Some(n) => Self::fit(n),
+            None => Err(E::custom(format!("expected an integer, got {v}"))),
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let text = v.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text
+            .parse::<i64>()
+            .ok()
+            .or_else(|| text.parse().ok().and_then(integral))
+        {
+            Some(n) => Self::fit(n),
+            None => Err(E::custom(format!(
+                "expected an integer, got `{}`",
+                quote(v)
+            ))),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Wire for i32 {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(IntVisitor(PhantomData))
+    }
+}
+
+impl Wire for i64 {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(IntVisitor(PhantomData))
+    }
+}
+
+/// A reference to another record: read like an integer; `-1` is Halo's "not set".
+impl<T: 'static> Wire for Id<T> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        match deserializer.deserialize_any(IntVisitor::<i32>(PhantomData))? {
+            None | Some(-1) => Ok(None),
+            Some(n) => Ok(Some(Id::new(n))),
+        }
+    }
+}
+
+/// Decimals: a number or a numeric string; `""` is none.
+struct FloatVisitor;
+
+impl<'de> Visitor<'de> for FloatVisitor {
+    type Value = Option<f64>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a numeric string")
+    }
+    #[allow(clippy::cast_precision_loss)] // JSON numbers are f64 on the wire anyway
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v as f64))
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let text = v.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse()
+            .map(Some)
+            .map_err(|_| E::custom(format!("expected a number, got `{}`", quote(v))))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Wire for f64 {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(FloatVisitor)
+    }
+}
+
+/// Dates and date-times from a string, borrowed when possible.
+struct TimeVisitor<F>(F, &'static str);
+
+impl<'de, T, F: Fn(Parsed) -> Option<T>> Visitor<'de> for TimeVisitor<F> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.1)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        match parse_datetime(v) {
+            Some(parsed) => Ok((self.0)(parsed)),
+            None => Err(E::custom(format!("invalid {} `{}`", self.1, quote(v)))),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+/// RFC 3339 (any fraction, `Z` or an offset) or no offset at all (read as
+/// UTC); `""` and the "no date" sentinels are none.
+impl Wire for DateTime<Utc> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        let read = |parsed| match parsed {
+            Parsed::Value(_, utc) => Some(utc),
+            Parsed::Empty | Parsed::Sentinel => None,
+        };
+        deserializer.deserialize_option(TimeVisitor(read, "date-time such as 2023-06-29T10:16:08Z"))
+    }
+}
+
+/// `YYYY-MM-DD` or any date-time (its date as written); `""` and sentinels are none.
+impl Wire for NaiveDate {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        let read = |parsed| match parsed {
+            Parsed::Value(local, _) => Some(local.date()),
+            Parsed::Empty | Parsed::Sentinel => None,
+        };
+        deserializer.deserialize_option(TimeVisitor(read, "date such as 2023-06-29"))
+    }
+}

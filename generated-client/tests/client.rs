@@ -1,0 +1,209 @@
+//! Client-level behaviour against a local wiremock server: the user agent,
+//! tracing output (and what it must never contain), error helpers.
+
+mod common;
+
+use common::{builder, client, mount_token, ms, ticket_json, Capture, Sequence, SECRET};
+use halopsa::{Error, HaloClient, RateLimit, RetryPolicy, StaticToken, TicketId};
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn requests_carry_the_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/1"))
+        .and(header(
+            "user-agent",
+            concat!("halopsa-rs/", env!("CARGO_PKG_VERSION")),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(1)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/2"))
+        .and(header("user-agent", "sync-job/2.0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(2)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let with_token = |builder: halopsa::HaloClientBuilder| {
+        builder
+            .base_url(server.uri())
+            .token_source(StaticToken::new("t"))
+            .build()
+            .expect("valid configuration")
+    };
+
+    with_token(HaloClient::builder())
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("default agent");
+    with_token(HaloClient::builder().user_agent("sync-job/2.0"))
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect("own agent");
+    // A caller-supplied HTTP client still gets an explicit user agent.
+    with_token(
+        HaloClient::builder()
+            .http_client(reqwest::Client::new())
+            .user_agent("sync-job/2.0"),
+    )
+    .tickets()
+    .get(TicketId::new(2))
+    .await
+    .expect("own client, own agent");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn tracing_records_requests_retries_and_token_refreshes_but_no_secrets() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/1"))
+        .respond_with(Sequence::new(vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"record_count": 0})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/2"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("token expired"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let (capture, _guard) = Capture::start();
+
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("second attempt");
+    client
+        .tickets()
+        .list()
+        .search("private search words")
+        .await
+        .expect("list");
+    let err = client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect_err("401 twice");
+    tracing::info!("client debug: {client:?}; error debug: {err:?}");
+    let log = capture.text();
+
+    // A span per request with method, path, status, attempt and elapsed.
+    let close = log
+        .lines()
+        .find(|l| l.contains("path=/api/Tickets/1") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close for ticket 1 in:\n{log}"));
+    for field in ["method=GET", "status=200", "attempt=2", "elapsed_ms="] {
+        assert!(close.contains(field), "{field} missing in {close}");
+    }
+    // Retry events say which attempt failed, why, and how long they wait.
+    let retry = log
+        .lines()
+        .find(|l| l.contains("retrying"))
+        .unwrap_or_else(|| panic!("no retry event in:\n{log}"));
+    for field in ["attempt=1", "reason=HTTP 503", "wait_ms="] {
+        assert!(retry.contains(field), "{field} missing in {retry}");
+    }
+    assert!(log.contains("access token refreshed"), "{log}");
+    assert!(log.contains("401 from the API"), "{log}");
+
+    // Never: the secret, a token, the Authorization header, the query.
+    for leak in [
+        SECRET,
+        "tok-1",
+        "tok-2",
+        "Bearer",
+        "private search words",
+        "private+search",
+    ] {
+        assert!(!log.contains(leak), "`{leak}` leaked into:\n{log}");
+    }
+    assert!(!log.to_ascii_lowercase().contains("authorization"), "{log}");
+}
+
+#[test]
+fn debug_output_of_configuration_never_shows_secrets() {
+    let builder = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .tenant("acme")
+        .client_id("my-client")
+        .client_secret(SECRET)
+        .retry_policy(RetryPolicy::none())
+        .rate_limit(RateLimit::new(100, ms(60_000)));
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().expect("valid configuration");
+    let static_client = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .token_source(StaticToken::new(SECRET))
+        .build()
+        .expect("valid configuration");
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{static_client:?}"),
+        format!("{:?}", client.tickets().get(TicketId::new(1))),
+    ];
+    for text in &shown {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+    }
+    assert!(shown[1].contains("my-client") && shown[1].contains("RetryPolicy"));
+}
+
+#[tokio::test]
+async fn error_helpers_classify_api_errors() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let cases = [
+        (
+            400,
+            json!({"error": "validation", "message": "Invalid ticket",
+                   "details": [{"field": "summary", "message": "required"}]}),
+        ),
+        (403, json!({"Message": "No permission to view tickets"})),
+        (
+            404,
+            json!({"ClassName": "NotFound", "Message": "Ticket 3 not found"}),
+        ),
+    ];
+    for (i, (status, body)) in cases.iter().enumerate() {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/Tickets/{i}")))
+            .respond_with(ResponseTemplate::new(*status).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("valid configuration");
+    let get = |i: i32| client.tickets().get(TicketId::new(i));
+
+    let err = get(0).await.expect_err("400");
+    assert!(err.is_bad_request() && !err.is_retryable());
+    assert_eq!(err.details().len(), 1);
+    assert_eq!(err.details()[0].field, "summary");
+    let err = get(1).await.expect_err("403");
+    assert!(err.is_forbidden() && !err.is_not_found());
+    assert!(err.to_string().contains("No permission"), "{err}");
+    let err = get(2).await.expect_err("404");
+    assert!(err.is_not_found() && !err.is_server_error());
+    assert_eq!(err.body(), Some(cases[2].1.to_string().as_str()));
+    assert_eq!(err.retry_after(), None);
+    assert!(matches!(err, Error::Api { status: 404, .. }));
+}
