@@ -2,6 +2,12 @@
 //!
 //! `gen` writes the generated client from the spec; `check` compares instead of
 //! writing and reports a readable diff when the committed output is stale.
+//! [`upstream`] checks the spec against Halo's OpenAPI document ([`openapi`]),
+//! and [`draft`] drafts a spec entry from it.
+
+pub mod draft;
+pub mod openapi;
+pub mod upstream;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -149,4 +155,11 @@ pub fn render_diff(changes: &[(Change, String, String)], out: &Path) -> String {
         );
     }
     text
+}
+
+/// Reads and checks a spec for the commands that compare it with Halo's document.
+pub fn load_spec(path: &Path) -> Result<halopsa_codegen::model::Spec, String> {
+    let source = fs::read_to_string(path)
+        .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+    halopsa_codegen::check(&display_name(path), &source).map_err(|d| d.to_string())
 }

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::{compare, generate, render_diff, write, Change, Paths};
+use xtask::openapi::Document;
+use xtask::{compare, draft, generate, load_spec, render_diff, upstream, write, Change, Paths};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -13,6 +14,15 @@ commands:
       Regenerates the client from the spec (default: spec/halopsa.yaml into
       generated-client/src/generated). With --check, writes nothing and fails
       with a diff when the committed output is stale.
+  verify-upstream --openapi PATH [--spec PATH]
+      Checks every path, operation, field, filter and parameter of the spec
+      against a Halo OpenAPI document (an instance serves it at
+      /api/swagger/v2/swagger.json). Fails on any mismatch; `upstream_type`
+      on a field or parameter records a known error of the document.
+  draft-entity --openapi PATH --path PATH [--name NAME] [--fields a,b] [--filters a,b]
+      Prints a spec entry for one collection of the document (fields, filters
+      and parameters with their declared types) to trim and paste under
+      `entities:`.
   help
       Shows this text.";
 
@@ -20,6 +30,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("gen") => gen(&args[1..]),
+        Some("verify-upstream") => verify_upstream(&args[1..]),
+        Some("draft-entity") => draft_entity(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -75,6 +87,62 @@ fn gen(args: &[String]) -> Result<(), String> {
         0 => println!("generated code is current ({} files)", files.len()),
         n => println!("{n} file(s) changed"),
     }
+    Ok(())
+}
+
+fn verify_upstream(args: &[String]) -> Result<(), String> {
+    let mut spec = Paths::default().spec;
+    let mut openapi = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--openapi" => openapi = Some(PathBuf::from(value(&mut args, "--openapi")?)),
+            "--spec" => spec = PathBuf::from(value(&mut args, "--spec")?),
+            other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let openapi = openapi.ok_or_else(|| format!("error: --openapi is required\n\n{USAGE}"))?;
+    let doc = Document::load(&openapi)?;
+    let report = upstream::verify(&load_spec(&spec)?, &doc);
+    if report.is_clean() {
+        println!("{report}");
+        Ok(())
+    } else {
+        Err(report.to_string())
+    }
+}
+
+fn draft_entity(args: &[String]) -> Result<(), String> {
+    let mut spec = Paths::default().spec;
+    let mut openapi = None;
+    let mut request = draft::Request::default();
+    let list = |text: &str| {
+        text.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--openapi" => openapi = Some(PathBuf::from(value(&mut args, "--openapi")?)),
+            "--spec" => spec = PathBuf::from(value(&mut args, "--spec")?),
+            "--path" => request.path = value(&mut args, "--path")?.to_owned(),
+            "--name" => request.name = Some(value(&mut args, "--name")?.to_owned()),
+            "--fields" => request.fields = Some(list(value(&mut args, "--fields")?)),
+            "--filters" => request.filters = Some(list(value(&mut args, "--filters")?)),
+            other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let openapi = openapi.ok_or_else(|| format!("error: --openapi is required\n\n{USAGE}"))?;
+    if request.path.is_empty() {
+        return Err(format!("error: --path is required\n\n{USAGE}"));
+    }
+    let doc = Document::load(&openapi)?;
+    // The spec only lends its type and entity names; a broken spec should not
+    // stop a draft.
+    let spec = load_spec(&spec).ok();
+    print!("{}", draft::draft(&doc, spec.as_ref(), &request)?);
     Ok(())
 }
 

@@ -36,6 +36,16 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let runtime = runtime.iter().map(|name| ident(name));
     let (external, internal) = imports.tokens(&[entity.id_type.as_str()]);
     let serde_uses = serde_impl::uses(true);
+    // `In` reads optional fields; a record with only an id has none.
+    let wire_uses = if entity.fields.is_empty() {
+        quote!(
+            use crate::runtime::wire::Key;
+        )
+    } else {
+        quote!(
+            use crate::runtime::wire::{In, Key};
+        )
+    };
 
     let tokens = quote! {
         #module_docs
@@ -43,7 +53,7 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         #serde_uses
         #external
 
-        use crate::runtime::wire::{In, Key};
+        #wire_uses
         use crate::runtime::{#(#runtime),*};
         #internal
 
@@ -352,7 +362,7 @@ fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStr
     quote! {
         #docs
         pub fn #method(self, value: #arg) -> Self {
-            self.set(#wire, #value)
+            self.field(#wire, #value)
         }
 
         #clear_docs

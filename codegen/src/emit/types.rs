@@ -25,13 +25,22 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         .types
         .iter()
         .any(|t| matches!(t.kind, NamedKind::Struct(_)));
+    // `In` reads optional fields; structs without fields do not need it.
+    let has_fields = spec
+        .types
+        .iter()
+        .any(|t| matches!(&t.kind, NamedKind::Struct(fields) if !fields.is_empty()));
     let (serde, wire) = if has_structs {
-        (
-            serde_impl::uses(false),
+        let wire = if has_fields {
             quote!(
                 use crate::runtime::wire::{In, Key, Wire};
-            ),
-        )
+            )
+        } else {
+            quote!(
+                use crate::runtime::wire::{Key, Wire};
+            )
+        };
+        (serde_impl::uses(false), wire)
     } else {
         (
             quote!(

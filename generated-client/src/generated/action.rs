@@ -817,7 +817,7 @@ impl DeleteRequest<Action> {
 impl PatchRequest<Action> {
     /// The ticket the action belongs to.
     pub fn ticket_id(self, value: TicketId) -> Self {
-        self.set("ticket_id", value)
+        self.field("ticket_id", value)
     }
 
     /// Clears `ticket_id`: sends it as `null`.
@@ -827,7 +827,7 @@ impl PatchRequest<Action> {
 
     /// The name of the action type.
     pub fn outcome(self, value: impl Into<String>) -> Self {
-        self.set("outcome", value.into())
+        self.field("outcome", value.into())
     }
 
     /// Clears `outcome`: sends it as `null`.
@@ -837,7 +837,7 @@ impl PatchRequest<Action> {
 
     /// The id of the action type.
     pub fn outcome_id(self, value: i32) -> Self {
-        self.set("outcome_id", value)
+        self.field("outcome_id", value)
     }
 
     /// Clears `outcome_id`: sends it as `null`.
@@ -847,7 +847,7 @@ impl PatchRequest<Action> {
 
     /// When the action took place.
     pub fn datetime(self, value: DateTime<Utc>) -> Self {
-        self.set("datetime", value)
+        self.field("datetime", value)
     }
 
     /// Clears `datetime`: sends it as `null`.
@@ -857,7 +857,7 @@ impl PatchRequest<Action> {
 
     /// The action's note as plain text.
     pub fn note(self, value: impl Into<String>) -> Self {
-        self.set("note", value.into())
+        self.field("note", value.into())
     }
 
     /// Clears `note`: sends it as `null`.
@@ -867,7 +867,7 @@ impl PatchRequest<Action> {
 
     /// The action's note as HTML.
     pub fn note_html(self, value: impl Into<String>) -> Self {
-        self.set("note_html", value.into())
+        self.field("note_html", value.into())
     }
 
     /// Clears `note_html`: sends it as `null`.
@@ -877,7 +877,7 @@ impl PatchRequest<Action> {
 
     /// The agent who performed the action.
     pub fn actionby_agent_id(self, value: AgentId) -> Self {
-        self.set("actionby_agent_id", value)
+        self.field("actionby_agent_id", value)
     }
 
     /// Clears `actionby_agent_id`: sends it as `null`.
@@ -887,7 +887,7 @@ impl PatchRequest<Action> {
 
     /// The end user who performed the action.
     pub fn actionby_user_id(self, value: UserId) -> Self {
-        self.set("actionby_user_id", value)
+        self.field("actionby_user_id", value)
     }
 
     /// Clears `actionby_user_id`: sends it as `null`.
@@ -897,7 +897,7 @@ impl PatchRequest<Action> {
 
     /// Whether the action is private (hidden from the end user).
     pub fn hiddenfromuser(self, value: bool) -> Self {
-        self.set("hiddenfromuser", value)
+        self.field("hiddenfromuser", value)
     }
 
     /// Clears `hiddenfromuser`: sends it as `null`.
@@ -907,7 +907,7 @@ impl PatchRequest<Action> {
 
     /// Whether the action is marked important.
     pub fn important(self, value: bool) -> Self {
-        self.set("important", value)
+        self.field("important", value)
     }
 
     /// Clears `important`: sends it as `null`.
@@ -917,7 +917,7 @@ impl PatchRequest<Action> {
 
     /// The status the action set on the ticket.
     pub fn new_status(self, value: StatusId) -> Self {
-        self.set("new_status", value)
+        self.field("new_status", value)
     }
 
     /// Clears `new_status`: sends it as `null`.
@@ -927,7 +927,7 @@ impl PatchRequest<Action> {
 
     /// The time spent in hours.
     pub fn timetaken(self, value: f64) -> Self {
-        self.set("timetaken", value)
+        self.field("timetaken", value)
     }
 
     /// Clears `timetaken`: sends it as `null`.
@@ -937,7 +937,7 @@ impl PatchRequest<Action> {
 
     /// The non-billable time in hours.
     pub fn nonbilltime(self, value: f64) -> Self {
-        self.set("nonbilltime", value)
+        self.field("nonbilltime", value)
     }
 
     /// Clears `nonbilltime`: sends it as `null`.
@@ -947,7 +947,7 @@ impl PatchRequest<Action> {
 
     /// The travel time in hours.
     pub fn traveltime(self, value: f64) -> Self {
-        self.set("traveltime", value)
+        self.field("traveltime", value)
     }
 
     /// Clears `traveltime`: sends it as `null`.
@@ -957,7 +957,7 @@ impl PatchRequest<Action> {
 
     /// The distance travelled.
     pub fn mileage(self, value: f64) -> Self {
-        self.set("mileage", value)
+        self.field("mileage", value)
     }
 
     /// Clears `mileage`: sends it as `null`.
@@ -967,7 +967,7 @@ impl PatchRequest<Action> {
 
     /// The id of the charge rate applied to the time.
     pub fn chargerate(self, value: i32) -> Self {
-        self.set("chargerate", value)
+        self.field("chargerate", value)
     }
 
     /// Clears `chargerate`: sends it as `null`.
@@ -977,7 +977,7 @@ impl PatchRequest<Action> {
 
     /// Whether the action is billable.
     pub fn actisbillable(self, value: bool) -> Self {
-        self.set("actisbillable", value)
+        self.field("actisbillable", value)
     }
 
     /// Clears `actisbillable`: sends it as `null`.
@@ -987,7 +987,7 @@ impl PatchRequest<Action> {
 
     /// The client contract the action is billed against.
     pub fn action_contract_id(self, value: ClientContractId) -> Self {
-        self.set("action_contract_id", value)
+        self.field("action_contract_id", value)
     }
 
     /// Clears `action_contract_id`: sends it as `null`.
@@ -997,7 +997,7 @@ impl PatchRequest<Action> {
 
     /// The asset the action relates to.
     pub fn asset_id(self, value: AssetId) -> Self {
-        self.set("asset_id", value)
+        self.field("asset_id", value)
     }
 
     /// Clears `asset_id`: sends it as `null`.
@@ -1007,7 +1007,7 @@ impl PatchRequest<Action> {
 
     /// Whether to send the action as an email.
     pub fn sendemail(self, value: bool) -> Self {
-        self.set("sendemail", value)
+        self.field("sendemail", value)
     }
 
     /// Clears `sendemail`: sends it as `null`.
@@ -1017,7 +1017,7 @@ impl PatchRequest<Action> {
 
     /// The address the email was sent from.
     pub fn emailfrom(self, value: impl Into<String>) -> Self {
-        self.set("emailfrom", value.into())
+        self.field("emailfrom", value.into())
     }
 
     /// Clears `emailfrom`: sends it as `null`.
@@ -1027,7 +1027,7 @@ impl PatchRequest<Action> {
 
     /// The addresses the email was sent to.
     pub fn emailto(self, value: impl Into<String>) -> Self {
-        self.set("emailto", value.into())
+        self.field("emailto", value.into())
     }
 
     /// Clears `emailto`: sends it as `null`.
@@ -1037,7 +1037,7 @@ impl PatchRequest<Action> {
 
     /// The addresses the email was copied to.
     pub fn emailcc(self, value: impl Into<String>) -> Self {
-        self.set("emailcc", value.into())
+        self.field("emailcc", value.into())
     }
 
     /// Clears `emailcc`: sends it as `null`.
@@ -1047,7 +1047,7 @@ impl PatchRequest<Action> {
 
     /// The email's subject.
     pub fn emailsubject(self, value: impl Into<String>) -> Self {
-        self.set("emailsubject", value.into())
+        self.field("emailsubject", value.into())
     }
 
     /// Clears `emailsubject`: sends it as `null`.
@@ -1057,7 +1057,7 @@ impl PatchRequest<Action> {
 
     /// The email's body as plain text.
     pub fn emailbody(self, value: impl Into<String>) -> Self {
-        self.set("emailbody", value.into())
+        self.field("emailbody", value.into())
     }
 
     /// Clears `emailbody`: sends it as `null`.
@@ -1067,7 +1067,7 @@ impl PatchRequest<Action> {
 
     /// The files attached to the action.
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
-        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+        self.field("attachments", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `attachments`: sends it as `null`.
@@ -1077,7 +1077,7 @@ impl PatchRequest<Action> {
 
     /// The action's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -1087,7 +1087,7 @@ impl PatchRequest<Action> {
 
     /// The arrival time recorded on the action.
     pub fn actionarrivaldate(self, value: DateTime<Utc>) -> Self {
-        self.set("actionarrivaldate", value)
+        self.field("actionarrivaldate", value)
     }
 
     /// Clears `actionarrivaldate`: sends it as `null`.
@@ -1097,7 +1097,7 @@ impl PatchRequest<Action> {
 
     /// The completion time recorded on the action.
     pub fn actioncompletiondate(self, value: DateTime<Utc>) -> Self {
-        self.set("actioncompletiondate", value)
+        self.field("actioncompletiondate", value)
     }
 
     /// Clears `actioncompletiondate`: sends it as `null`.

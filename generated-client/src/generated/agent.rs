@@ -690,7 +690,7 @@ impl GetRequest<Agent> {
 impl PatchRequest<Agent> {
     /// The agent's full name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -700,7 +700,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's first name.
     pub fn firstname(self, value: impl Into<String>) -> Self {
-        self.set("firstname", value.into())
+        self.field("firstname", value.into())
     }
 
     /// Clears `firstname`: sends it as `null`.
@@ -710,7 +710,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's surname.
     pub fn surname(self, value: impl Into<String>) -> Self {
-        self.set("surname", value.into())
+        self.field("surname", value.into())
     }
 
     /// Clears `surname`: sends it as `null`.
@@ -720,7 +720,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's initials.
     pub fn initials(self, value: impl Into<String>) -> Self {
-        self.set("initials", value.into())
+        self.field("initials", value.into())
     }
 
     /// Clears `initials`: sends it as `null`.
@@ -730,7 +730,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's email address.
     pub fn email(self, value: impl Into<String>) -> Self {
-        self.set("email", value.into())
+        self.field("email", value.into())
     }
 
     /// Clears `email`: sends it as `null`.
@@ -740,7 +740,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's job title.
     pub fn jobtitle(self, value: impl Into<String>) -> Self {
-        self.set("jobtitle", value.into())
+        self.field("jobtitle", value.into())
     }
 
     /// Clears `jobtitle`: sends it as `null`.
@@ -750,7 +750,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's mobile number for text messages.
     pub fn sms(self, value: impl Into<String>) -> Self {
-        self.set("sms", value.into())
+        self.field("sms", value.into())
     }
 
     /// Clears `sms`: sends it as `null`.
@@ -760,7 +760,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's phone extension.
     pub fn extensionnumber(self, value: impl Into<String>) -> Self {
-        self.set("extensionnumber", value.into())
+        self.field("extensionnumber", value.into())
     }
 
     /// Clears `extensionnumber`: sends it as `null`.
@@ -770,7 +770,7 @@ impl PatchRequest<Agent> {
 
     /// The colour used to show the agent.
     pub fn colour(self, value: impl Into<String>) -> Self {
-        self.set("colour", value.into())
+        self.field("colour", value.into())
     }
 
     /// Clears `colour`: sends it as `null`.
@@ -780,7 +780,7 @@ impl PatchRequest<Agent> {
 
     /// The name of the agent's default team.
     pub fn team(self, value: impl Into<String>) -> Self {
-        self.set("team", value.into())
+        self.field("team", value.into())
     }
 
     /// Clears `team`: sends it as `null`.
@@ -790,7 +790,7 @@ impl PatchRequest<Agent> {
 
     /// The name of the agent's department.
     pub fn department(self, value: impl Into<String>) -> Self {
-        self.set("department", value.into())
+        self.field("department", value.into())
     }
 
     /// Clears `department`: sends it as `null`.
@@ -800,7 +800,7 @@ impl PatchRequest<Agent> {
 
     /// The teams the agent belongs to.
     pub fn teams(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
-        self.set("teams", value.into_iter().collect::<Vec<_>>())
+        self.field("teams", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `teams`: sends it as `null`.
@@ -810,7 +810,7 @@ impl PatchRequest<Agent> {
 
     /// Whether the agent is disabled.
     pub fn isdisabled(self, value: bool) -> Self {
-        self.set("isdisabled", value)
+        self.field("isdisabled", value)
     }
 
     /// Clears `isdisabled`: sends it as `null`.
@@ -820,7 +820,7 @@ impl PatchRequest<Agent> {
 
     /// Whether the record is a real agent (not the unassigned placeholder).
     pub fn is_agent(self, value: bool) -> Self {
-        self.set("is_agent", value)
+        self.field("is_agent", value)
     }
 
     /// Clears `is_agent`: sends it as `null`.
@@ -830,7 +830,7 @@ impl PatchRequest<Agent> {
 
     /// Whether the agent exists only for API applications.
     pub fn isapiagent(self, value: bool) -> Self {
-        self.set("isapiagent", value)
+        self.field("isapiagent", value)
     }
 
     /// Clears `isapiagent`: sends it as `null`.
@@ -840,7 +840,7 @@ impl PatchRequest<Agent> {
 
     /// The code of the agent's online status.
     pub fn onlinestatus(self, value: i32) -> Self {
-        self.set("onlinestatus", value)
+        self.field("onlinestatus", value)
     }
 
     /// Clears `onlinestatus`: sends it as `null`.
@@ -850,7 +850,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's line manager.
     pub fn linemanager(self, value: AgentId) -> Self {
-        self.set("linemanager", value)
+        self.field("linemanager", value)
     }
 
     /// Clears `linemanager`: sends it as `null`.
@@ -860,7 +860,7 @@ impl PatchRequest<Agent> {
 
     /// The id of the agent's default charge rate.
     pub fn chargerate(self, value: i32) -> Self {
-        self.set("chargerate", value)
+        self.field("chargerate", value)
     }
 
     /// Clears `chargerate`: sends it as `null`.
@@ -870,7 +870,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's cost per hour.
     pub fn costprice(self, value: f64) -> Self {
-        self.set("costprice", value)
+        self.field("costprice", value)
     }
 
     /// Clears `costprice`: sends it as `null`.
@@ -880,7 +880,7 @@ impl PatchRequest<Agent> {
 
     /// The hour the agent's working day starts.
     pub fn workhour_start(self, value: f64) -> Self {
-        self.set("workhour_start", value)
+        self.field("workhour_start", value)
     }
 
     /// Clears `workhour_start`: sends it as `null`.
@@ -890,7 +890,7 @@ impl PatchRequest<Agent> {
 
     /// The hour the agent's working day ends.
     pub fn workhour_end(self, value: f64) -> Self {
-        self.set("workhour_end", value)
+        self.field("workhour_end", value)
     }
 
     /// Clears `workhour_end`: sends it as `null`.
@@ -900,7 +900,7 @@ impl PatchRequest<Agent> {
 
     /// The agent's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

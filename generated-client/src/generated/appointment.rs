@@ -653,7 +653,7 @@ impl DeleteRequest<Appointment> {
 impl PatchRequest<Appointment> {
     /// The appointment's subject.
     pub fn subject(self, value: impl Into<String>) -> Self {
-        self.set("subject", value.into())
+        self.field("subject", value.into())
     }
 
     /// Clears `subject`: sends it as `null`.
@@ -663,7 +663,7 @@ impl PatchRequest<Appointment> {
 
     /// When the appointment starts.
     pub fn start_date(self, value: DateTime<Utc>) -> Self {
-        self.set("start_date", value)
+        self.field("start_date", value)
     }
 
     /// Clears `start_date`: sends it as `null`.
@@ -673,7 +673,7 @@ impl PatchRequest<Appointment> {
 
     /// When the appointment ends.
     pub fn end_date(self, value: DateTime<Utc>) -> Self {
-        self.set("end_date", value)
+        self.field("end_date", value)
     }
 
     /// Clears `end_date`: sends it as `null`.
@@ -683,7 +683,7 @@ impl PatchRequest<Appointment> {
 
     /// Whether the appointment lasts all day.
     pub fn allday(self, value: bool) -> Self {
-        self.set("allday", value)
+        self.field("allday", value)
     }
 
     /// Clears `allday`: sends it as `null`.
@@ -693,7 +693,7 @@ impl PatchRequest<Appointment> {
 
     /// The agent whose calendar the appointment is in.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -703,7 +703,7 @@ impl PatchRequest<Appointment> {
 
     /// The ticket the appointment is for.
     pub fn ticket_id(self, value: TicketId) -> Self {
-        self.set("ticket_id", value)
+        self.field("ticket_id", value)
     }
 
     /// Clears `ticket_id`: sends it as `null`.
@@ -713,7 +713,7 @@ impl PatchRequest<Appointment> {
 
     /// The client the appointment is with.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -723,7 +723,7 @@ impl PatchRequest<Appointment> {
 
     /// The site the appointment is at.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -733,7 +733,7 @@ impl PatchRequest<Appointment> {
 
     /// The end user the appointment is with.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -743,7 +743,7 @@ impl PatchRequest<Appointment> {
 
     /// The appointment's note as plain text.
     pub fn note(self, value: impl Into<String>) -> Self {
-        self.set("note", value.into())
+        self.field("note", value.into())
     }
 
     /// Clears `note`: sends it as `null`.
@@ -753,7 +753,7 @@ impl PatchRequest<Appointment> {
 
     /// The appointment's note as HTML.
     pub fn note_html(self, value: impl Into<String>) -> Self {
-        self.set("note_html", value.into())
+        self.field("note_html", value.into())
     }
 
     /// Clears `note_html`: sends it as `null`.
@@ -763,7 +763,7 @@ impl PatchRequest<Appointment> {
 
     /// The id of the appointment's type.
     pub fn appointment_type_id(self, value: i32) -> Self {
-        self.set("appointment_type_id", value)
+        self.field("appointment_type_id", value)
     }
 
     /// Clears `appointment_type_id`: sends it as `null`.
@@ -773,7 +773,7 @@ impl PatchRequest<Appointment> {
 
     /// Whether the entry is a task rather than an appointment.
     pub fn is_task(self, value: bool) -> Self {
-        self.set("is_task", value)
+        self.field("is_task", value)
     }
 
     /// Clears `is_task`: sends it as `null`.
@@ -783,7 +783,7 @@ impl PatchRequest<Appointment> {
 
     /// Whether the appointment is private.
     pub fn is_private(self, value: bool) -> Self {
-        self.set("is_private", value)
+        self.field("is_private", value)
     }
 
     /// Clears `is_private`: sends it as `null`.
@@ -793,7 +793,7 @@ impl PatchRequest<Appointment> {
 
     /// The code of the appointment's completion status.
     pub fn complete_status(self, value: i32) -> Self {
-        self.set("complete_status", value)
+        self.field("complete_status", value)
     }
 
     /// Clears `complete_status`: sends it as `null`.
@@ -803,7 +803,7 @@ impl PatchRequest<Appointment> {
 
     /// When the appointment was completed.
     pub fn complete_date(self, value: DateTime<Utc>) -> Self {
-        self.set("complete_date", value)
+        self.field("complete_date", value)
     }
 
     /// Clears `complete_date`: sends it as `null`.
@@ -813,7 +813,7 @@ impl PatchRequest<Appointment> {
 
     /// The address of the online meeting.
     pub fn online_meeting_url(self, value: impl Into<String>) -> Self {
-        self.set("online_meeting_url", value.into())
+        self.field("online_meeting_url", value.into())
     }
 
     /// Clears `online_meeting_url`: sends it as `null`.
@@ -823,7 +823,7 @@ impl PatchRequest<Appointment> {
 
     /// How many minutes before the start a reminder is shown.
     pub fn reminderminutes(self, value: i32) -> Self {
-        self.set("reminderminutes", value)
+        self.field("reminderminutes", value)
     }
 
     /// Clears `reminderminutes`: sends it as `null`.
@@ -833,7 +833,7 @@ impl PatchRequest<Appointment> {
 
     /// The colour used to show the appointment.
     pub fn colour(self, value: impl Into<String>) -> Self {
-        self.set("colour", value.into())
+        self.field("colour", value.into())
     }
 
     /// Clears `colour`: sends it as `null`.

@@ -737,7 +737,7 @@ impl GetRequest<Asset> {
 impl PatchRequest<Asset> {
     /// The asset tag.
     pub fn inventory_number(self, value: impl Into<String>) -> Self {
-        self.set("inventory_number", value.into())
+        self.field("inventory_number", value.into())
     }
 
     /// Clears `inventory_number`: sends it as `null`.
@@ -747,7 +747,7 @@ impl PatchRequest<Asset> {
 
     /// The value of the asset type's first key field.
     pub fn key_field(self, value: impl Into<String>) -> Self {
-        self.set("key_field", value.into())
+        self.field("key_field", value.into())
     }
 
     /// Clears `key_field`: sends it as `null`.
@@ -757,7 +757,7 @@ impl PatchRequest<Asset> {
 
     /// The value of the asset type's second key field.
     pub fn key_field2(self, value: impl Into<String>) -> Self {
-        self.set("key_field2", value.into())
+        self.field("key_field2", value.into())
     }
 
     /// Clears `key_field2`: sends it as `null`.
@@ -767,7 +767,7 @@ impl PatchRequest<Asset> {
 
     /// The value of the asset type's third key field.
     pub fn key_field3(self, value: impl Into<String>) -> Self {
-        self.set("key_field3", value.into())
+        self.field("key_field3", value.into())
     }
 
     /// Clears `key_field3`: sends it as `null`.
@@ -777,7 +777,7 @@ impl PatchRequest<Asset> {
 
     /// The asset's number.
     pub fn device_number(self, value: i32) -> Self {
-        self.set("device_number", value)
+        self.field("device_number", value)
     }
 
     /// Clears `device_number`: sends it as `null`.
@@ -787,7 +787,7 @@ impl PatchRequest<Asset> {
 
     /// The client the asset belongs to.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -797,7 +797,7 @@ impl PatchRequest<Asset> {
 
     /// The site the asset is at.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -807,7 +807,7 @@ impl PatchRequest<Asset> {
 
     /// The name of the asset's user.
     pub fn username(self, value: impl Into<String>) -> Self {
-        self.set("username", value.into())
+        self.field("username", value.into())
     }
 
     /// Clears `username`: sends it as `null`.
@@ -817,7 +817,7 @@ impl PatchRequest<Asset> {
 
     /// The asset type's id.
     pub fn assettype_id(self, value: i32) -> Self {
-        self.set("assettype_id", value)
+        self.field("assettype_id", value)
     }
 
     /// Clears `assettype_id`: sends it as `null`.
@@ -827,7 +827,7 @@ impl PatchRequest<Asset> {
 
     /// The asset status's id.
     pub fn status_id(self, value: i32) -> Self {
-        self.set("status_id", value)
+        self.field("status_id", value)
     }
 
     /// Clears `status_id`: sends it as `null`.
@@ -837,7 +837,7 @@ impl PatchRequest<Asset> {
 
     /// Whether the asset is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -847,7 +847,7 @@ impl PatchRequest<Asset> {
 
     /// Notes about the asset.
     pub fn notes(self, value: impl Into<String>) -> Self {
-        self.set("notes", value.into())
+        self.field("notes", value.into())
     }
 
     /// Clears `notes`: sends it as `null`.
@@ -857,7 +857,7 @@ impl PatchRequest<Asset> {
 
     /// The parent asset.
     pub fn parent_id(self, value: AssetId) -> Self {
-        self.set("parent_id", value)
+        self.field("parent_id", value)
     }
 
     /// Clears `parent_id`: sends it as `null`.
@@ -867,7 +867,7 @@ impl PatchRequest<Asset> {
 
     /// The client contract covering the asset.
     pub fn contract_id(self, value: ClientContractId) -> Self {
-        self.set("contract_id", value)
+        self.field("contract_id", value)
     }
 
     /// Clears `contract_id`: sends it as `null`.
@@ -877,7 +877,7 @@ impl PatchRequest<Asset> {
 
     /// The asset's supplier.
     pub fn supplier_id(self, value: SupplierId) -> Self {
-        self.set("supplier_id", value)
+        self.field("supplier_id", value)
     }
 
     /// Clears `supplier_id`: sends it as `null`.
@@ -887,7 +887,7 @@ impl PatchRequest<Asset> {
 
     /// The id of the asset's service level agreement.
     pub fn sla_id(self, value: i32) -> Self {
-        self.set("sla_id", value)
+        self.field("sla_id", value)
     }
 
     /// Clears `sla_id`: sends it as `null`.
@@ -897,7 +897,7 @@ impl PatchRequest<Asset> {
 
     /// The id of the asset's default priority.
     pub fn priority_id(self, value: i32) -> Self {
-        self.set("priority_id", value)
+        self.field("priority_id", value)
     }
 
     /// Clears `priority_id`: sends it as `null`.
@@ -907,7 +907,7 @@ impl PatchRequest<Asset> {
 
     /// When the asset's warranty starts.
     pub fn warranty_start(self, value: DateTime<Utc>) -> Self {
-        self.set("warranty_start", value)
+        self.field("warranty_start", value)
     }
 
     /// Clears `warranty_start`: sends it as `null`.
@@ -917,7 +917,7 @@ impl PatchRequest<Asset> {
 
     /// When the asset's warranty ends.
     pub fn warranty_end(self, value: DateTime<Utc>) -> Self {
-        self.set("warranty_end", value)
+        self.field("warranty_end", value)
     }
 
     /// Clears `warranty_end`: sends it as `null`.
@@ -927,7 +927,7 @@ impl PatchRequest<Asset> {
 
     /// The asset's information field values.
     pub fn fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
-        self.set("fields", value.into_iter().collect::<Vec<_>>())
+        self.field("fields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `fields`: sends it as `null`.
@@ -937,7 +937,7 @@ impl PatchRequest<Asset> {
 
     /// The asset's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -947,7 +947,7 @@ impl PatchRequest<Asset> {
 
     /// The users assigned to the asset.
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
-        self.set("users", value.into_iter().collect::<Vec<_>>())
+        self.field("users", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `users`: sends it as `null`.

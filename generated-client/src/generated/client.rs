@@ -518,7 +518,7 @@ impl GetRequest<Client> {
 impl PatchRequest<Client> {
     /// The client's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -528,7 +528,7 @@ impl PatchRequest<Client> {
 
     /// The id of the top level the client belongs to.
     pub fn toplevel_id(self, value: i32) -> Self {
-        self.set("toplevel_id", value)
+        self.field("toplevel_id", value)
     }
 
     /// Clears `toplevel_id`: sends it as `null`.
@@ -538,7 +538,7 @@ impl PatchRequest<Client> {
 
     /// Whether the client is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -548,7 +548,7 @@ impl PatchRequest<Client> {
 
     /// The colour used to show the client.
     pub fn colour(self, value: impl Into<String>) -> Self {
-        self.set("colour", value.into())
+        self.field("colour", value.into())
     }
 
     /// Clears `colour`: sends it as `null`.
@@ -558,7 +558,7 @@ impl PatchRequest<Client> {
 
     /// Notes about the client.
     pub fn notes(self, value: impl Into<String>) -> Self {
-        self.set("notes", value.into())
+        self.field("notes", value.into())
     }
 
     /// Clears `notes`: sends it as `null`.
@@ -568,7 +568,7 @@ impl PatchRequest<Client> {
 
     /// The client's website.
     pub fn website(self, value: impl Into<String>) -> Self {
-        self.set("website", value.into())
+        self.field("website", value.into())
     }
 
     /// Clears `website`: sends it as `null`.
@@ -578,7 +578,7 @@ impl PatchRequest<Client> {
 
     /// The email address invoices are sent to.
     pub fn accountsemailaddress(self, value: impl Into<String>) -> Self {
-        self.set("accountsemailaddress", value.into())
+        self.field("accountsemailaddress", value.into())
     }
 
     /// Clears `accountsemailaddress`: sends it as `null`.
@@ -588,7 +588,7 @@ impl PatchRequest<Client> {
 
     /// The client's main site.
     pub fn main_site_id(self, value: SiteId) -> Self {
-        self.set("main_site_id", value)
+        self.field("main_site_id", value)
     }
 
     /// Clears `main_site_id`: sends it as `null`.
@@ -598,7 +598,7 @@ impl PatchRequest<Client> {
 
     /// The agent who is the client's account manager.
     pub fn accountmanagertech(self, value: AgentId) -> Self {
-        self.set("accountmanagertech", value)
+        self.field("accountmanagertech", value)
     }
 
     /// Clears `accountmanagertech`: sends it as `null`.
@@ -608,7 +608,7 @@ impl PatchRequest<Client> {
 
     /// The client's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -618,7 +618,7 @@ impl PatchRequest<Client> {
 
     /// The files attached to the client.
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
-        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+        self.field("attachments", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `attachments`: sends it as `null`.

@@ -640,7 +640,7 @@ impl GetRequest<ClientContract> {
 impl PatchRequest<ClientContract> {
     /// The contract's reference.
     pub fn reference(self, value: impl Into<String>) -> Self {
-        self.set("ref", value.into())
+        self.field("ref", value.into())
     }
 
     /// Clears `ref`: sends it as `null`.
@@ -650,7 +650,7 @@ impl PatchRequest<ClientContract> {
 
     /// An additional reference for the contract.
     pub fn refextra(self, value: impl Into<String>) -> Self {
-        self.set("refextra", value.into())
+        self.field("refextra", value.into())
     }
 
     /// Clears `refextra`: sends it as `null`.
@@ -660,7 +660,7 @@ impl PatchRequest<ClientContract> {
 
     /// The client the contract is with.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -670,7 +670,7 @@ impl PatchRequest<ClientContract> {
 
     /// The site the contract covers.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -680,7 +680,7 @@ impl PatchRequest<ClientContract> {
 
     /// The user the contract covers.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -690,7 +690,7 @@ impl PatchRequest<ClientContract> {
 
     /// The contract type's id.
     pub fn contracttype(self, value: i32) -> Self {
-        self.set("contracttype", value)
+        self.field("contracttype", value)
     }
 
     /// Clears `contracttype`: sends it as `null`.
@@ -700,7 +700,7 @@ impl PatchRequest<ClientContract> {
 
     /// When the contract starts.
     pub fn start_date(self, value: DateTime<Utc>) -> Self {
-        self.set("start_date", value)
+        self.field("start_date", value)
     }
 
     /// Clears `start_date`: sends it as `null`.
@@ -710,7 +710,7 @@ impl PatchRequest<ClientContract> {
 
     /// When the contract ends.
     pub fn end_date(self, value: DateTime<Utc>) -> Self {
-        self.set("end_date", value)
+        self.field("end_date", value)
     }
 
     /// Clears `end_date`: sends it as `null`.
@@ -720,7 +720,7 @@ impl PatchRequest<ClientContract> {
 
     /// Whether the contract is active.
     pub fn active(self, value: bool) -> Self {
-        self.set("active", value)
+        self.field("active", value)
     }
 
     /// Clears `active`: sends it as `null`.
@@ -730,7 +730,7 @@ impl PatchRequest<ClientContract> {
 
     /// Whether the contract renews automatically.
     pub fn rollingcontract(self, value: bool) -> Self {
-        self.set("rollingcontract", value)
+        self.field("rollingcontract", value)
     }
 
     /// Clears `rollingcontract`: sends it as `null`.
@@ -740,7 +740,7 @@ impl PatchRequest<ClientContract> {
 
     /// The id of the contract's service level agreement.
     pub fn sla_id(self, value: i32) -> Self {
-        self.set("sla_id", value)
+        self.field("sla_id", value)
     }
 
     /// Clears `sla_id`: sends it as `null`.
@@ -750,7 +750,7 @@ impl PatchRequest<ClientContract> {
 
     /// The code of the contract's billing period.
     pub fn billingperiod(self, value: i32) -> Self {
-        self.set("billingperiod", value)
+        self.field("billingperiod", value)
     }
 
     /// Clears `billingperiod`: sends it as `null`.
@@ -760,7 +760,7 @@ impl PatchRequest<ClientContract> {
 
     /// The amount charged each billing period.
     pub fn periodchargeamount(self, value: f64) -> Self {
-        self.set("periodchargeamount", value)
+        self.field("periodchargeamount", value)
     }
 
     /// Clears `periodchargeamount`: sends it as `null`.
@@ -770,7 +770,7 @@ impl PatchRequest<ClientContract> {
 
     /// When the contract is next invoiced.
     pub fn next_invoice_date(self, value: DateTime<Utc>) -> Self {
-        self.set("next_invoice_date", value)
+        self.field("next_invoice_date", value)
     }
 
     /// Clears `next_invoice_date`: sends it as `null`.
@@ -780,7 +780,7 @@ impl PatchRequest<ClientContract> {
 
     /// Notes about the contract.
     pub fn note(self, value: impl Into<String>) -> Self {
-        self.set("note", value.into())
+        self.field("note", value.into())
     }
 
     /// Clears `note`: sends it as `null`.
@@ -790,7 +790,7 @@ impl PatchRequest<ClientContract> {
 
     /// The contract's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -800,7 +800,7 @@ impl PatchRequest<ClientContract> {
 
     /// The assets the contract covers.
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
-        self.set("assets", value.into_iter().collect::<Vec<_>>())
+        self.field("assets", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `assets`: sends it as `null`.
@@ -810,7 +810,7 @@ impl PatchRequest<ClientContract> {
 
     /// The users the contract covers.
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
-        self.set("users", value.into_iter().collect::<Vec<_>>())
+        self.field("users", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `users`: sends it as `null`.

@@ -713,7 +713,7 @@ impl DeleteRequest<Invoice> {
 impl PatchRequest<Invoice> {
     /// The invoice number.
     pub fn invoicenumber(self, value: impl Into<String>) -> Self {
-        self.set("invoicenumber", value.into())
+        self.field("invoicenumber", value.into())
     }
 
     /// Clears `invoicenumber`: sends it as `null`.
@@ -723,7 +723,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's number in the accounting system.
     pub fn thirdpartyinvoicenumber(self, value: impl Into<String>) -> Self {
-        self.set("thirdpartyinvoicenumber", value.into())
+        self.field("thirdpartyinvoicenumber", value.into())
     }
 
     /// Clears `thirdpartyinvoicenumber`: sends it as `null`.
@@ -733,7 +733,7 @@ impl PatchRequest<Invoice> {
 
     /// The code of the invoice's type (invoice or credit note).
     pub fn invoicetype(self, value: i32) -> Self {
-        self.set("invoicetype", value)
+        self.field("invoicetype", value)
     }
 
     /// Clears `invoicetype`: sends it as `null`.
@@ -743,7 +743,7 @@ impl PatchRequest<Invoice> {
 
     /// The client invoiced.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -753,7 +753,7 @@ impl PatchRequest<Invoice> {
 
     /// The ticket the invoice was raised for.
     pub fn ticket_id(self, value: TicketId) -> Self {
-        self.set("ticket_id", value)
+        self.field("ticket_id", value)
     }
 
     /// Clears `ticket_id`: sends it as `null`.
@@ -763,7 +763,7 @@ impl PatchRequest<Invoice> {
 
     /// The contract the invoice was raised under.
     pub fn contract_id(self, value: ClientContractId) -> Self {
-        self.set("contract_id", value)
+        self.field("contract_id", value)
     }
 
     /// Clears `contract_id`: sends it as `null`.
@@ -773,7 +773,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice date.
     pub fn invoice_date(self, value: DateTime<Utc>) -> Self {
-        self.set("invoice_date", value)
+        self.field("invoice_date", value)
     }
 
     /// Clears `invoice_date`: sends it as `null`.
@@ -783,7 +783,7 @@ impl PatchRequest<Invoice> {
 
     /// When payment is due.
     pub fn duedate(self, value: DateTime<Utc>) -> Self {
-        self.set("duedate", value)
+        self.field("duedate", value)
     }
 
     /// Clears `duedate`: sends it as `null`.
@@ -793,7 +793,7 @@ impl PatchRequest<Invoice> {
 
     /// When the invoice was sent.
     pub fn datesent(self, value: DateTime<Utc>) -> Self {
-        self.set("datesent", value)
+        self.field("datesent", value)
     }
 
     /// Clears `datesent`: sends it as `null`.
@@ -803,7 +803,7 @@ impl PatchRequest<Invoice> {
 
     /// When the invoice was paid.
     pub fn datepaid(self, value: DateTime<Utc>) -> Self {
-        self.set("datepaid", value)
+        self.field("datepaid", value)
     }
 
     /// Clears `datepaid`: sends it as `null`.
@@ -813,7 +813,7 @@ impl PatchRequest<Invoice> {
 
     /// Whether the invoice has been posted to the accounting system.
     pub fn posted(self, value: bool) -> Self {
-        self.set("posted", value)
+        self.field("posted", value)
     }
 
     /// Clears `posted`: sends it as `null`.
@@ -823,7 +823,7 @@ impl PatchRequest<Invoice> {
 
     /// When the invoice was posted.
     pub fn dateposted(self, value: DateTime<Utc>) -> Self {
-        self.set("dateposted", value)
+        self.field("dateposted", value)
     }
 
     /// Clears `dateposted`: sends it as `null`.
@@ -833,7 +833,7 @@ impl PatchRequest<Invoice> {
 
     /// The code of the invoice's payment status.
     pub fn paymentstatus(self, value: i32) -> Self {
-        self.set("paymentstatus", value)
+        self.field("paymentstatus", value)
     }
 
     /// Clears `paymentstatus`: sends it as `null`.
@@ -843,7 +843,7 @@ impl PatchRequest<Invoice> {
 
     /// The amount paid so far.
     pub fn amountpaid(self, value: f64) -> Self {
-        self.set("amountpaid", value)
+        self.field("amountpaid", value)
     }
 
     /// Clears `amountpaid`: sends it as `null`.
@@ -853,7 +853,7 @@ impl PatchRequest<Invoice> {
 
     /// The amount still due.
     pub fn amountdue(self, value: f64) -> Self {
-        self.set("amountdue", value)
+        self.field("amountdue", value)
     }
 
     /// Clears `amountdue`: sends it as `null`.
@@ -863,7 +863,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's currency.
     pub fn currency(self, value: impl Into<String>) -> Self {
-        self.set("currency", value.into())
+        self.field("currency", value.into())
     }
 
     /// Clears `currency`: sends it as `null`.
@@ -873,7 +873,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's reference.
     pub fn reference(self, value: impl Into<String>) -> Self {
-        self.set("reference", value.into())
+        self.field("reference", value.into())
     }
 
     /// Clears `reference`: sends it as `null`.
@@ -883,7 +883,7 @@ impl PatchRequest<Invoice> {
 
     /// The client's purchase order number.
     pub fn cust_order_number(self, value: impl Into<String>) -> Self {
-        self.set("cust_order_number", value.into())
+        self.field("cust_order_number", value.into())
     }
 
     /// Clears `cust_order_number`: sends it as `null`.
@@ -893,7 +893,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's note.
     pub fn notes_1(self, value: impl Into<String>) -> Self {
-        self.set("notes_1", value.into())
+        self.field("notes_1", value.into())
     }
 
     /// Clears `notes_1`: sends it as `null`.
@@ -903,7 +903,7 @@ impl PatchRequest<Invoice> {
 
     /// A note visible to agents only.
     pub fn internal_note(self, value: impl Into<String>) -> Self {
-        self.set("internal_note", value.into())
+        self.field("internal_note", value.into())
     }
 
     /// Clears `internal_note`: sends it as `null`.
@@ -913,7 +913,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's lines.
     pub fn lines(self, value: impl IntoIterator<Item = InvoiceLine>) -> Self {
-        self.set("lines", value.into_iter().collect::<Vec<_>>())
+        self.field("lines", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `lines`: sends it as `null`.
@@ -923,7 +923,7 @@ impl PatchRequest<Invoice> {
 
     /// The invoice's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -632,7 +632,7 @@ impl GetRequest<Item> {
 impl PatchRequest<Item> {
     /// The item's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -642,7 +642,7 @@ impl PatchRequest<Item> {
 
     /// The item's sales description.
     pub fn description(self, value: impl Into<String>) -> Self {
-        self.set("description", value.into())
+        self.field("description", value.into())
     }
 
     /// Clears `description`: sends it as `null`.
@@ -652,7 +652,7 @@ impl PatchRequest<Item> {
 
     /// The item's purchase description.
     pub fn purchase_description(self, value: impl Into<String>) -> Self {
-        self.set("purchase_description", value.into())
+        self.field("purchase_description", value.into())
     }
 
     /// Clears `purchase_description`: sends it as `null`.
@@ -662,7 +662,7 @@ impl PatchRequest<Item> {
 
     /// The item's internal reference (part number).
     pub fn internalreference(self, value: impl Into<String>) -> Self {
-        self.set("internalreference", value.into())
+        self.field("internalreference", value.into())
     }
 
     /// Clears `internalreference`: sends it as `null`.
@@ -672,7 +672,7 @@ impl PatchRequest<Item> {
 
     /// The item's external reference.
     pub fn externalreference(self, value: impl Into<String>) -> Self {
-        self.set("externalreference", value.into())
+        self.field("externalreference", value.into())
     }
 
     /// Clears `externalreference`: sends it as `null`.
@@ -682,7 +682,7 @@ impl PatchRequest<Item> {
 
     /// The supplier's code for the item.
     pub fn supplier_part_code(self, value: impl Into<String>) -> Self {
-        self.set("supplier_part_code", value.into())
+        self.field("supplier_part_code", value.into())
     }
 
     /// Clears `supplier_part_code`: sends it as `null`.
@@ -692,7 +692,7 @@ impl PatchRequest<Item> {
 
     /// The id of the item's group.
     pub fn assetgroup_id(self, value: i32) -> Self {
-        self.set("assetgroup_id", value)
+        self.field("assetgroup_id", value)
     }
 
     /// Clears `assetgroup_id`: sends it as `null`.
@@ -702,7 +702,7 @@ impl PatchRequest<Item> {
 
     /// The id of the asset type created when the item is issued.
     pub fn assettype_id(self, value: i32) -> Self {
-        self.set("assettype_id", value)
+        self.field("assettype_id", value)
     }
 
     /// Clears `assettype_id`: sends it as `null`.
@@ -712,7 +712,7 @@ impl PatchRequest<Item> {
 
     /// The item's default supplier.
     pub fn supplier_id(self, value: SupplierId) -> Self {
-        self.set("supplier_id", value)
+        self.field("supplier_id", value)
     }
 
     /// Clears `supplier_id`: sends it as `null`.
@@ -722,7 +722,7 @@ impl PatchRequest<Item> {
 
     /// The item's selling price.
     pub fn baseprice(self, value: f64) -> Self {
-        self.set("baseprice", value)
+        self.field("baseprice", value)
     }
 
     /// Clears `baseprice`: sends it as `null`.
@@ -732,7 +732,7 @@ impl PatchRequest<Item> {
 
     /// The item's cost price.
     pub fn costprice(self, value: f64) -> Self {
-        self.set("costprice", value)
+        self.field("costprice", value)
     }
 
     /// Clears `costprice`: sends it as `null`.
@@ -742,7 +742,7 @@ impl PatchRequest<Item> {
 
     /// The item's recurring selling price.
     pub fn recurringprice(self, value: f64) -> Self {
-        self.set("recurringprice", value)
+        self.field("recurringprice", value)
     }
 
     /// Clears `recurringprice`: sends it as `null`.
@@ -752,7 +752,7 @@ impl PatchRequest<Item> {
 
     /// The item's recurring cost.
     pub fn recurringcost(self, value: f64) -> Self {
-        self.set("recurringcost", value)
+        self.field("recurringcost", value)
     }
 
     /// Clears `recurringcost`: sends it as `null`.
@@ -762,7 +762,7 @@ impl PatchRequest<Item> {
 
     /// The markup on the cost in percent.
     pub fn markupperc(self, value: f64) -> Self {
-        self.set("markupperc", value)
+        self.field("markupperc", value)
     }
 
     /// Clears `markupperc`: sends it as `null`.
@@ -772,7 +772,7 @@ impl PatchRequest<Item> {
 
     /// Whether the item is billed on a recurring basis.
     pub fn isrecurringitem(self, value: bool) -> Self {
-        self.set("isrecurringitem", value)
+        self.field("isrecurringitem", value)
     }
 
     /// Clears `isrecurringitem`: sends it as `null`.
@@ -782,7 +782,7 @@ impl PatchRequest<Item> {
 
     /// Whether tax applies to the item.
     pub fn taxable(self, value: bool) -> Self {
-        self.set("taxable", value)
+        self.field("taxable", value)
     }
 
     /// Clears `taxable`: sends it as `null`.
@@ -792,7 +792,7 @@ impl PatchRequest<Item> {
 
     /// Whether the item is left off invoices.
     pub fn dontinvoice(self, value: bool) -> Self {
-        self.set("dontinvoice", value)
+        self.field("dontinvoice", value)
     }
 
     /// Clears `dontinvoice`: sends it as `null`.
@@ -802,7 +802,7 @@ impl PatchRequest<Item> {
 
     /// The nominal (ledger) code sales are posted to.
     pub fn nominalcode(self, value: impl Into<String>) -> Self {
-        self.set("nominalcode", value.into())
+        self.field("nominalcode", value.into())
     }
 
     /// Clears `nominalcode`: sends it as `null`.
@@ -812,7 +812,7 @@ impl PatchRequest<Item> {
 
     /// The item's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

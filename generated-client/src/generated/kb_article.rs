@@ -522,7 +522,7 @@ impl GetRequest<KbArticle> {
 impl PatchRequest<KbArticle> {
     /// The article's title.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -532,7 +532,7 @@ impl PatchRequest<KbArticle> {
 
     /// The article's body as plain text.
     pub fn description(self, value: impl Into<String>) -> Self {
-        self.set("description", value.into())
+        self.field("description", value.into())
     }
 
     /// Clears `description`: sends it as `null`.
@@ -542,7 +542,7 @@ impl PatchRequest<KbArticle> {
 
     /// The article's body as HTML.
     pub fn description_html(self, value: impl Into<String>) -> Self {
-        self.set("description_html", value.into())
+        self.field("description_html", value.into())
     }
 
     /// Clears `description_html`: sends it as `null`.
@@ -552,7 +552,7 @@ impl PatchRequest<KbArticle> {
 
     /// The resolution the article describes as plain text.
     pub fn resolution(self, value: impl Into<String>) -> Self {
-        self.set("resolution", value.into())
+        self.field("resolution", value.into())
     }
 
     /// Clears `resolution`: sends it as `null`.
@@ -562,7 +562,7 @@ impl PatchRequest<KbArticle> {
 
     /// The resolution as HTML.
     pub fn resolution_html(self, value: impl Into<String>) -> Self {
-        self.set("resolution_html", value.into())
+        self.field("resolution_html", value.into())
     }
 
     /// Clears `resolution_html`: sends it as `null`.
@@ -572,7 +572,7 @@ impl PatchRequest<KbArticle> {
 
     /// The code of the article's type.
     pub fn article_type(self, value: i32) -> Self {
-        self.set("type", value)
+        self.field("type", value)
     }
 
     /// Clears `type`: sends it as `null`.
@@ -582,7 +582,7 @@ impl PatchRequest<KbArticle> {
 
     /// Whether the article is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -592,7 +592,7 @@ impl PatchRequest<KbArticle> {
 
     /// Whether every end user can see the article.
     pub fn showforall(self, value: bool) -> Self {
-        self.set("showforall", value)
+        self.field("showforall", value)
     }
 
     /// Clears `showforall`: sends it as `null`.
@@ -602,7 +602,7 @@ impl PatchRequest<KbArticle> {
 
     /// The article's tags.
     pub fn tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.set("tags", value.into_iter().collect::<Vec<_>>())
+        self.field("tags", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `tags`: sends it as `null`.
@@ -612,7 +612,7 @@ impl PatchRequest<KbArticle> {
 
     /// A link to more information.
     pub fn link(self, value: impl Into<String>) -> Self {
-        self.set("link", value.into())
+        self.field("link", value.into())
     }
 
     /// Clears `link`: sends it as `null`.
@@ -622,7 +622,7 @@ impl PatchRequest<KbArticle> {
 
     /// When the article is next due for review.
     pub fn next_review_date(self, value: DateTime<Utc>) -> Self {
-        self.set("next_review_date", value)
+        self.field("next_review_date", value)
     }
 
     /// Clears `next_review_date`: sends it as `null`.
@@ -632,7 +632,7 @@ impl PatchRequest<KbArticle> {
 
     /// The article's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

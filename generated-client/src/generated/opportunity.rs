@@ -733,7 +733,7 @@ impl DeleteRequest<Opportunity> {
 impl PatchRequest<Opportunity> {
     /// The opportunity's one-line summary.
     pub fn summary(self, value: impl Into<String>) -> Self {
-        self.set("summary", value.into())
+        self.field("summary", value.into())
     }
 
     /// Clears `summary`: sends it as `null`.
@@ -743,7 +743,7 @@ impl PatchRequest<Opportunity> {
 
     /// The opportunity's description as plain text.
     pub fn details(self, value: impl Into<String>) -> Self {
-        self.set("details", value.into())
+        self.field("details", value.into())
     }
 
     /// Clears `details`: sends it as `null`.
@@ -753,7 +753,7 @@ impl PatchRequest<Opportunity> {
 
     /// The client the opportunity is with.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -763,7 +763,7 @@ impl PatchRequest<Opportunity> {
 
     /// The contact at the client.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -773,7 +773,7 @@ impl PatchRequest<Opportunity> {
 
     /// The opportunity's ticket type.
     pub fn tickettype_id(self, value: TicketTypeId) -> Self {
-        self.set("tickettype_id", value)
+        self.field("tickettype_id", value)
     }
 
     /// Clears `tickettype_id`: sends it as `null`.
@@ -783,7 +783,7 @@ impl PatchRequest<Opportunity> {
 
     /// The opportunity's status.
     pub fn status_id(self, value: StatusId) -> Self {
-        self.set("status_id", value)
+        self.field("status_id", value)
     }
 
     /// Clears `status_id`: sends it as `null`.
@@ -793,7 +793,7 @@ impl PatchRequest<Opportunity> {
 
     /// The agent who owns the opportunity.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -803,7 +803,7 @@ impl PatchRequest<Opportunity> {
 
     /// The prospect's company name when there is no client yet.
     pub fn oppcompanyname(self, value: impl Into<String>) -> Self {
-        self.set("oppcompanyname", value.into())
+        self.field("oppcompanyname", value.into())
     }
 
     /// Clears `oppcompanyname`: sends it as `null`.
@@ -813,7 +813,7 @@ impl PatchRequest<Opportunity> {
 
     /// The prospect's contact name.
     pub fn oppcontactname(self, value: impl Into<String>) -> Self {
-        self.set("oppcontactname", value.into())
+        self.field("oppcontactname", value.into())
     }
 
     /// Clears `oppcontactname`: sends it as `null`.
@@ -823,7 +823,7 @@ impl PatchRequest<Opportunity> {
 
     /// The prospect's email address.
     pub fn oppemailaddress(self, value: impl Into<String>) -> Self {
-        self.set("oppemailaddress", value.into())
+        self.field("oppemailaddress", value.into())
     }
 
     /// Clears `oppemailaddress`: sends it as `null`.
@@ -833,7 +833,7 @@ impl PatchRequest<Opportunity> {
 
     /// The prospect's phone number.
     pub fn opptel(self, value: impl Into<String>) -> Self {
-        self.set("opptel", value.into())
+        self.field("opptel", value.into())
     }
 
     /// Clears `opptel`: sends it as `null`.
@@ -843,7 +843,7 @@ impl PatchRequest<Opportunity> {
 
     /// The kind of opportunity.
     pub fn opptype(self, value: impl Into<String>) -> Self {
-        self.set("opptype", value.into())
+        self.field("opptype", value.into())
     }
 
     /// Clears `opptype`: sends it as `null`.
@@ -853,7 +853,7 @@ impl PatchRequest<Opportunity> {
 
     /// The opportunity's value.
     pub fn oppvalue(self, value: f64) -> Self {
-        self.set("oppvalue", value)
+        self.field("oppvalue", value)
     }
 
     /// Clears `oppvalue`: sends it as `null`.
@@ -863,7 +863,7 @@ impl PatchRequest<Opportunity> {
 
     /// The chance of winning the opportunity in percent.
     pub fn oppconversionprobability(self, value: f64) -> Self {
-        self.set("oppconversionprobability", value)
+        self.field("oppconversionprobability", value)
     }
 
     /// Clears `oppconversionprobability`: sends it as `null`.
@@ -873,7 +873,7 @@ impl PatchRequest<Opportunity> {
 
     /// The expected profit.
     pub fn oppprofit(self, value: f64) -> Self {
-        self.set("oppprofit", value)
+        self.field("oppprofit", value)
     }
 
     /// Clears `oppprofit`: sends it as `null`.
@@ -883,7 +883,7 @@ impl PatchRequest<Opportunity> {
 
     /// The competitors for the deal.
     pub fn oppcompetitors(self, value: impl Into<String>) -> Self {
-        self.set("oppcompetitors", value.into())
+        self.field("oppcompetitors", value.into())
     }
 
     /// Clears `oppcompetitors`: sends it as `null`.
@@ -893,7 +893,7 @@ impl PatchRequest<Opportunity> {
 
     /// When the opportunity was won.
     pub fn oppconverteddate(self, value: DateTime<Utc>) -> Self {
-        self.set("oppconverteddate", value)
+        self.field("oppconverteddate", value)
     }
 
     /// Clears `oppconverteddate`: sends it as `null`.
@@ -903,7 +903,7 @@ impl PatchRequest<Opportunity> {
 
     /// The id of the reason the opportunity was closed.
     pub fn oppclosurecategory(self, value: i32) -> Self {
-        self.set("oppclosurecategory", value)
+        self.field("oppclosurecategory", value)
     }
 
     /// Clears `oppclosurecategory`: sends it as `null`.
@@ -913,7 +913,7 @@ impl PatchRequest<Opportunity> {
 
     /// The code of the opportunity's currency.
     pub fn currency(self, value: i32) -> Self {
-        self.set("currency", value)
+        self.field("currency", value)
     }
 
     /// Clears `currency`: sends it as `null`.
@@ -923,7 +923,7 @@ impl PatchRequest<Opportunity> {
 
     /// When the opportunity was opened.
     pub fn dateoccurred(self, value: DateTime<Utc>) -> Self {
-        self.set("dateoccurred", value)
+        self.field("dateoccurred", value)
     }
 
     /// Clears `dateoccurred`: sends it as `null`.
@@ -933,7 +933,7 @@ impl PatchRequest<Opportunity> {
 
     /// When the deal is expected to close.
     pub fn targetdate(self, value: DateTime<Utc>) -> Self {
-        self.set("targetdate", value)
+        self.field("targetdate", value)
     }
 
     /// Clears `targetdate`: sends it as `null`.
@@ -943,7 +943,7 @@ impl PatchRequest<Opportunity> {
 
     /// When the opportunity was closed.
     pub fn dateclosed(self, value: DateTime<Utc>) -> Self {
-        self.set("dateclosed", value)
+        self.field("dateclosed", value)
     }
 
     /// Clears `dateclosed`: sends it as `null`.
@@ -953,7 +953,7 @@ impl PatchRequest<Opportunity> {
 
     /// The opportunity's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

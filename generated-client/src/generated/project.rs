@@ -733,7 +733,7 @@ impl DeleteRequest<Project> {
 impl PatchRequest<Project> {
     /// The project's name.
     pub fn summary(self, value: impl Into<String>) -> Self {
-        self.set("summary", value.into())
+        self.field("summary", value.into())
     }
 
     /// Clears `summary`: sends it as `null`.
@@ -743,7 +743,7 @@ impl PatchRequest<Project> {
 
     /// The project's description as plain text.
     pub fn details(self, value: impl Into<String>) -> Self {
-        self.set("details", value.into())
+        self.field("details", value.into())
     }
 
     /// Clears `details`: sends it as `null`.
@@ -753,7 +753,7 @@ impl PatchRequest<Project> {
 
     /// The project's description as HTML.
     pub fn details_html(self, value: impl Into<String>) -> Self {
-        self.set("details_html", value.into())
+        self.field("details_html", value.into())
     }
 
     /// Clears `details_html`: sends it as `null`.
@@ -763,7 +763,7 @@ impl PatchRequest<Project> {
 
     /// The client the project is for.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -773,7 +773,7 @@ impl PatchRequest<Project> {
 
     /// The client site the project is for.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -783,7 +783,7 @@ impl PatchRequest<Project> {
 
     /// The end user the project is for.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -793,7 +793,7 @@ impl PatchRequest<Project> {
 
     /// The project's ticket type.
     pub fn tickettype_id(self, value: TicketTypeId) -> Self {
-        self.set("tickettype_id", value)
+        self.field("tickettype_id", value)
     }
 
     /// Clears `tickettype_id`: sends it as `null`.
@@ -803,7 +803,7 @@ impl PatchRequest<Project> {
 
     /// The project's status.
     pub fn status_id(self, value: StatusId) -> Self {
-        self.set("status_id", value)
+        self.field("status_id", value)
     }
 
     /// Clears `status_id`: sends it as `null`.
@@ -813,7 +813,7 @@ impl PatchRequest<Project> {
 
     /// The agent who runs the project.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -823,7 +823,7 @@ impl PatchRequest<Project> {
 
     /// The name of the team the project is assigned to.
     pub fn team(self, value: impl Into<String>) -> Self {
-        self.set("team", value.into())
+        self.field("team", value.into())
     }
 
     /// Clears `team`: sends it as `null`.
@@ -833,7 +833,7 @@ impl PatchRequest<Project> {
 
     /// The client contract the project is billed against.
     pub fn contract_id(self, value: ClientContractId) -> Self {
-        self.set("contract_id", value)
+        self.field("contract_id", value)
     }
 
     /// Clears `contract_id`: sends it as `null`.
@@ -843,7 +843,7 @@ impl PatchRequest<Project> {
 
     /// When the project was opened.
     pub fn dateoccurred(self, value: DateTime<Utc>) -> Self {
-        self.set("dateoccurred", value)
+        self.field("dateoccurred", value)
     }
 
     /// Clears `dateoccurred`: sends it as `null`.
@@ -853,7 +853,7 @@ impl PatchRequest<Project> {
 
     /// The planned start date.
     pub fn startdate(self, value: DateTime<Utc>) -> Self {
-        self.set("startdate", value)
+        self.field("startdate", value)
     }
 
     /// Clears `startdate`: sends it as `null`.
@@ -863,7 +863,7 @@ impl PatchRequest<Project> {
 
     /// The planned completion date.
     pub fn targetdate(self, value: DateTime<Utc>) -> Self {
-        self.set("targetdate", value)
+        self.field("targetdate", value)
     }
 
     /// Clears `targetdate`: sends it as `null`.
@@ -873,7 +873,7 @@ impl PatchRequest<Project> {
 
     /// The project's deadline.
     pub fn deadlinedate(self, value: DateTime<Utc>) -> Self {
-        self.set("deadlinedate", value)
+        self.field("deadlinedate", value)
     }
 
     /// Clears `deadlinedate`: sends it as `null`.
@@ -883,7 +883,7 @@ impl PatchRequest<Project> {
 
     /// When the project was closed.
     pub fn dateclosed(self, value: DateTime<Utc>) -> Self {
-        self.set("dateclosed", value)
+        self.field("dateclosed", value)
     }
 
     /// Clears `dateclosed`: sends it as `null`.
@@ -893,7 +893,7 @@ impl PatchRequest<Project> {
 
     /// The estimated effort in hours.
     pub fn estimate(self, value: f64) -> Self {
-        self.set("estimate", value)
+        self.field("estimate", value)
     }
 
     /// Clears `estimate`: sends it as `null`.
@@ -903,7 +903,7 @@ impl PatchRequest<Project> {
 
     /// The time spent on the project in hours.
     pub fn timetaken(self, value: f64) -> Self {
-        self.set("timetaken", value)
+        self.field("timetaken", value)
     }
 
     /// Clears `timetaken`: sends it as `null`.
@@ -913,7 +913,7 @@ impl PatchRequest<Project> {
 
     /// The time budget in hours.
     pub fn projecttimebudget(self, value: f64) -> Self {
-        self.set("projecttimebudget", value)
+        self.field("projecttimebudget", value)
     }
 
     /// Clears `projecttimebudget`: sends it as `null`.
@@ -923,7 +923,7 @@ impl PatchRequest<Project> {
 
     /// The money budget.
     pub fn projectmoneybudget(self, value: f64) -> Self {
-        self.set("projectmoneybudget", value)
+        self.field("projectmoneybudget", value)
     }
 
     /// Clears `projectmoneybudget`: sends it as `null`.
@@ -933,7 +933,7 @@ impl PatchRequest<Project> {
 
     /// The project's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

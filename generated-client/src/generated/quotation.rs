@@ -609,7 +609,7 @@ impl GetRequest<Quotation> {
 impl PatchRequest<Quotation> {
     /// The quotation's title.
     pub fn title(self, value: impl Into<String>) -> Self {
-        self.set("title", value.into())
+        self.field("title", value.into())
     }
 
     /// Clears `title`: sends it as `null`.
@@ -619,7 +619,7 @@ impl PatchRequest<Quotation> {
 
     /// The ticket the quotation was raised for.
     pub fn ticket_id(self, value: TicketId) -> Self {
-        self.set("ticket_id", value)
+        self.field("ticket_id", value)
     }
 
     /// Clears `ticket_id`: sends it as `null`.
@@ -629,7 +629,7 @@ impl PatchRequest<Quotation> {
 
     /// The client quoted.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -639,7 +639,7 @@ impl PatchRequest<Quotation> {
 
     /// The site quoted.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -649,7 +649,7 @@ impl PatchRequest<Quotation> {
 
     /// The contact the quotation is for.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -659,7 +659,7 @@ impl PatchRequest<Quotation> {
 
     /// The agent who wrote the quotation.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -669,7 +669,7 @@ impl PatchRequest<Quotation> {
 
     /// The code of the quotation's status.
     pub fn status(self, value: i32) -> Self {
-        self.set("status", value)
+        self.field("status", value)
     }
 
     /// Clears `status`: sends it as `null`.
@@ -679,7 +679,7 @@ impl PatchRequest<Quotation> {
 
     /// The quotation's date.
     pub fn date(self, value: DateTime<Utc>) -> Self {
-        self.set("date", value)
+        self.field("date", value)
     }
 
     /// Clears `date`: sends it as `null`.
@@ -689,7 +689,7 @@ impl PatchRequest<Quotation> {
 
     /// When the quotation expires.
     pub fn expiry_date(self, value: DateTime<Utc>) -> Self {
-        self.set("expiry_date", value)
+        self.field("expiry_date", value)
     }
 
     /// Clears `expiry_date`: sends it as `null`.
@@ -699,7 +699,7 @@ impl PatchRequest<Quotation> {
 
     /// The client's purchase order reference.
     pub fn po_ref(self, value: impl Into<String>) -> Self {
-        self.set("po_ref", value.into())
+        self.field("po_ref", value.into())
     }
 
     /// Clears `po_ref`: sends it as `null`.
@@ -709,7 +709,7 @@ impl PatchRequest<Quotation> {
 
     /// The quotation's note.
     pub fn note(self, value: impl Into<String>) -> Self {
-        self.set("note", value.into())
+        self.field("note", value.into())
     }
 
     /// Clears `note`: sends it as `null`.
@@ -719,7 +719,7 @@ impl PatchRequest<Quotation> {
 
     /// The quotation's currency.
     pub fn currency(self, value: impl Into<String>) -> Self {
-        self.set("currency", value.into())
+        self.field("currency", value.into())
     }
 
     /// Clears `currency`: sends it as `null`.
@@ -729,7 +729,7 @@ impl PatchRequest<Quotation> {
 
     /// The code of the customer's approval state.
     pub fn approvalstate(self, value: i32) -> Self {
-        self.set("approvalstate", value)
+        self.field("approvalstate", value)
     }
 
     /// Clears `approvalstate`: sends it as `null`.
@@ -739,7 +739,7 @@ impl PatchRequest<Quotation> {
 
     /// The name of the person who approved the quotation.
     pub fn approvalname(self, value: impl Into<String>) -> Self {
-        self.set("approvalname", value.into())
+        self.field("approvalname", value.into())
     }
 
     /// Clears `approvalname`: sends it as `null`.
@@ -749,7 +749,7 @@ impl PatchRequest<Quotation> {
 
     /// When the quotation was approved.
     pub fn approvaldatetime(self, value: DateTime<Utc>) -> Self {
-        self.set("approvaldatetime", value)
+        self.field("approvaldatetime", value)
     }
 
     /// Clears `approvaldatetime`: sends it as `null`.
@@ -759,7 +759,7 @@ impl PatchRequest<Quotation> {
 
     /// The id of the sales order created from the quotation.
     pub fn salesorder_id(self, value: i32) -> Self {
-        self.set("salesorder_id", value)
+        self.field("salesorder_id", value)
     }
 
     /// Clears `salesorder_id`: sends it as `null`.
@@ -769,7 +769,7 @@ impl PatchRequest<Quotation> {
 
     /// The quotation's lines.
     pub fn lines(self, value: impl IntoIterator<Item = QuoteLine>) -> Self {
-        self.set("lines", value.into_iter().collect::<Vec<_>>())
+        self.field("lines", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `lines`: sends it as `null`.
@@ -779,7 +779,7 @@ impl PatchRequest<Quotation> {
 
     /// The quotation's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -579,7 +579,7 @@ impl GetRequest<Site> {
 impl PatchRequest<Site> {
     /// The site's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -589,7 +589,7 @@ impl PatchRequest<Site> {
 
     /// The client the site belongs to.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -599,7 +599,7 @@ impl PatchRequest<Site> {
 
     /// Whether the site is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -609,7 +609,7 @@ impl PatchRequest<Site> {
 
     /// The id of the site's default service level agreement.
     pub fn sla_id(self, value: i32) -> Self {
-        self.set("sla_id", value)
+        self.field("sla_id", value)
     }
 
     /// Clears `sla_id`: sends it as `null`.
@@ -619,7 +619,7 @@ impl PatchRequest<Site> {
 
     /// The site's phone number.
     pub fn phonenumber(self, value: impl Into<String>) -> Self {
-        self.set("phonenumber", value.into())
+        self.field("phonenumber", value.into())
     }
 
     /// Clears `phonenumber`: sends it as `null`.
@@ -629,7 +629,7 @@ impl PatchRequest<Site> {
 
     /// The email domain used to match incoming email to the site.
     pub fn emaildomain(self, value: impl Into<String>) -> Self {
-        self.set("emaildomain", value.into())
+        self.field("emaildomain", value.into())
     }
 
     /// Clears `emaildomain`: sends it as `null`.
@@ -639,7 +639,7 @@ impl PatchRequest<Site> {
 
     /// The site's time zone.
     pub fn timezone(self, value: impl Into<String>) -> Self {
-        self.set("timezone", value.into())
+        self.field("timezone", value.into())
     }
 
     /// Clears `timezone`: sends it as `null`.
@@ -649,7 +649,7 @@ impl PatchRequest<Site> {
 
     /// Notes about the site.
     pub fn notes(self, value: impl Into<String>) -> Self {
-        self.set("notes", value.into())
+        self.field("notes", value.into())
     }
 
     /// Clears `notes`: sends it as `null`.
@@ -659,7 +659,7 @@ impl PatchRequest<Site> {
 
     /// The colour used to show the site.
     pub fn colour(self, value: impl Into<String>) -> Self {
-        self.set("colour", value.into())
+        self.field("colour", value.into())
     }
 
     /// Clears `colour`: sends it as `null`.
@@ -669,7 +669,7 @@ impl PatchRequest<Site> {
 
     /// Whether invoices are addressed to this site.
     pub fn isinvoicesite(self, value: bool) -> Self {
-        self.set("isinvoicesite", value)
+        self.field("isinvoicesite", value)
     }
 
     /// Clears `isinvoicesite`: sends it as `null`.
@@ -679,7 +679,7 @@ impl PatchRequest<Site> {
 
     /// Whether the site is a stock location.
     pub fn isstocklocation(self, value: bool) -> Self {
-        self.set("isstocklocation", value)
+        self.field("isstocklocation", value)
     }
 
     /// Clears `isstocklocation`: sends it as `null`.
@@ -689,7 +689,7 @@ impl PatchRequest<Site> {
 
     /// The site's main contact.
     pub fn maincontact_id(self, value: UserId) -> Self {
-        self.set("maincontact_id", value)
+        self.field("maincontact_id", value)
     }
 
     /// Clears `maincontact_id`: sends it as `null`.
@@ -699,7 +699,7 @@ impl PatchRequest<Site> {
 
     /// The site's delivery address.
     pub fn delivery_address(self, value: Address) -> Self {
-        self.set("delivery_address", value)
+        self.field("delivery_address", value)
     }
 
     /// Clears `delivery_address`: sends it as `null`.
@@ -709,7 +709,7 @@ impl PatchRequest<Site> {
 
     /// The site's invoice address.
     pub fn invoice_address(self, value: Address) -> Self {
-        self.set("invoice_address", value)
+        self.field("invoice_address", value)
     }
 
     /// Clears `invoice_address`: sends it as `null`.
@@ -719,7 +719,7 @@ impl PatchRequest<Site> {
 
     /// Whether the invoice address is the delivery address.
     pub fn invoice_address_isdelivery(self, value: bool) -> Self {
-        self.set("invoice_address_isdelivery", value)
+        self.field("invoice_address_isdelivery", value)
     }
 
     /// Clears `invoice_address_isdelivery`: sends it as `null`.
@@ -729,7 +729,7 @@ impl PatchRequest<Site> {
 
     /// The site's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -739,7 +739,7 @@ impl PatchRequest<Site> {
 
     /// The site's information field values.
     pub fn fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
-        self.set("fields", value.into_iter().collect::<Vec<_>>())
+        self.field("fields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `fields`: sends it as `null`.

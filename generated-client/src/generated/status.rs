@@ -423,7 +423,7 @@ impl GetRequest<Status> {
 impl PatchRequest<Status> {
     /// The status's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -433,7 +433,7 @@ impl PatchRequest<Status> {
 
     /// The status's short name.
     pub fn shortname(self, value: impl Into<String>) -> Self {
-        self.set("shortname", value.into())
+        self.field("shortname", value.into())
     }
 
     /// Clears `shortname`: sends it as `null`.
@@ -443,7 +443,7 @@ impl PatchRequest<Status> {
 
     /// The code of the status's type (open or closed and so on).
     pub fn status_type(self, value: i32) -> Self {
-        self.set("type", value)
+        self.field("type", value)
     }
 
     /// Clears `type`: sends it as `null`.
@@ -453,7 +453,7 @@ impl PatchRequest<Status> {
 
     /// The position of the status in lists.
     pub fn sequence(self, value: i32) -> Self {
-        self.set("sequence", value)
+        self.field("sequence", value)
     }
 
     /// Clears `sequence`: sends it as `null`.
@@ -463,7 +463,7 @@ impl PatchRequest<Status> {
 
     /// The colour used to show the status.
     pub fn colour(self, value: impl Into<String>) -> Self {
-        self.set("colour", value.into())
+        self.field("colour", value.into())
     }
 
     /// Clears `colour`: sends it as `null`.
@@ -473,7 +473,7 @@ impl PatchRequest<Status> {
 
     /// What the status does to the SLA clock (hold or release).
     pub fn slaaction(self, value: impl Into<String>) -> Self {
-        self.set("slaaction", value.into())
+        self.field("slaaction", value.into())
     }
 
     /// Clears `slaaction`: sends it as `null`.
@@ -483,7 +483,7 @@ impl PatchRequest<Status> {
 
     /// Whether the status is offered in the quick status change.
     pub fn showonquickchange(self, value: bool) -> Self {
-        self.set("showonquickchange", value)
+        self.field("showonquickchange", value)
     }
 
     /// Clears `showonquickchange`: sends it as `null`.
@@ -493,7 +493,7 @@ impl PatchRequest<Status> {
 
     /// The status a ticket moves to after a time in this one.
     pub fn statuschangeto(self, value: StatusId) -> Self {
-        self.set("statuschangeto", value)
+        self.field("statuschangeto", value)
     }
 
     /// Clears `statuschangeto`: sends it as `null`.
@@ -503,7 +503,7 @@ impl PatchRequest<Status> {
 
     /// Whether tickets with the status count towards load balancing.
     pub fn includeinloadbalance(self, value: bool) -> Self {
-        self.set("includeinloadbalance", value)
+        self.field("includeinloadbalance", value)
     }
 
     /// Clears `includeinloadbalance`: sends it as `null`.
@@ -513,7 +513,7 @@ impl PatchRequest<Status> {
 
     /// Whether SLA reminders are suppressed while a ticket has the status.
     pub fn dontsendslareminders(self, value: bool) -> Self {
-        self.set("dontsendslareminders", value)
+        self.field("dontsendslareminders", value)
     }
 
     /// Clears `dontsendslareminders`: sends it as `null`.

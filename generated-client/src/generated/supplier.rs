@@ -487,7 +487,7 @@ impl GetRequest<Supplier> {
 impl PatchRequest<Supplier> {
     /// The supplier's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -497,7 +497,7 @@ impl PatchRequest<Supplier> {
 
     /// The id of the top level the supplier belongs to.
     pub fn toplevel_id(self, value: i32) -> Self {
-        self.set("toplevel_id", value)
+        self.field("toplevel_id", value)
     }
 
     /// Clears `toplevel_id`: sends it as `null`.
@@ -507,7 +507,7 @@ impl PatchRequest<Supplier> {
 
     /// Whether the supplier is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -517,7 +517,7 @@ impl PatchRequest<Supplier> {
 
     /// The name of the main contact.
     pub fn contact_name(self, value: impl Into<String>) -> Self {
-        self.set("contact_name", value.into())
+        self.field("contact_name", value.into())
     }
 
     /// Clears `contact_name`: sends it as `null`.
@@ -527,7 +527,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's email address.
     pub fn email_address(self, value: impl Into<String>) -> Self {
-        self.set("email_address", value.into())
+        self.field("email_address", value.into())
     }
 
     /// Clears `email_address`: sends it as `null`.
@@ -537,7 +537,7 @@ impl PatchRequest<Supplier> {
 
     /// The email address for support requests.
     pub fn support_email_address(self, value: impl Into<String>) -> Self {
-        self.set("support_email_address", value.into())
+        self.field("support_email_address", value.into())
     }
 
     /// Clears `support_email_address`: sends it as `null`.
@@ -547,7 +547,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's phone number.
     pub fn phone_number(self, value: impl Into<String>) -> Self {
-        self.set("phone_number", value.into())
+        self.field("phone_number", value.into())
     }
 
     /// Clears `phone_number`: sends it as `null`.
@@ -557,7 +557,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's website.
     pub fn website(self, value: impl Into<String>) -> Self {
-        self.set("website", value.into())
+        self.field("website", value.into())
     }
 
     /// Clears `website`: sends it as `null`.
@@ -567,7 +567,7 @@ impl PatchRequest<Supplier> {
 
     /// The email domain used to match incoming email to the supplier.
     pub fn emaildomain(self, value: impl Into<String>) -> Self {
-        self.set("emaildomain", value.into())
+        self.field("emaildomain", value.into())
     }
 
     /// Clears `emaildomain`: sends it as `null`.
@@ -577,7 +577,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's id in the accounting system.
     pub fn accounts_id(self, value: impl Into<String>) -> Self {
-        self.set("accounts_id", value.into())
+        self.field("accounts_id", value.into())
     }
 
     /// Clears `accounts_id`: sends it as `null`.
@@ -587,7 +587,7 @@ impl PatchRequest<Supplier> {
 
     /// Notes about the supplier.
     pub fn notes(self, value: impl Into<String>) -> Self {
-        self.set("notes", value.into())
+        self.field("notes", value.into())
     }
 
     /// Clears `notes`: sends it as `null`.
@@ -597,7 +597,7 @@ impl PatchRequest<Supplier> {
 
     /// The id of the default supplier contract.
     pub fn default_contract_id(self, value: i32) -> Self {
-        self.set("default_contract_id", value)
+        self.field("default_contract_id", value)
     }
 
     /// Clears `default_contract_id`: sends it as `null`.
@@ -607,7 +607,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's contacts.
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
-        self.set("users", value.into_iter().collect::<Vec<_>>())
+        self.field("users", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `users`: sends it as `null`.
@@ -617,7 +617,7 @@ impl PatchRequest<Supplier> {
 
     /// The supplier's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -469,7 +469,7 @@ impl GetRequest<Team> {
 impl PatchRequest<Team> {
     /// The team's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -479,7 +479,7 @@ impl PatchRequest<Team> {
 
     /// The position of the team in lists.
     pub fn sequence(self, value: i32) -> Self {
-        self.set("sequence", value)
+        self.field("sequence", value)
     }
 
     /// Clears `sequence`: sends it as `null`.
@@ -489,7 +489,7 @@ impl PatchRequest<Team> {
 
     /// Whether the team works tickets.
     pub fn forrequests(self, value: bool) -> Self {
-        self.set("forrequests", value)
+        self.field("forrequests", value)
     }
 
     /// Clears `forrequests`: sends it as `null`.
@@ -499,7 +499,7 @@ impl PatchRequest<Team> {
 
     /// Whether the team works opportunities.
     pub fn foropps(self, value: bool) -> Self {
-        self.set("foropps", value)
+        self.field("foropps", value)
     }
 
     /// Clears `foropps`: sends it as `null`.
@@ -509,7 +509,7 @@ impl PatchRequest<Team> {
 
     /// Whether the team works projects.
     pub fn forprojects(self, value: bool) -> Self {
-        self.set("forprojects", value)
+        self.field("forprojects", value)
     }
 
     /// Clears `forprojects`: sends it as `null`.
@@ -519,7 +519,7 @@ impl PatchRequest<Team> {
 
     /// The id of the department the team belongs to.
     pub fn department_id(self, value: i32) -> Self {
-        self.set("department_id", value)
+        self.field("department_id", value)
     }
 
     /// Clears `department_id`: sends it as `null`.
@@ -529,7 +529,7 @@ impl PatchRequest<Team> {
 
     /// Whether the team is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -539,7 +539,7 @@ impl PatchRequest<Team> {
 
     /// The team's email address.
     pub fn emailaddress(self, value: impl Into<String>) -> Self {
-        self.set("emailaddress", value.into())
+        self.field("emailaddress", value.into())
     }
 
     /// Clears `emailaddress`: sends it as `null`.
@@ -549,7 +549,7 @@ impl PatchRequest<Team> {
 
     /// The team's phone number.
     pub fn phone_number(self, value: impl Into<String>) -> Self {
-        self.set("phone_number", value.into())
+        self.field("phone_number", value.into())
     }
 
     /// Clears `phone_number`: sends it as `null`.
@@ -559,7 +559,7 @@ impl PatchRequest<Team> {
 
     /// The team's time zone.
     pub fn timezone(self, value: impl Into<String>) -> Self {
-        self.set("timezone", value.into())
+        self.field("timezone", value.into())
     }
 
     /// Clears `timezone`: sends it as `null`.
@@ -569,7 +569,7 @@ impl PatchRequest<Team> {
 
     /// Whether the team takes live chats.
     pub fn allowlivechat(self, value: bool) -> Self {
-        self.set("allowlivechat", value)
+        self.field("allowlivechat", value)
     }
 
     /// Clears `allowlivechat`: sends it as `null`.
@@ -579,7 +579,7 @@ impl PatchRequest<Team> {
 
     /// The team's members.
     pub fn agents(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
-        self.set("agents", value.into_iter().collect::<Vec<_>>())
+        self.field("agents", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `agents`: sends it as `null`.
@@ -589,7 +589,7 @@ impl PatchRequest<Team> {
 
     /// Notes about the team.
     pub fn team_note(self, value: impl Into<String>) -> Self {
-        self.set("team_note", value.into())
+        self.field("team_note", value.into())
     }
 
     /// Clears `team_note`: sends it as `null`.

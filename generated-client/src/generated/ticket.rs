@@ -1269,7 +1269,7 @@ impl DeleteRequest<Ticket> {
 impl PatchRequest<Ticket> {
     /// The one-line summary of the ticket.
     pub fn summary(self, value: impl Into<String>) -> Self {
-        self.set("summary", value.into())
+        self.field("summary", value.into())
     }
 
     /// Clears `summary`: sends it as `null`.
@@ -1279,7 +1279,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's description as plain text.
     pub fn details(self, value: impl Into<String>) -> Self {
-        self.set("details", value.into())
+        self.field("details", value.into())
     }
 
     /// Clears `details`: sends it as `null`.
@@ -1289,7 +1289,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's description as HTML.
     pub fn details_html(self, value: impl Into<String>) -> Self {
-        self.set("details_html", value.into())
+        self.field("details_html", value.into())
     }
 
     /// Clears `details_html`: sends it as `null`.
@@ -1299,7 +1299,7 @@ impl PatchRequest<Ticket> {
 
     /// The client the ticket is logged for.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -1309,7 +1309,7 @@ impl PatchRequest<Ticket> {
 
     /// The client site the ticket is logged for.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -1319,7 +1319,7 @@ impl PatchRequest<Ticket> {
 
     /// The end user the ticket is logged for.
     pub fn user_id(self, value: UserId) -> Self {
-        self.set("user_id", value)
+        self.field("user_id", value)
     }
 
     /// Clears `user_id`: sends it as `null`.
@@ -1329,7 +1329,7 @@ impl PatchRequest<Ticket> {
 
     /// The email address of the user who reported the ticket.
     pub fn user_email(self, value: impl Into<String>) -> Self {
-        self.set("user_email", value.into())
+        self.field("user_email", value.into())
     }
 
     /// Clears `user_email`: sends it as `null`.
@@ -1339,7 +1339,7 @@ impl PatchRequest<Ticket> {
 
     /// The name of the person who reported the ticket.
     pub fn reportedby(self, value: impl Into<String>) -> Self {
-        self.set("reportedby", value.into())
+        self.field("reportedby", value.into())
     }
 
     /// Clears `reportedby`: sends it as `null`.
@@ -1349,7 +1349,7 @@ impl PatchRequest<Ticket> {
 
     /// Email addresses copied on updates to the ticket.
     pub fn emailcclist(self, value: impl Into<String>) -> Self {
-        self.set("emailcclist", value.into())
+        self.field("emailcclist", value.into())
     }
 
     /// Clears `emailcclist`: sends it as `null`.
@@ -1359,7 +1359,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's type.
     pub fn tickettype_id(self, value: TicketTypeId) -> Self {
-        self.set("tickettype_id", value)
+        self.field("tickettype_id", value)
     }
 
     /// Clears `tickettype_id`: sends it as `null`.
@@ -1369,7 +1369,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's status.
     pub fn status_id(self, value: StatusId) -> Self {
-        self.set("status_id", value)
+        self.field("status_id", value)
     }
 
     /// Clears `status_id`: sends it as `null`.
@@ -1379,7 +1379,7 @@ impl PatchRequest<Ticket> {
 
     /// The priority's id.
     pub fn priority_id(self, value: i32) -> Self {
-        self.set("priority_id", value)
+        self.field("priority_id", value)
     }
 
     /// Clears `priority_id`: sends it as `null`.
@@ -1389,7 +1389,7 @@ impl PatchRequest<Ticket> {
 
     /// The service level agreement's id.
     pub fn sla_id(self, value: i32) -> Self {
-        self.set("sla_id", value)
+        self.field("sla_id", value)
     }
 
     /// Clears `sla_id`: sends it as `null`.
@@ -1399,7 +1399,7 @@ impl PatchRequest<Ticket> {
 
     /// The impact level's code.
     pub fn impact(self, value: i32) -> Self {
-        self.set("impact", value)
+        self.field("impact", value)
     }
 
     /// Clears `impact`: sends it as `null`.
@@ -1409,7 +1409,7 @@ impl PatchRequest<Ticket> {
 
     /// The urgency level's code.
     pub fn urgency(self, value: i32) -> Self {
-        self.set("urgency", value)
+        self.field("urgency", value)
     }
 
     /// Clears `urgency`: sends it as `null`.
@@ -1419,7 +1419,7 @@ impl PatchRequest<Ticket> {
 
     /// The first category.
     pub fn category_1(self, value: impl Into<String>) -> Self {
-        self.set("category_1", value.into())
+        self.field("category_1", value.into())
     }
 
     /// Clears `category_1`: sends it as `null`.
@@ -1429,7 +1429,7 @@ impl PatchRequest<Ticket> {
 
     /// The second category.
     pub fn category_2(self, value: impl Into<String>) -> Self {
-        self.set("category_2", value.into())
+        self.field("category_2", value.into())
     }
 
     /// Clears `category_2`: sends it as `null`.
@@ -1439,7 +1439,7 @@ impl PatchRequest<Ticket> {
 
     /// The third category.
     pub fn category_3(self, value: impl Into<String>) -> Self {
-        self.set("category_3", value.into())
+        self.field("category_3", value.into())
     }
 
     /// Clears `category_3`: sends it as `null`.
@@ -1449,7 +1449,7 @@ impl PatchRequest<Ticket> {
 
     /// The fourth category.
     pub fn category_4(self, value: impl Into<String>) -> Self {
-        self.set("category_4", value.into())
+        self.field("category_4", value.into())
     }
 
     /// Clears `category_4`: sends it as `null`.
@@ -1459,7 +1459,7 @@ impl PatchRequest<Ticket> {
 
     /// The id of the channel the ticket was logged through.
     pub fn source(self, value: i32) -> Self {
-        self.set("source", value)
+        self.field("source", value)
     }
 
     /// Clears `source`: sends it as `null`.
@@ -1469,7 +1469,7 @@ impl PatchRequest<Ticket> {
 
     /// The agent the ticket is assigned to.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -1479,7 +1479,7 @@ impl PatchRequest<Ticket> {
 
     /// The name of the team the ticket is assigned to.
     pub fn team(self, value: impl Into<String>) -> Self {
-        self.set("team", value.into())
+        self.field("team", value.into())
     }
 
     /// Clears `team`: sends it as `null`.
@@ -1489,7 +1489,7 @@ impl PatchRequest<Ticket> {
 
     /// The parent ticket when this is a child ticket.
     pub fn parent_id(self, value: TicketId) -> Self {
-        self.set("parent_id", value)
+        self.field("parent_id", value)
     }
 
     /// Clears `parent_id`: sends it as `null`.
@@ -1499,7 +1499,7 @@ impl PatchRequest<Ticket> {
 
     /// The client contract the ticket is billed against.
     pub fn contract_id(self, value: ClientContractId) -> Self {
-        self.set("contract_id", value)
+        self.field("contract_id", value)
     }
 
     /// Clears `contract_id`: sends it as `null`.
@@ -1509,7 +1509,7 @@ impl PatchRequest<Ticket> {
 
     /// Whether the ticket is on hold.
     pub fn onhold(self, value: bool) -> Self {
-        self.set("onhold", value)
+        self.field("onhold", value)
     }
 
     /// Clears `onhold`: sends it as `null`.
@@ -1519,7 +1519,7 @@ impl PatchRequest<Ticket> {
 
     /// Whether the ticket is flagged.
     pub fn flagged(self, value: bool) -> Self {
-        self.set("flagged", value)
+        self.field("flagged", value)
     }
 
     /// Clears `flagged`: sends it as `null`.
@@ -1529,7 +1529,7 @@ impl PatchRequest<Ticket> {
 
     /// Whether the ticket has been deleted.
     pub fn deleted(self, value: bool) -> Self {
-        self.set("deleted", value)
+        self.field("deleted", value)
     }
 
     /// Clears `deleted`: sends it as `null`.
@@ -1539,7 +1539,7 @@ impl PatchRequest<Ticket> {
 
     /// When the issue occurred (the ticket's opening date).
     pub fn dateoccurred(self, value: DateTime<Utc>) -> Self {
-        self.set("dateoccurred", value)
+        self.field("dateoccurred", value)
     }
 
     /// Clears `dateoccurred`: sends it as `null`.
@@ -1549,7 +1549,7 @@ impl PatchRequest<Ticket> {
 
     /// When the ticket was assigned.
     pub fn dateassigned(self, value: DateTime<Utc>) -> Self {
-        self.set("dateassigned", value)
+        self.field("dateassigned", value)
     }
 
     /// Clears `dateassigned`: sends it as `null`.
@@ -1559,7 +1559,7 @@ impl PatchRequest<Ticket> {
 
     /// When the ticket was closed.
     pub fn dateclosed(self, value: DateTime<Utc>) -> Self {
-        self.set("dateclosed", value)
+        self.field("dateclosed", value)
     }
 
     /// Clears `dateclosed`: sends it as `null`.
@@ -1569,7 +1569,7 @@ impl PatchRequest<Ticket> {
 
     /// The date a first response is due by under the SLA.
     pub fn respondbydate(self, value: DateTime<Utc>) -> Self {
-        self.set("respondbydate", value)
+        self.field("respondbydate", value)
     }
 
     /// Clears `respondbydate`: sends it as `null`.
@@ -1579,7 +1579,7 @@ impl PatchRequest<Ticket> {
 
     /// When the ticket was first responded to.
     pub fn responsedate(self, value: DateTime<Utc>) -> Self {
-        self.set("responsedate", value)
+        self.field("responsedate", value)
     }
 
     /// Clears `responsedate`: sends it as `null`.
@@ -1589,7 +1589,7 @@ impl PatchRequest<Ticket> {
 
     /// The date the ticket is due to be resolved by under the SLA.
     pub fn fixbydate(self, value: DateTime<Utc>) -> Self {
-        self.set("fixbydate", value)
+        self.field("fixbydate", value)
     }
 
     /// Clears `fixbydate`: sends it as `null`.
@@ -1599,7 +1599,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's deadline.
     pub fn deadlinedate(self, value: DateTime<Utc>) -> Self {
-        self.set("deadlinedate", value)
+        self.field("deadlinedate", value)
     }
 
     /// Clears `deadlinedate`: sends it as `null`.
@@ -1609,7 +1609,7 @@ impl PatchRequest<Ticket> {
 
     /// The planned start date.
     pub fn startdate(self, value: DateTime<Utc>) -> Self {
-        self.set("startdate", value)
+        self.field("startdate", value)
     }
 
     /// Clears `startdate`: sends it as `null`.
@@ -1619,7 +1619,7 @@ impl PatchRequest<Ticket> {
 
     /// The planned target date.
     pub fn targetdate(self, value: DateTime<Utc>) -> Self {
-        self.set("targetdate", value)
+        self.field("targetdate", value)
     }
 
     /// Clears `targetdate`: sends it as `null`.
@@ -1629,7 +1629,7 @@ impl PatchRequest<Ticket> {
 
     /// The estimated time to complete in hours.
     pub fn estimate(self, value: f64) -> Self {
-        self.set("estimate", value)
+        self.field("estimate", value)
     }
 
     /// Clears `estimate`: sends it as `null`.
@@ -1639,7 +1639,7 @@ impl PatchRequest<Ticket> {
 
     /// The estimated time to complete in days.
     pub fn estimatedays(self, value: f64) -> Self {
-        self.set("estimatedays", value)
+        self.field("estimatedays", value)
     }
 
     /// Clears `estimatedays`: sends it as `null`.
@@ -1649,7 +1649,7 @@ impl PatchRequest<Ticket> {
 
     /// The time spent on the ticket in hours.
     pub fn timetaken(self, value: f64) -> Self {
-        self.set("timetaken", value)
+        self.field("timetaken", value)
     }
 
     /// Clears `timetaken`: sends it as `null`.
@@ -1659,7 +1659,7 @@ impl PatchRequest<Ticket> {
 
     /// The ticket's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -1669,7 +1669,7 @@ impl PatchRequest<Ticket> {
 
     /// The tags attached to the ticket.
     pub fn tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
-        self.set("tags", value.into_iter().collect::<Vec<_>>())
+        self.field("tags", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `tags`: sends it as `null`.
@@ -1679,7 +1679,7 @@ impl PatchRequest<Ticket> {
 
     /// The assets linked to the ticket.
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
-        self.set("assets", value.into_iter().collect::<Vec<_>>())
+        self.field("assets", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `assets`: sends it as `null`.
@@ -1689,7 +1689,7 @@ impl PatchRequest<Ticket> {
 
     /// The files attached to the ticket.
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
-        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+        self.field("attachments", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `attachments`: sends it as `null`.

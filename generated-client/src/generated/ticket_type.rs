@@ -556,7 +556,7 @@ impl GetRequest<TicketType> {
 impl PatchRequest<TicketType> {
     /// The ticket type's name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -566,7 +566,7 @@ impl PatchRequest<TicketType> {
 
     /// The module the type belongs to: reqs (tickets) or opps (opportunities) or prjs (projects).
     pub fn module(self, value: impl Into<String>) -> Self {
-        self.set("use", value.into())
+        self.field("use", value.into())
     }
 
     /// Clears `use`: sends it as `null`.
@@ -576,7 +576,7 @@ impl PatchRequest<TicketType> {
 
     /// The position of the type in lists.
     pub fn sequence(self, value: i32) -> Self {
-        self.set("sequence", value)
+        self.field("sequence", value)
     }
 
     /// Clears `sequence`: sends it as `null`.
@@ -586,7 +586,7 @@ impl PatchRequest<TicketType> {
 
     /// The id of the ticket type group.
     pub fn group_id(self, value: i32) -> Self {
-        self.set("group_id", value)
+        self.field("group_id", value)
     }
 
     /// Clears `group_id`: sends it as `null`.
@@ -596,7 +596,7 @@ impl PatchRequest<TicketType> {
 
     /// The code of the ITIL type (incident or problem or change and so on).
     pub fn itilrequesttype(self, value: i32) -> Self {
-        self.set("itilrequesttype", value)
+        self.field("itilrequesttype", value)
     }
 
     /// Clears `itilrequesttype`: sends it as `null`.
@@ -606,7 +606,7 @@ impl PatchRequest<TicketType> {
 
     /// Whether the type is visible.
     pub fn visible(self, value: bool) -> Self {
-        self.set("visible", value)
+        self.field("visible", value)
     }
 
     /// Clears `visible`: sends it as `null`.
@@ -616,7 +616,7 @@ impl PatchRequest<TicketType> {
 
     /// Whether agents can log tickets of this type.
     pub fn agentscanselect(self, value: bool) -> Self {
-        self.set("agentscanselect", value)
+        self.field("agentscanselect", value)
     }
 
     /// Clears `agentscanselect`: sends it as `null`.
@@ -626,7 +626,7 @@ impl PatchRequest<TicketType> {
 
     /// Whether end users can log tickets of this type.
     pub fn enduserscanselect(self, value: bool) -> Self {
-        self.set("enduserscanselect", value)
+        self.field("enduserscanselect", value)
     }
 
     /// Clears `enduserscanselect`: sends it as `null`.
@@ -636,7 +636,7 @@ impl PatchRequest<TicketType> {
 
     /// Whether anonymous users can log tickets of this type.
     pub fn anonymouscanselect(self, value: bool) -> Self {
-        self.set("anonymouscanselect", value)
+        self.field("anonymouscanselect", value)
     }
 
     /// Clears `anonymouscanselect`: sends it as `null`.
@@ -646,7 +646,7 @@ impl PatchRequest<TicketType> {
 
     /// Whether tickets of this type accept attachments.
     pub fn allowattachments(self, value: bool) -> Self {
-        self.set("allowattachments", value)
+        self.field("allowattachments", value)
     }
 
     /// Clears `allowattachments`: sends it as `null`.
@@ -656,7 +656,7 @@ impl PatchRequest<TicketType> {
 
     /// The id of the default service level agreement.
     pub fn default_sla(self, value: i32) -> Self {
-        self.set("default_sla", value)
+        self.field("default_sla", value)
     }
 
     /// Clears `default_sla`: sends it as `null`.
@@ -666,7 +666,7 @@ impl PatchRequest<TicketType> {
 
     /// The status new tickets of the type start in.
     pub fn initial_status(self, value: StatusId) -> Self {
-        self.set("initial_status", value)
+        self.field("initial_status", value)
     }
 
     /// Clears `initial_status`: sends it as `null`.
@@ -676,7 +676,7 @@ impl PatchRequest<TicketType> {
 
     /// The id of the workflow tickets of the type follow.
     pub fn workflow_id(self, value: i32) -> Self {
-        self.set("workflow_id", value)
+        self.field("workflow_id", value)
     }
 
     /// Clears `workflow_id`: sends it as `null`.
@@ -686,7 +686,7 @@ impl PatchRequest<TicketType> {
 
     /// The id of the default charge rate.
     pub fn chargerate(self, value: i32) -> Self {
-        self.set("chargerate", value)
+        self.field("chargerate", value)
     }
 
     /// Clears `chargerate`: sends it as `null`.
@@ -696,7 +696,7 @@ impl PatchRequest<TicketType> {
 
     /// The summary new tickets of the type start with.
     pub fn default_summary(self, value: impl Into<String>) -> Self {
-        self.set("default_summary", value.into())
+        self.field("default_summary", value.into())
     }
 
     /// Clears `default_summary`: sends it as `null`.
@@ -706,7 +706,7 @@ impl PatchRequest<TicketType> {
 
     /// The details new tickets of the type start with.
     pub fn default_details(self, value: impl Into<String>) -> Self {
-        self.set("default_details", value.into())
+        self.field("default_details", value.into())
     }
 
     /// Clears `default_details`: sends it as `null`.
@@ -716,7 +716,7 @@ impl PatchRequest<TicketType> {
 
     /// The default first category.
     pub fn default_category_1(self, value: impl Into<String>) -> Self {
-        self.set("default_category_1", value.into())
+        self.field("default_category_1", value.into())
     }
 
     /// Clears `default_category_1`: sends it as `null`.

@@ -525,7 +525,7 @@ impl GetRequest<TimesheetEvent> {
 impl PatchRequest<TimesheetEvent> {
     /// The code of the entry's type.
     pub fn event_type(self, value: i32) -> Self {
-        self.set("event_type", value)
+        self.field("event_type", value)
     }
 
     /// Clears `event_type`: sends it as `null`.
@@ -535,7 +535,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The entry's subject.
     pub fn subject(self, value: impl Into<String>) -> Self {
-        self.set("subject", value.into())
+        self.field("subject", value.into())
     }
 
     /// Clears `subject`: sends it as `null`.
@@ -545,7 +545,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// When the entry starts.
     pub fn start_date(self, value: DateTime<Utc>) -> Self {
-        self.set("start_date", value)
+        self.field("start_date", value)
     }
 
     /// Clears `start_date`: sends it as `null`.
@@ -555,7 +555,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// When the entry ends.
     pub fn end_date(self, value: DateTime<Utc>) -> Self {
-        self.set("end_date", value)
+        self.field("end_date", value)
     }
 
     /// Clears `end_date`: sends it as `null`.
@@ -565,7 +565,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The time recorded in hours.
     pub fn timetaken(self, value: f64) -> Self {
-        self.set("timetaken", value)
+        self.field("timetaken", value)
     }
 
     /// Clears `timetaken`: sends it as `null`.
@@ -575,7 +575,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The agent whose timesheet the entry is in.
     pub fn agent_id(self, value: AgentId) -> Self {
-        self.set("agent_id", value)
+        self.field("agent_id", value)
     }
 
     /// Clears `agent_id`: sends it as `null`.
@@ -585,7 +585,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The code of the break's type when the entry is a break.
     pub fn break_type(self, value: i32) -> Self {
-        self.set("break_type", value)
+        self.field("break_type", value)
     }
 
     /// Clears `break_type`: sends it as `null`.
@@ -595,7 +595,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The ticket the time was spent on.
     pub fn ticket_id(self, value: TicketId) -> Self {
-        self.set("ticket_id", value)
+        self.field("ticket_id", value)
     }
 
     /// Clears `ticket_id`: sends it as `null`.
@@ -605,7 +605,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The number of the ticket action that recorded the time.
     pub fn action_number(self, value: i32) -> Self {
-        self.set("action_number", value)
+        self.field("action_number", value)
     }
 
     /// Clears `action_number`: sends it as `null`.
@@ -615,7 +615,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The client the time was spent for.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -625,7 +625,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The site the time was spent at.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -635,7 +635,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The entry's note.
     pub fn note(self, value: impl Into<String>) -> Self {
-        self.set("note", value.into())
+        self.field("note", value.into())
     }
 
     /// Clears `note`: sends it as `null`.
@@ -645,7 +645,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The id of the charge rate applied.
     pub fn charge_rate(self, value: i32) -> Self {
-        self.set("charge_rate", value)
+        self.field("charge_rate", value)
     }
 
     /// Clears `charge_rate`: sends it as `null`.
@@ -655,7 +655,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The ticket type of a ticket the entry logs.
     pub fn tickettype_id(self, value: TicketTypeId) -> Self {
-        self.set("tickettype_id", value)
+        self.field("tickettype_id", value)
     }
 
     /// Clears `tickettype_id`: sends it as `null`.
@@ -665,7 +665,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The contract the time is billed against.
     pub fn contract_id(self, value: ClientContractId) -> Self {
-        self.set("contract_id", value)
+        self.field("contract_id", value)
     }
 
     /// Clears `contract_id`: sends it as `null`.
@@ -675,7 +675,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The travel time in hours.
     pub fn traveltime(self, value: f64) -> Self {
-        self.set("traveltime", value)
+        self.field("traveltime", value)
     }
 
     /// Clears `traveltime`: sends it as `null`.
@@ -685,7 +685,7 @@ impl PatchRequest<TimesheetEvent> {
 
     /// The distance travelled.
     pub fn mileage(self, value: i32) -> Self {
-        self.set("mileage", value)
+        self.field("mileage", value)
     }
 
     /// Clears `mileage`: sends it as `null`.

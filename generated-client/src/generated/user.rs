@@ -721,7 +721,7 @@ impl GetRequest<User> {
 impl PatchRequest<User> {
     /// The user's full name.
     pub fn name(self, value: impl Into<String>) -> Self {
-        self.set("name", value.into())
+        self.field("name", value.into())
     }
 
     /// Clears `name`: sends it as `null`.
@@ -731,7 +731,7 @@ impl PatchRequest<User> {
 
     /// The user's first name.
     pub fn firstname(self, value: impl Into<String>) -> Self {
-        self.set("firstname", value.into())
+        self.field("firstname", value.into())
     }
 
     /// Clears `firstname`: sends it as `null`.
@@ -741,7 +741,7 @@ impl PatchRequest<User> {
 
     /// The user's surname.
     pub fn surname(self, value: impl Into<String>) -> Self {
-        self.set("surname", value.into())
+        self.field("surname", value.into())
     }
 
     /// Clears `surname`: sends it as `null`.
@@ -751,7 +751,7 @@ impl PatchRequest<User> {
 
     /// The user's initials.
     pub fn initials(self, value: impl Into<String>) -> Self {
-        self.set("initials", value.into())
+        self.field("initials", value.into())
     }
 
     /// Clears `initials`: sends it as `null`.
@@ -761,7 +761,7 @@ impl PatchRequest<User> {
 
     /// The user's job title.
     pub fn title(self, value: impl Into<String>) -> Self {
-        self.set("title", value.into())
+        self.field("title", value.into())
     }
 
     /// Clears `title`: sends it as `null`.
@@ -771,7 +771,7 @@ impl PatchRequest<User> {
 
     /// The user's main email address.
     pub fn emailaddress(self, value: impl Into<String>) -> Self {
-        self.set("emailaddress", value.into())
+        self.field("emailaddress", value.into())
     }
 
     /// Clears `emailaddress`: sends it as `null`.
@@ -781,7 +781,7 @@ impl PatchRequest<User> {
 
     /// The user's second email address.
     pub fn email2(self, value: impl Into<String>) -> Self {
-        self.set("email2", value.into())
+        self.field("email2", value.into())
     }
 
     /// Clears `email2`: sends it as `null`.
@@ -791,7 +791,7 @@ impl PatchRequest<User> {
 
     /// The user's phone number.
     pub fn phonenumber(self, value: impl Into<String>) -> Self {
-        self.set("phonenumber", value.into())
+        self.field("phonenumber", value.into())
     }
 
     /// Clears `phonenumber`: sends it as `null`.
@@ -801,7 +801,7 @@ impl PatchRequest<User> {
 
     /// The user's mobile number.
     pub fn mobilenumber(self, value: impl Into<String>) -> Self {
-        self.set("mobilenumber", value.into())
+        self.field("mobilenumber", value.into())
     }
 
     /// Clears `mobilenumber`: sends it as `null`.
@@ -811,7 +811,7 @@ impl PatchRequest<User> {
 
     /// The user's login name.
     pub fn login(self, value: impl Into<String>) -> Self {
-        self.set("login", value.into())
+        self.field("login", value.into())
     }
 
     /// Clears `login`: sends it as `null`.
@@ -821,7 +821,7 @@ impl PatchRequest<User> {
 
     /// The user's department.
     pub fn department(self, value: impl Into<String>) -> Self {
-        self.set("department", value.into())
+        self.field("department", value.into())
     }
 
     /// Clears `department`: sends it as `null`.
@@ -831,7 +831,7 @@ impl PatchRequest<User> {
 
     /// The client the user belongs to.
     pub fn client_id(self, value: ClientId) -> Self {
-        self.set("client_id", value)
+        self.field("client_id", value)
     }
 
     /// Clears `client_id`: sends it as `null`.
@@ -841,7 +841,7 @@ impl PatchRequest<User> {
 
     /// The site the user belongs to.
     pub fn site_id(self, value: SiteId) -> Self {
-        self.set("site_id", value)
+        self.field("site_id", value)
     }
 
     /// Clears `site_id`: sends it as `null`.
@@ -851,7 +851,7 @@ impl PatchRequest<User> {
 
     /// Whether the user is inactive.
     pub fn inactive(self, value: bool) -> Self {
-        self.set("inactive", value)
+        self.field("inactive", value)
     }
 
     /// Clears `inactive`: sends it as `null`.
@@ -861,7 +861,7 @@ impl PatchRequest<User> {
 
     /// Whether the user is marked as an important contact.
     pub fn isimportantcontact(self, value: bool) -> Self {
-        self.set("isimportantcontact", value)
+        self.field("isimportantcontact", value)
     }
 
     /// Clears `isimportantcontact`: sends it as `null`.
@@ -871,7 +871,7 @@ impl PatchRequest<User> {
 
     /// Whether the user is a service account.
     pub fn isserviceaccount(self, value: bool) -> Self {
-        self.set("isserviceaccount", value)
+        self.field("isserviceaccount", value)
     }
 
     /// Clears `isserviceaccount`: sends it as `null`.
@@ -881,7 +881,7 @@ impl PatchRequest<User> {
 
     /// Whether the user never receives emails from Halo.
     pub fn neversendemails(self, value: bool) -> Self {
-        self.set("neversendemails", value)
+        self.field("neversendemails", value)
     }
 
     /// Clears `neversendemails`: sends it as `null`.
@@ -891,7 +891,7 @@ impl PatchRequest<User> {
 
     /// The id of the default priority for the user's tickets.
     pub fn priority_id(self, value: i32) -> Self {
-        self.set("priority_id", value)
+        self.field("priority_id", value)
     }
 
     /// Clears `priority_id`: sends it as `null`.
@@ -901,7 +901,7 @@ impl PatchRequest<User> {
 
     /// The agent linked to this user.
     pub fn linked_agent_id(self, value: AgentId) -> Self {
-        self.set("linked_agent_id", value)
+        self.field("linked_agent_id", value)
     }
 
     /// Clears `linked_agent_id`: sends it as `null`.
@@ -911,7 +911,7 @@ impl PatchRequest<User> {
 
     /// Notes about the user.
     pub fn notes(self, value: impl Into<String>) -> Self {
-        self.set("notes", value.into())
+        self.field("notes", value.into())
     }
 
     /// Clears `notes`: sends it as `null`.
@@ -921,7 +921,7 @@ impl PatchRequest<User> {
 
     /// The user's primary address.
     pub fn primary_address(self, value: Address) -> Self {
-        self.set("primary_address", value)
+        self.field("primary_address", value)
     }
 
     /// Clears `primary_address`: sends it as `null`.
@@ -931,7 +931,7 @@ impl PatchRequest<User> {
 
     /// The user's custom field values.
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
-        self.set("customfields", value.into_iter().collect::<Vec<_>>())
+        self.field("customfields", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -941,7 +941,7 @@ impl PatchRequest<User> {
 
     /// The files attached to the user.
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
-        self.set("attachments", value.into_iter().collect::<Vec<_>>())
+        self.field("attachments", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `attachments`: sends it as `null`.
@@ -951,7 +951,7 @@ impl PatchRequest<User> {
 
     /// The assets assigned to the user.
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
-        self.set("assets", value.into_iter().collect::<Vec<_>>())
+        self.field("assets", value.into_iter().collect::<Vec<_>>())
     }
 
     /// Clears `assets`: sends it as `null`.

@@ -65,8 +65,10 @@ impl<T: Resource> ListRequest<T> {
         self.param(ORDER_DESC_PARAM, descending)
     }
 
-    /// Sets (replaces) a query parameter; generated filters call this.
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
+    /// Sets (replaces) a query parameter by its wire name. The typed setters
+    /// generated from the spec call this; use it for a parameter the spec
+    /// does not list.
+    pub fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
         self
     }
@@ -237,8 +239,10 @@ impl<T: Resource> UnpagedListRequest<T> {
         self.param(ORDER_DESC_PARAM, descending)
     }
 
-    /// Sets (replaces) a query parameter; generated filters call this.
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
+    /// Sets (replaces) a query parameter by its wire name. The typed setters
+    /// generated from the spec call this; use it for a parameter the spec
+    /// does not list.
+    pub fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
         self
     }

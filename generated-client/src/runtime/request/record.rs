@@ -31,8 +31,10 @@ impl<T: Resource> GetRequest<T> {
         }
     }
 
-    /// Sets (replaces) a query parameter; generated options call this.
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
+    /// Sets (replaces) a query parameter by its wire name. The typed setters
+    /// generated from the spec call this; use it for a parameter the spec
+    /// does not list.
+    pub fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
         self
     }
@@ -73,13 +75,6 @@ impl<T: Resource> CreateRequest<T> {
             post: Post::new(client, body),
             marker: PhantomData,
         }
-    }
-
-    /// Sets (replaces) a query parameter; generated options call this.
-    #[allow(dead_code)] // until the spec gives a POST a query option
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
-        self.post.query.set(name, value);
-        self
     }
 
     /// Retries this call by `policy` instead of the client's.
@@ -123,13 +118,6 @@ impl<T: Resource> UpdateRequest<T> {
         }
     }
 
-    /// Sets (replaces) a query parameter; generated options call this.
-    #[allow(dead_code)] // until the spec gives a POST a query option
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
-        self.post.query.set(name, value);
-        self
-    }
-
     /// Retries this call by `policy` instead of the client's.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.post.retry = Some(policy);
@@ -164,8 +152,10 @@ impl<T: Resource> DeleteRequest<T> {
         }
     }
 
-    /// Sets (replaces) a query parameter; generated options call this.
-    pub(crate) fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
+    /// Sets (replaces) a query parameter by its wire name. The typed setters
+    /// generated from the spec call this; use it for a parameter the spec
+    /// does not list.
+    pub fn param(mut self, name: &'static str, value: impl QueryValue) -> Self {
         self.query.set(name, value);
         self
     }

@@ -40,7 +40,8 @@ impl<T: Resource> PatchRequest<T> {
         }
     }
 
-    /// Sets a field by its wire name, e.g. one the spec does not list.
+    /// Sets a field by its wire name. The typed setters generated from the
+    /// spec call this; use it for a field the spec does not list.
     pub fn field(mut self, name: impl Into<String>, value: impl Serialize) -> Self {
         let name = name.into();
         match serde_json::to_value(value) {
@@ -54,14 +55,10 @@ impl<T: Resource> PatchRequest<T> {
         self
     }
 
-    /// Sets a field; generated setters call this.
-    pub(crate) fn set(self, name: &'static str, value: impl Serialize) -> Self {
-        self.field(name, value)
-    }
-
-    /// Sends the field as `null`; generated `clear_*` methods call this.
-    pub(crate) fn clear(mut self, name: &'static str) -> Self {
-        self.fields.insert(name.to_owned(), Value::Null);
+    /// Sends a field, by its wire name, as `null`; the generated `clear_*`
+    /// methods call this.
+    pub fn clear(mut self, name: impl Into<String>) -> Self {
+        self.fields.insert(name.into(), Value::Null);
         self
     }
 
