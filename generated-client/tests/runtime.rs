@@ -346,7 +346,7 @@ async fn create_posts_a_one_element_array_and_accepts_an_object_reply() {
         summary: Some("Printer down".into()),
         ..NewTicket::default()
     };
-    new.extra.insert("x_unlisted".into(), json!(2));
+    new.extra.insert("x_unlisted", json!(2));
 
     let ticket = client(&server)
         .tickets()

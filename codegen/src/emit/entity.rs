@@ -11,7 +11,7 @@ use crate::GeneratedFile;
 
 pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let mut imports = Imports::default();
-    let mut runtime = vec!["HaloClient", "Id", "Resource"];
+    let mut runtime = vec!["Extra", "HaloClient", "Id", "Resource"];
 
     let name = ident(&entity.name);
     let id_type = ident(&entity.id_type);

@@ -97,6 +97,6 @@ pub(super) fn extra_field(what: &str) -> TokenStream {
     let docs = doc(what);
     quote! {
         #docs
-        pub extra: serde_json::Map<String, serde_json::Value>,
+        pub extra: Extra,
     }
 }

@@ -89,13 +89,13 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                 #id_slot
                 #(let mut #names: Option<#types> = None;)*
-                let mut extra = serde_json::Map::new();
+                let mut extra = Extra::new();
                 while let Some(Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         #read_id
                         #(#wires => #names = map.next_value::<In<#types>>()?.0,)*
                         _ => {
-                            extra.insert(key.into_owned(), map.next_value()?);
+                            extra.push_decoded(key.into_owned(), map.next_value()?);
                         }
                     }
                 }

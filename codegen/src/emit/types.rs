@@ -32,13 +32,15 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         .any(|t| matches!(&t.kind, NamedKind::Struct(fields) if !fields.is_empty()));
     let (serde, wire) = if has_structs {
         let wire = if has_fields {
-            quote!(
+            quote! {
                 use crate::runtime::wire::{In, Key, Wire};
-            )
+                use crate::runtime::Extra;
+            }
         } else {
-            quote!(
+            quote! {
                 use crate::runtime::wire::{Key, Wire};
-            )
+                use crate::runtime::Extra;
+            }
         };
         (serde_impl::uses(false), wire)
     } else {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -94,7 +94,7 @@ pub struct Action {
     /// When the action was last updated.
     pub last_updated: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Action {
@@ -258,7 +258,7 @@ impl<'de> Visitor<'de> for ActionVisitor {
         let mut actioncompletiondate: Option<DateTime<Utc>> = None;
         let mut actiondatecreated: Option<DateTime<Utc>> = None;
         let mut last_updated: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -310,7 +310,7 @@ impl<'de> Visitor<'de> for ActionVisitor {
                 }
                 "last_updated" => last_updated = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -417,7 +417,7 @@ pub struct NewAction {
     /// The completion time recorded on the action.
     pub actioncompletiondate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewAction {
@@ -563,7 +563,7 @@ impl<'de> Visitor<'de> for NewActionVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut actionarrivaldate: Option<DateTime<Utc>> = None;
         let mut actioncompletiondate: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
@@ -608,7 +608,7 @@ impl<'de> Visitor<'de> for NewActionVisitor {
                     actioncompletiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -75,7 +75,7 @@ pub struct Appointment {
     /// When the appointment was last modified.
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Appointment {
@@ -207,7 +207,7 @@ impl<'de> Visitor<'de> for AppointmentVisitor {
         let mut reminderminutes: Option<i32> = None;
         let mut colour: Option<String> = None;
         let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -247,7 +247,7 @@ impl<'de> Visitor<'de> for AppointmentVisitor {
                     last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -326,7 +326,7 @@ pub struct NewAppointment {
     /// The colour used to show the appointment.
     pub colour: Option<String>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewAppointment {
@@ -435,7 +435,7 @@ impl<'de> Visitor<'de> for NewAppointmentVisitor {
         let mut online_meeting_url: Option<String> = None;
         let mut reminderminutes: Option<i32> = None;
         let mut colour: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "subject" => subject = map.next_value::<In<String>>()?.0,
@@ -464,7 +464,7 @@ impl<'de> Visitor<'de> for NewAppointmentVisitor {
                 "reminderminutes" => reminderminutes = map.next_value::<In<i32>>()?.0,
                 "colour" => colour = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -86,7 +86,7 @@ pub struct Asset {
     /// When the asset was last updated.
     pub dlastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Asset {
@@ -234,7 +234,7 @@ impl<'de> Visitor<'de> for AssetVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut users: Option<Vec<UserSummary>> = None;
         let mut dlastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -276,7 +276,7 @@ impl<'de> Visitor<'de> for AssetVisitor {
                 "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
                 "dlastupdate" => dlastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -365,7 +365,7 @@ pub struct NewAsset {
     /// The users assigned to the asset.
     pub users: Option<Vec<UserSummary>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewAsset {
@@ -483,7 +483,7 @@ impl<'de> Visitor<'de> for NewAssetVisitor {
         let mut fields: Option<Vec<FieldValue>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut users: Option<Vec<UserSummary>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "inventory_number" => {
@@ -517,7 +517,7 @@ impl<'de> Visitor<'de> for NewAssetVisitor {
                 }
                 "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

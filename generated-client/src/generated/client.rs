@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -61,7 +61,7 @@ pub struct Client {
     /// When the client was last updated.
     pub alastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Client {
@@ -165,7 +165,7 @@ impl<'de> Visitor<'de> for ClientVisitor {
         let mut total_ticket_count: Option<i32> = None;
         let mut datecreated: Option<DateTime<Utc>> = None;
         let mut alastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -198,7 +198,7 @@ impl<'de> Visitor<'de> for ClientVisitor {
                 "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
                 "alastupdate" => alastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -254,7 +254,7 @@ pub struct NewClient {
     /// The files attached to the client.
     pub attachments: Option<Vec<Attachment>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewClient {
@@ -328,7 +328,7 @@ impl<'de> Visitor<'de> for NewClientVisitor {
         let mut accountmanagertech: Option<AgentId> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut attachments: Option<Vec<Attachment>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -349,7 +349,7 @@ impl<'de> Visitor<'de> for NewClientVisitor {
                 }
                 "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

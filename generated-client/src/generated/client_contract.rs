@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -85,7 +85,7 @@ pub struct ClientContract {
     /// When the contract was last modified.
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for ClientContract {
@@ -236,7 +236,7 @@ impl<'de> Visitor<'de> for ClientContractVisitor {
         let mut createdby_id: Option<AgentId> = None;
         let mut createdby_name: Option<String> = None;
         let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -280,7 +280,7 @@ impl<'de> Visitor<'de> for ClientContractVisitor {
                     last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -363,7 +363,7 @@ pub struct NewClientContract {
     /// The users the contract covers.
     pub users: Option<Vec<UserSummary>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewClientContract {
@@ -468,7 +468,7 @@ impl<'de> Visitor<'de> for NewClientContractVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut assets: Option<Vec<AssetSummary>> = None;
         let mut users: Option<Vec<UserSummary>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "ref" => reference = map.next_value::<In<String>>()?.0,
@@ -496,7 +496,7 @@ impl<'de> Visitor<'de> for NewClientContractVisitor {
                 "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
                 "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

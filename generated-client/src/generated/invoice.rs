@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, NaiveDate, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -84,7 +84,7 @@ pub struct Invoice {
     /// When the invoice was last modified.
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Invoice {
@@ -228,7 +228,7 @@ impl<'de> Visitor<'de> for InvoiceVisitor {
         let mut lines: Option<Vec<InvoiceLine>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -271,7 +271,7 @@ impl<'de> Visitor<'de> for InvoiceVisitor {
                     last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -359,7 +359,7 @@ pub struct NewInvoice {
     /// The invoice's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewInvoice {
@@ -477,7 +477,7 @@ impl<'de> Visitor<'de> for NewInvoiceVisitor {
         let mut internal_note: Option<String> = None;
         let mut lines: Option<Vec<InvoiceLine>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "invoicenumber" => invoicenumber = map.next_value::<In<String>>()?.0,
@@ -511,7 +511,7 @@ impl<'de> Visitor<'de> for NewInvoiceVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -75,7 +75,7 @@ pub struct Item {
     /// When the item was last modified.
     pub lastmodified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Item {
@@ -207,7 +207,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut datecreated: Option<DateTime<Utc>> = None;
         let mut lastmodified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -247,7 +247,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
                 "lastmodified" => lastmodified = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -326,7 +326,7 @@ pub struct NewItem {
     /// The item's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewItem {
@@ -432,7 +432,7 @@ impl<'de> Visitor<'de> for NewItemVisitor {
         let mut dontinvoice: Option<bool> = None;
         let mut nominalcode: Option<String> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -465,7 +465,7 @@ impl<'de> Visitor<'de> for NewItemVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -81,7 +81,7 @@ pub struct Opportunity {
     /// When the opportunity was last updated.
     pub last_update: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Opportunity {
@@ -225,7 +225,7 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
         let mut dateclosed: Option<DateTime<Utc>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_update: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -268,7 +268,7 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
                 }
                 "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -358,7 +358,7 @@ pub struct NewOpportunity {
     /// The opportunity's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewOpportunity {
@@ -483,7 +483,7 @@ impl<'de> Visitor<'de> for NewOpportunityVisitor {
         let mut targetdate: Option<DateTime<Utc>> = None;
         let mut dateclosed: Option<DateTime<Utc>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "summary" => summary = map.next_value::<In<String>>()?.0,
@@ -520,7 +520,7 @@ impl<'de> Visitor<'de> for NewOpportunityVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

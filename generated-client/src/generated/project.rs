@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -88,7 +88,7 @@ pub struct Project {
     /// When the project was last updated.
     pub last_update: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Project {
@@ -240,7 +240,7 @@ impl<'de> Visitor<'de> for ProjectVisitor {
         let mut child_count_open: Option<i32> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_update: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -287,7 +287,7 @@ impl<'de> Visitor<'de> for ProjectVisitor {
                 }
                 "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -375,7 +375,7 @@ pub struct NewProject {
     /// The project's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewProject {
@@ -489,7 +489,7 @@ impl<'de> Visitor<'de> for NewProjectVisitor {
         let mut projecttimebudget: Option<f64> = None;
         let mut projectmoneybudget: Option<f64> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "summary" => summary = map.next_value::<In<String>>()?.0,
@@ -522,7 +522,7 @@ impl<'de> Visitor<'de> for NewProjectVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

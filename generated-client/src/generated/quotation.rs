@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -75,7 +75,7 @@ pub struct Quotation {
     /// When the quotation was last updated.
     pub last_update_time: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Quotation {
@@ -207,7 +207,7 @@ impl<'de> Visitor<'de> for QuotationVisitor {
         let mut lines: Option<Vec<QuoteLine>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_update_time: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -243,7 +243,7 @@ impl<'de> Visitor<'de> for QuotationVisitor {
                     last_update_time = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -320,7 +320,7 @@ pub struct NewQuotation {
     /// The quotation's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewQuotation {
@@ -422,7 +422,7 @@ impl<'de> Visitor<'de> for NewQuotationVisitor {
         let mut salesorder_id: Option<i32> = None;
         let mut lines: Option<Vec<QuoteLine>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "title" => title = map.next_value::<In<String>>()?.0,
@@ -448,7 +448,7 @@ impl<'de> Visitor<'de> for NewQuotationVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

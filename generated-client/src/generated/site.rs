@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -71,7 +71,7 @@ pub struct Site {
     /// When the site was last updated.
     pub slastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Site {
@@ -195,7 +195,7 @@ impl<'de> Visitor<'de> for SiteVisitor {
         let mut open_ticket_count: Option<i32> = None;
         let mut datecreated: Option<DateTime<Utc>> = None;
         let mut slastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -231,7 +231,7 @@ impl<'de> Visitor<'de> for SiteVisitor {
                 "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
                 "slastupdate" => slastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -304,7 +304,7 @@ pub struct NewSite {
     /// The site's information field values.
     pub fields: Option<Vec<FieldValue>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewSite {
@@ -402,7 +402,7 @@ impl<'de> Visitor<'de> for NewSiteVisitor {
         let mut invoice_address_isdelivery: Option<bool> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut fields: Option<Vec<FieldValue>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -429,7 +429,7 @@ impl<'de> Visitor<'de> for NewSiteVisitor {
                 }
                 "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -9,7 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -50,7 +50,7 @@ pub struct Status {
     /// Whether SLA reminders are suppressed while a ticket has the status.
     pub dontsendslareminders: Option<bool>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Status {
@@ -130,7 +130,7 @@ impl<'de> Visitor<'de> for StatusVisitor {
         let mut statuschangetoname: Option<String> = None;
         let mut includeinloadbalance: Option<bool> = None;
         let mut dontsendslareminders: Option<bool> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -155,7 +155,7 @@ impl<'de> Visitor<'de> for StatusVisitor {
                     dontsendslareminders = map.next_value::<In<bool>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -205,7 +205,7 @@ pub struct NewStatus {
     /// Whether SLA reminders are suppressed while a ticket has the status.
     pub dontsendslareminders: Option<bool>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewStatus {
@@ -275,7 +275,7 @@ impl<'de> Visitor<'de> for NewStatusVisitor {
         let mut statuschangeto: Option<StatusId> = None;
         let mut includeinloadbalance: Option<bool> = None;
         let mut dontsendslareminders: Option<bool> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -295,7 +295,7 @@ impl<'de> Visitor<'de> for NewStatusVisitor {
                     dontsendslareminders = map.next_value::<In<bool>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -59,7 +59,7 @@ pub struct Supplier {
     /// When the supplier was last modified.
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Supplier {
@@ -159,7 +159,7 @@ impl<'de> Visitor<'de> for SupplierVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut datecreated: Option<DateTime<Utc>> = None;
         let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -189,7 +189,7 @@ impl<'de> Visitor<'de> for SupplierVisitor {
                     last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -250,7 +250,7 @@ pub struct NewSupplier {
     /// The supplier's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewSupplier {
@@ -336,7 +336,7 @@ impl<'de> Visitor<'de> for NewSupplierVisitor {
         let mut default_contract_id: Option<i32> = None;
         let mut users: Option<Vec<UserSummary>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -360,7 +360,7 @@ impl<'de> Visitor<'de> for NewSupplierVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

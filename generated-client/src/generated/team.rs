@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -57,7 +57,7 @@ pub struct Team {
     /// When the team was last modified.
     pub last_modified: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Team {
@@ -153,7 +153,7 @@ impl<'de> Visitor<'de> for TeamVisitor {
         let mut agents: Option<Vec<TeamMember>> = None;
         let mut team_note: Option<String> = None;
         let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -176,7 +176,7 @@ impl<'de> Visitor<'de> for TeamVisitor {
                     last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -234,7 +234,7 @@ pub struct NewTeam {
     /// Notes about the team.
     pub team_note: Option<String>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewTeam {
@@ -316,7 +316,7 @@ impl<'de> Visitor<'de> for NewTeamVisitor {
         let mut allowlivechat: Option<bool> = None;
         let mut agents: Option<Vec<TeamMember>> = None;
         let mut team_note: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -333,7 +333,7 @@ impl<'de> Visitor<'de> for NewTeamVisitor {
                 "agents" => agents = map.next_value::<In<Vec<TeamMember>>>()?.0,
                 "team_note" => team_note = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -148,7 +148,7 @@ pub struct Ticket {
     /// The ticket's address in the API.
     pub api_url: Option<String>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Ticket {
@@ -420,7 +420,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
         let mut attachments: Option<Vec<Attachment>> = None;
         let mut web_url: Option<String> = None;
         let mut api_url: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -497,7 +497,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "web_url" => web_url = map.next_value::<In<String>>()?.0,
                 "api_url" => api_url = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -659,7 +659,7 @@ pub struct NewTicket {
     /// The files attached to the ticket.
     pub attachments: Option<Vec<Attachment>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewTicket {
@@ -861,7 +861,7 @@ impl<'de> Visitor<'de> for NewTicketVisitor {
         let mut tags: Option<Vec<Tag>> = None;
         let mut assets: Option<Vec<AssetSummary>> = None;
         let mut attachments: Option<Vec<Attachment>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "summary" => summary = map.next_value::<In<String>>()?.0,
@@ -916,7 +916,7 @@ impl<'de> Visitor<'de> for NewTicketVisitor {
                 "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
                 "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -9,7 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -64,7 +64,7 @@ pub struct TicketType {
     /// The default first category.
     pub default_category_1: Option<String>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for TicketType {
@@ -172,7 +172,7 @@ impl<'de> Visitor<'de> for TicketTypeVisitor {
         let mut default_summary: Option<String> = None;
         let mut default_details: Option<String> = None;
         let mut default_category_1: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -202,7 +202,7 @@ impl<'de> Visitor<'de> for TicketTypeVisitor {
                     default_category_1 = map.next_value::<In<String>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -273,7 +273,7 @@ pub struct NewTicketType {
     /// The default first category.
     pub default_category_1: Option<String>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewTicketType {
@@ -374,7 +374,7 @@ impl<'de> Visitor<'de> for NewTicketTypeVisitor {
         let mut default_summary: Option<String> = None;
         let mut default_details: Option<String> = None;
         let mut default_category_1: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -401,7 +401,7 @@ impl<'de> Visitor<'de> for NewTicketTypeVisitor {
                     default_category_1 = map.next_value::<In<String>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
 };
 
@@ -63,7 +63,7 @@ pub struct TimesheetEvent {
     /// The distance travelled.
     pub mileage: Option<i32>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for TimesheetEvent {
@@ -174,7 +174,7 @@ impl<'de> Visitor<'de> for TimesheetEventVisitor {
         let mut contract_id: Option<ClientContractId> = None;
         let mut traveltime: Option<f64> = None;
         let mut mileage: Option<i32> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -202,7 +202,7 @@ impl<'de> Visitor<'de> for TimesheetEventVisitor {
                 "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
                 "mileage" => mileage = map.next_value::<In<i32>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -271,7 +271,7 @@ pub struct NewTimesheetEvent {
     /// The distance travelled.
     pub mileage: Option<i32>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewTimesheetEvent {
@@ -372,7 +372,7 @@ impl<'de> Visitor<'de> for NewTimesheetEventVisitor {
         let mut contract_id: Option<ClientContractId> = None;
         let mut traveltime: Option<f64> = None;
         let mut mileage: Option<i32> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "event_type" => event_type = map.next_value::<In<i32>>()?.0,
@@ -397,7 +397,7 @@ impl<'de> Visitor<'de> for NewTimesheetEventVisitor {
                 "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
                 "mileage" => mileage = map.next_value::<In<i32>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -7,6 +7,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key, Wire};
+use crate::runtime::Extra;
 use super::{
     AgentId, AssetId, ClientContractId, ClientId, InvoiceId, ItemId, QuotationId, SiteId,
     SupplierId, TeamId, TicketId, UserId,
@@ -44,7 +45,7 @@ pub struct CustomField {
     /// A link shown beside the field.
     pub hyperlink: Option<String>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for CustomField {
@@ -126,7 +127,7 @@ impl<'de> Visitor<'de> for CustomFieldVisitor {
         let mut copytochild: Option<bool> = None;
         let mut onlyshowforagents: Option<bool> = None;
         let mut hyperlink: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -145,7 +146,7 @@ impl<'de> Visitor<'de> for CustomFieldVisitor {
                 }
                 "hyperlink" => hyperlink = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -177,7 +178,7 @@ pub struct Tag {
     /// The tag's text.
     pub text: Option<String>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Tag {
@@ -215,13 +216,13 @@ impl<'de> Visitor<'de> for TagVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tag, A::Error> {
         let mut id: Option<i32> = None;
         let mut text: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
                 "text" => text = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -266,7 +267,7 @@ pub struct Address {
     /// The user the address belongs to.
     pub user_id: Option<UserId>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Address {
@@ -356,7 +357,7 @@ impl<'de> Visitor<'de> for AddressVisitor {
         let mut long: Option<f64> = None;
         let mut site_id: Option<SiteId> = None;
         let mut user_id: Option<UserId> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -375,7 +376,7 @@ impl<'de> Visitor<'de> for AddressVisitor {
                 "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
                 "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -417,7 +418,7 @@ pub struct FieldValue {
     /// The name of the tab the field is shown on.
     pub tab_name: Option<String>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for FieldValue {
@@ -471,7 +472,7 @@ impl<'de> Visitor<'de> for FieldValueVisitor {
         let mut display: Option<String> = None;
         let mut mandatory: Option<bool> = None;
         let mut tab_name: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -481,7 +482,7 @@ impl<'de> Visitor<'de> for FieldValueVisitor {
                 "mandatory" => mandatory = map.next_value::<In<bool>>()?.0,
                 "tab_name" => tab_name = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -526,7 +527,7 @@ pub struct Attachment {
     /// The file's content in base64 when uploading.
     pub data_base64: Option<String>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for Attachment {
@@ -604,7 +605,7 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
         let mut action_id: Option<i32> = None;
         let mut link: Option<String> = None;
         let mut data_base64: Option<String> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -620,7 +621,7 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
                 "link" => link = map.next_value::<In<String>>()?.0,
                 "data_base64" => data_base64 = map.next_value::<In<String>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -667,7 +668,7 @@ pub struct AssetSummary {
     /// Whether the asset is inactive.
     pub inactive: Option<bool>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for AssetSummary {
@@ -737,7 +738,7 @@ impl<'de> Visitor<'de> for AssetSummaryVisitor {
         let mut assettype_id: Option<i32> = None;
         let mut assettype_name: Option<String> = None;
         let mut inactive: Option<bool> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<AssetId>>()?.0,
@@ -753,7 +754,7 @@ impl<'de> Visitor<'de> for AssetSummaryVisitor {
                 "assettype_name" => assettype_name = map.next_value::<In<String>>()?.0,
                 "inactive" => inactive = map.next_value::<In<bool>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -792,7 +793,7 @@ pub struct UserSummary {
     /// Whether the user is inactive.
     pub inactive: Option<bool>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for UserSummary {
@@ -850,7 +851,7 @@ impl<'de> Visitor<'de> for UserSummaryVisitor {
         let mut client_name: Option<String> = None;
         let mut emailaddress: Option<String> = None;
         let mut inactive: Option<bool> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<UserId>>()?.0,
@@ -861,7 +862,7 @@ impl<'de> Visitor<'de> for UserSummaryVisitor {
                 "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
                 "inactive" => inactive = map.next_value::<In<bool>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -903,7 +904,7 @@ pub struct TeamMember {
     /// Whether the membership applies to projects.
     pub forprojects: Option<bool>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for TeamMember {
@@ -973,7 +974,7 @@ impl<'de> Visitor<'de> for TeamMemberVisitor {
         let mut fortickets: Option<bool> = None;
         let mut foropps: Option<bool> = None;
         let mut forprojects: Option<bool> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -987,7 +988,7 @@ impl<'de> Visitor<'de> for TeamMemberVisitor {
                 "foropps" => foropps = map.next_value::<In<bool>>()?.0,
                 "forprojects" => forprojects = map.next_value::<In<bool>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -1058,7 +1059,7 @@ pub struct InvoiceLine {
     /// The line's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for InvoiceLine {
@@ -1172,7 +1173,7 @@ impl<'de> Visitor<'de> for InvoiceLineVisitor {
         let mut startdate: Option<DateTime<Utc>> = None;
         let mut enddate: Option<DateTime<Utc>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -1205,7 +1206,7 @@ impl<'de> Visitor<'de> for InvoiceLineVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -1285,7 +1286,7 @@ pub struct QuoteLine {
     /// The line's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for QuoteLine {
@@ -1399,7 +1400,7 @@ impl<'de> Visitor<'de> for QuoteLineVisitor {
         let mut supplier_id: Option<SupplierId> = None;
         let mut supplier_name: Option<String> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = map.next_value::<In<i32>>()?.0,
@@ -1426,7 +1427,7 @@ impl<'de> Visitor<'de> for QuoteLineVisitor {
                     customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
                 }
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, HaloClient, Id,
+    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
 };
 
@@ -85,7 +85,7 @@ pub struct User {
     /// When the user was last updated.
     pub ulastupdate: Option<DateTime<Utc>>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for User {
@@ -233,7 +233,7 @@ impl<'de> Visitor<'de> for UserVisitor {
         let mut datecreated: Option<DateTime<Utc>> = None;
         let mut lastlogindate: Option<DateTime<Utc>> = None;
         let mut ulastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
@@ -273,7 +273,7 @@ impl<'de> Visitor<'de> for UserVisitor {
                 }
                 "ulastupdate" => ulastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -366,7 +366,7 @@ pub struct NewUser {
     /// The assets assigned to the user.
     pub assets: Option<Vec<AssetSummary>>,
     /// Fields the spec does not list, sent as they are.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 impl Serialize for NewUser {
@@ -492,7 +492,7 @@ impl<'de> Visitor<'de> for NewUserVisitor {
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut attachments: Option<Vec<Attachment>> = None;
         let mut assets: Option<Vec<AssetSummary>> = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "name" => name = map.next_value::<In<String>>()?.0,
@@ -524,7 +524,7 @@ impl<'de> Visitor<'de> for NewUserVisitor {
                 "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
                 "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
                 _ => {
-                    extra.insert(key.into_owned(), map.next_value()?);
+                    extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
             }
         }

@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) limiter: Limiter,
     /// Sent on each request; `None` when the HTTP client already sets it.
     pub(crate) user_agent: Option<HeaderValue>,
+    /// The largest response body read, in bytes.
+    pub(crate) max_response_bytes: u64,
 }
 
 impl HaloClient {
@@ -93,6 +95,10 @@ impl HaloClient {
         self.inner.user_agent.as_ref()
     }
 
+    pub(crate) fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes
+    }
+
     /// A valid access token, from the cache or freshly fetched.
     pub(crate) async fn token(&self) -> Result<IssuedToken> {
         self.inner.tokens.get().await
@@ -114,6 +120,7 @@ impl fmt::Debug for HaloClient {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("limiter", &inner.limiter)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }

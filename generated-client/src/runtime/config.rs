@@ -23,6 +23,12 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Stop using a token this long before it expires, so a request never
 /// leaves with a token that dies in flight.
 const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// The largest response body read unless configured: generous, since a
+/// page of 100 records with details is a few MiB at most.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Redirects followed in a row, all within one origin, before the client
+/// stops and reports the last one.
+const MAX_REDIRECTS: usize = 5;
 /// The `User-Agent` unless configured.
 const DEFAULT_USER_AGENT: &str = concat!("halopsa-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -51,6 +57,8 @@ const ENV_AUTH_URL: &str = "HALOPSA_AUTH_URL";
 /// | rate limit | [`RateLimit::from_spec`] (700 per 300 s) |
 /// | token refresh margin | 60 s (at most half the token's life) |
 /// | user agent | `halopsa-rs/{version}` |
+/// | largest response body | 64 MiB |
+/// | redirects | followed within the same origin only, at most 5 in a row |
 #[derive(Default)]
 pub struct HaloClientBuilder {
     base_url: Option<String>,
@@ -68,6 +76,7 @@ pub struct HaloClientBuilder {
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
     refresh_margin: Option<Duration>,
+    max_response_bytes: Option<u64>,
     allow_insecure_http: bool,
 }
 
@@ -155,6 +164,23 @@ impl HaloClientBuilder {
     /// Uses this HTTP client instead of a default one. Configure its
     /// connect timeout, proxy and TLS on it; the builder's
     /// [`connect_timeout`](Self::connect_timeout) cannot be applied to it.
+    ///
+    /// Its redirect policy applies too, and reqwest's default follows
+    /// redirects to other hosts, re-sending the body of a 307 or 308 there:
+    /// for the token request, that body holds the client secret. Build it
+    /// with [`redirect_policy`](Self::redirect_policy) to keep the
+    /// builder's rule:
+    ///
+    /// ```
+    /// use halopsa::HaloClientBuilder;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(HaloClientBuilder::redirect_policy())
+    ///     .build()?;
+    /// let builder = HaloClientBuilder::default().http_client(http);
+    /// # let _ = builder;
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -200,6 +226,40 @@ impl HaloClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// 64 MiB; at least 1). A response announcing a larger `Content-Length`
+    /// is refused before its body is read, and reading any other stops as
+    /// soon as it passes the limit, with [`Error::ResponseTooLarge`]. Applies
+    /// to API, token and discovery responses alike.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The redirect policy of the HTTP client the builder creates: a
+    /// redirect is followed only when it stays on the origin (scheme, host
+    /// and port) of the request, at most 5 in a row. Any other redirect is
+    /// not followed and the call fails with the 3xx status and a message
+    /// naming where it pointed, so neither the `Authorization` header nor a
+    /// request body (the token request's holds the client secret) ever
+    /// reaches another host, or the same host over plain http.
+    ///
+    /// Use it for a client you pass to [`http_client`](Self::http_client).
+    pub fn redirect_policy() -> reqwest::redirect::Policy {
+        reqwest::redirect::Policy::custom(|attempt| {
+            if follows_redirect(attempt.previous(), attempt.url()) {
+                attempt.follow()
+            } else {
+                tracing::warn!(
+                    status = attempt.status().as_u16(),
+                    to = %attempt.url().origin().ascii_serialization(),
+                    "redirect not followed: it leaves the request's origin or is one too many"
+                );
+                attempt.stop()
+            }
+        })
+    }
+
     /// Allows plain `http://` URLs to hosts other than loopback, which send
     /// the client secret and tokens unencrypted. Off by default; meant for
     /// test rigs behind a trusted network.
@@ -224,6 +284,12 @@ impl HaloClientBuilder {
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(config("timeout must be longer than zero"));
+        }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(config("max_response_bytes must be at least 1"));
         }
         let user_agent = self
             .user_agent
@@ -251,6 +317,7 @@ impl HaloClientBuilder {
                 let http = reqwest::Client::builder()
                     .user_agent(agent)
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .redirect(Self::redirect_policy())
                     .build()
                     .map_err(|err| config(format!("cannot create the HTTP client: {err}")))?;
                 (http, None)
@@ -301,6 +368,7 @@ impl HaloClientBuilder {
                     scope,
                     timeout: Some(timeout),
                     user_agent: user_agent.clone(),
+                    max_response_bytes,
                 })
             }
         };
@@ -319,6 +387,7 @@ impl HaloClientBuilder {
             retry: self.retry.unwrap_or_default(),
             limiter,
             user_agent,
+            max_response_bytes,
         }))
     }
 }
@@ -342,6 +411,7 @@ impl fmt::Debug for HaloClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
@@ -440,6 +510,35 @@ fn is_loopback(url: &Url) -> bool {
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
+}
+
+/// Whether to follow a redirect to `next`, given the URLs requested so far
+/// (`previous[0]` is the original request): only within its origin, which
+/// also rules out a switch from https to http, and at most
+/// [`MAX_REDIRECTS`] times.
+fn follows_redirect(previous: &[Url], next: &Url) -> bool {
+    previous.len() <= MAX_REDIRECTS
+        && previous
+            .first()
+            .is_some_and(|first| first.origin() == next.origin())
+}
+
+/// The message of an error for a 3xx answer the client did not follow, or
+/// `None` for any other status.
+pub(crate) fn redirect_not_followed(status: u16, location: Option<&str>) -> Option<String> {
+    if !(300..400).contains(&status) {
+        return None;
+    }
+    let target = match location.map(Url::parse) {
+        Some(Ok(url)) => format!("to {}", url.origin().ascii_serialization()),
+        Some(Err(_)) => "within the same origin".to_owned(),
+        None => "without a Location".to_owned(),
+    };
+    Some(format!(
+        "HTTP {status} redirect {target} not followed: the client follows redirects only \
+         within the request's origin, at most {MAX_REDIRECTS} in a row, so that credentials \
+         never travel elsewhere"
+    ))
 }
 
 /// Appends path segments to `base`. Each part may hold several segments
@@ -542,6 +641,49 @@ mod tests {
     }
 
     #[test]
+    fn redirects_are_followed_within_the_origin_only() {
+        let url = |text: &str| Url::parse(text).expect("test URL");
+        let start = [url("http://127.0.0.1:8080/api/Tickets/1")];
+        for same in [
+            "http://127.0.0.1:8080/api/Tickets/1/",
+            "http://127.0.0.1:8080/elsewhere?x=1",
+        ] {
+            assert!(follows_redirect(&start, &url(same)), "{same}");
+        }
+        for other in [
+            // Loopback http to a host that is not loopback: never.
+            "http://example.invalid/api/Tickets/1",
+            "http://10.0.0.8:8080/api/Tickets/1",
+            "http://localhost:8080/api/Tickets/1",
+            "http://127.0.0.1:8081/api/Tickets/1",
+            "https://127.0.0.1:8080/api/Tickets/1",
+        ] {
+            assert!(!follows_redirect(&start, &url(other)), "{other}");
+        }
+        // No downgrade from https to http on the same host and port.
+        let secure = [url("https://example.halopsa.com/api")];
+        assert!(!follows_redirect(
+            &secure,
+            &url("http://example.halopsa.com:443/api")
+        ));
+        assert!(follows_redirect(
+            &secure,
+            &url("https://example.halopsa.com:443/api/")
+        ));
+        // At most MAX_REDIRECTS hops.
+        let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS];
+        assert!(follows_redirect(&chain, &url("https://example.halopsa.com/b")));
+        let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS + 1];
+        assert!(!follows_redirect(&chain, &url("https://example.halopsa.com/b")));
+        assert!(!follows_redirect(&[], &url("https://example.halopsa.com/b")));
+
+        let message = redirect_not_followed(302, Some("http://evil.example:81/steal?x"))
+            .expect("a redirect");
+        assert!(message.contains("http://evil.example:81") && !message.contains("steal"));
+        assert_eq!(redirect_not_followed(200, Some("http://x.example")), None);
+    }
+
+    #[test]
     fn conflicting_settings_are_refused() {
         let base = || HaloClient::builder().base_url("https://example.halopsa.com");
         let token = || super::super::StaticToken::new("t");
@@ -582,6 +724,13 @@ mod tests {
             message(base().token_source(token()).timeout(Duration::ZERO).build())
                 .contains("timeout")
         );
+        assert!(message(
+            base()
+                .token_source(token())
+                .max_response_bytes(0)
+                .build()
+        )
+        .contains("max_response_bytes"));
         assert!(message(
             base()
                 .token_source(token())

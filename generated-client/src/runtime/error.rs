@@ -97,6 +97,24 @@ pub enum Error {
         snippet: String,
     },
 
+    /// A response body was larger than the client's limit
+    /// ([`HaloClientBuilder::max_response_bytes`](super::HaloClientBuilder::max_response_bytes)),
+    /// by its `Content-Length` or by the bytes received: reading stopped
+    /// there. Not retryable: the same request would get the same answer.
+    #[error(
+        "the response body (HTTP {status}) is larger than the limit of {limit} bytes{}; \
+         raise HaloClientBuilder::max_response_bytes if such answers are expected",
+        DeclaredLength(*.content_length)
+    )]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in force, in bytes.
+        limit: u64,
+        /// The `Content-Length` the server announced, when it did.
+        content_length: Option<u64>,
+    },
+
     /// A request body could not be serialized to JSON.
     #[error("could not encode request body: {message}")]
     Encode {
@@ -121,19 +139,22 @@ impl Error {
             Error::Api { status, .. } => Some(*status),
             Error::Auth { status, .. } => *status,
             Error::RateLimited { .. } => Some(429),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(err) => err.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
     /// Whether the same request may succeed if sent again later: connect
-    /// failures, timeouts, rate limits and HTTP 408, 500, 502, 503 and 504.
+    /// failures, timeouts, rate limits and HTTP 408, 500, 502, 503 and 504
+    /// (unless the body was too large to read).
     ///
     /// The client's own retries are stricter for creates: see
     /// [`RetryPolicy`](super::RetryPolicy).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::RateLimited { .. } => true,
+            Error::ResponseTooLarge { .. } => false,
             Error::Transport(err) if err.is_connect() || err.is_timeout() => true,
             _ => matches!(self.status(), Some(408 | 429 | 500 | 502 | 503 | 504)),
         }
@@ -232,6 +253,18 @@ impl fmt::Display for RetryHint {
                 let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 write!(f, "retry after {secs} s")
             }
+        }
+    }
+}
+
+/// Renders ` (Content-Length: 123)` for [`Error::ResponseTooLarge`].
+struct DeclaredLength(Option<u64>);
+
+impl fmt::Display for DeclaredLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(length) => write!(f, " (Content-Length: {length})"),
+            None => Ok(()),
         }
     }
 }

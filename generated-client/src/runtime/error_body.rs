@@ -212,6 +212,16 @@ pub(crate) fn bounded(text: &str) -> String {
     }
 }
 
+/// `text` with every occurrence of `secret` replaced by `[REDACTED]`: error
+/// bodies sometimes echo the request, credentials included.
+pub(crate) fn redact(text: String, secret: &str) -> String {
+    if secret.is_empty() || !text.contains(secret) {
+        text
+    } else {
+        text.replace(secret, "[REDACTED]")
+    }
+}
+
 /// `404 Not Found` style text for an empty body.
 fn reason(status: u16) -> String {
     reqwest::StatusCode::from_u16(status)

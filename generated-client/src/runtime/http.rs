@@ -7,18 +7,25 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
+use serde::de::IgnoredAny;
 use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument;
 use url::Url;
 
 use super::auth::IssuedToken;
+use super::config::redirect_not_followed;
+use super::error_body::{self, redact};
 use super::rate_limit::millis;
 use super::retry::{self, Decision, Failure};
-use super::{error_body, Error, HaloClient, Result, RetryPolicy};
+use super::{decode, Error, HaloClient, Result, RetryPolicy};
+
+/// The most a declared `Content-Length` makes the client allocate up front;
+/// a larger body grows the buffer as its bytes actually arrive.
+const PREALLOCATE_LIMIT: u64 = 1024 * 1024;
 
 /// One fully built API request, replayable as often as needed.
 #[derive(Debug, Clone)]
@@ -34,8 +41,9 @@ pub(crate) struct Call {
 
 /// Why one attempt did not produce a body.
 enum Attempt {
-    /// The API refused the token: renew it and replay once.
-    Unauthorized { token: IssuedToken, body: Vec<u8> },
+    /// The API refused the token: renew it and replay once. `body` is the
+    /// response's, with the token redacted.
+    Unauthorized { token: IssuedToken, body: String },
     /// A failure the retry policy decides about.
     Failed {
         error: Error,
@@ -57,7 +65,61 @@ struct Progress {
 struct Response {
     status: StatusCode,
     retry_after: Option<Duration>,
+    content_type: Option<String>,
+    location: Option<String>,
     body: Vec<u8>,
+}
+
+/// Why a response body could not be read.
+pub(crate) enum ReadError {
+    /// The connection failed or timed out.
+    Transport(reqwest::Error),
+    /// The body is larger than the client's limit: an
+    /// [`Error::ResponseTooLarge`].
+    TooLarge(Error),
+}
+
+/// Reads a response body of at most `limit` bytes. A body whose
+/// `Content-Length` is larger is refused before any of it is read; any
+/// other stops being read as soon as the bytes received pass the limit, so
+/// a huge or endless body never fills memory.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    let status = response.status().as_u16();
+    let declared = response.content_length();
+    let too_large = || {
+        ReadError::TooLarge(Error::ResponseTooLarge {
+            status,
+            limit,
+            content_length: declared,
+        })
+    };
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let capacity = declared.unwrap_or(0).min(limit).min(PREALLOCATE_LIMIT);
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        let total = body.len().saturating_add(chunk.len());
+        if u64::try_from(total).map_or(true, |total| total > limit) {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A header's value as text, if it is present and visible ASCII.
+pub(crate) fn header_text(
+    headers: &HeaderMap,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 impl HaloClient {
@@ -125,7 +187,7 @@ impl HaloClient {
                     replayed = true;
                     continue;
                 }
-                Err(Attempt::Unauthorized { body, .. }) => return Err(rejected_token(&body)),
+                Err(Attempt::Unauthorized { body, .. }) => return Err(rejected_token(body)),
                 Err(Attempt::Fatal(error)) => return Err(error),
                 Err(Attempt::Failed {
                     error,
@@ -248,30 +310,43 @@ impl HaloClient {
         if timeout.is_zero() {
             return Err(timed_out());
         }
-        let response = self.send_once(call, &token, timeout).await.map_err(|err| {
-            let failure = if err.is_connect() {
-                Failure::NotSent
-            } else if err.is_timeout() {
-                Failure::Timeout
-            } else {
-                Failure::Transport
-            };
-            Attempt::Failed {
-                error: Error::from_transport(err, started.elapsed()),
-                failure,
-                retry_after: None,
+        let response = match self.send_once(call, &token, timeout).await {
+            Ok(response) => response,
+            Err(ReadError::TooLarge(error)) => {
+                progress.status = error.status();
+                // The same request would get the same body again.
+                return Err(Attempt::Fatal(error));
             }
-        })?;
+            Err(ReadError::Transport(err)) => {
+                let failure = if err.is_connect() {
+                    Failure::NotSent
+                } else if err.is_timeout() {
+                    Failure::Timeout
+                } else {
+                    Failure::Transport
+                };
+                return Err(Attempt::Failed {
+                    error: Error::from_transport(err, started.elapsed()),
+                    failure,
+                    retry_after: None,
+                });
+            }
+        };
         let status = response.status;
         progress.status = Some(status.as_u16());
         if status.is_success() {
+            if let Some(error) = markup_instead_of_json(&response) {
+                return Err(Attempt::Fatal(error));
+            }
             return Ok(response.body);
         }
+        // Error pages sometimes echo the request, Authorization included.
+        let text = redact(
+            String::from_utf8_lossy(&response.body).into_owned(),
+            token.secret.expose_secret(),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            return Err(Attempt::Unauthorized {
-                token,
-                body: response.body,
-            });
+            return Err(Attempt::Unauthorized { token, body: text });
         }
         let retry_after = response.retry_after.or_else(|| {
             (status == StatusCode::TOO_MANY_REQUESTS)
@@ -279,7 +354,7 @@ impl HaloClient {
                 .flatten()
         });
         Err(Attempt::Failed {
-            error: api_error(status, &response.body, retry_after),
+            error: api_error(status, text, retry_after, response.location.as_deref()),
             failure: Failure::Status(status.as_u16()),
             retry_after,
         })
@@ -290,7 +365,7 @@ impl HaloClient {
         call: &Call,
         token: &IssuedToken,
         timeout: Duration,
-    ) -> std::result::Result<Response, reqwest::Error> {
+    ) -> std::result::Result<Response, ReadError> {
         let mut request = self
             .http()
             .request(call.method.clone(), call.url.clone())
@@ -305,18 +380,20 @@ impl HaloClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let response = request.send().await?;
+        let response = request.send().await.map_err(ReadError::Transport)?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
-        let body = response.bytes().await?;
+        let headers = response.headers();
+        let retry_after = header_text(headers, RETRY_AFTER)
+            .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
+        let content_type = header_text(headers, CONTENT_TYPE);
+        let location = header_text(headers, LOCATION);
+        let body = read_body(response, self.max_response_bytes()).await?;
         Ok(Response {
             status,
             retry_after,
-            body: body.into(),
+            content_type,
+            location,
+            body,
         })
     }
 }
@@ -329,9 +406,13 @@ async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) ->
     }
 }
 
-/// The error for a non-success status other than 401.
-fn api_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> Error {
-    let text = String::from_utf8_lossy(body).into_owned();
+/// The error for a non-success status other than 401; `text` is the body.
+fn api_error(
+    status: StatusCode,
+    text: String,
+    retry_after: Option<Duration>,
+    location: Option<&str>,
+) -> Error {
     let parsed = error_body::parse(status.as_u16(), &text);
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Error::RateLimited {
@@ -342,15 +423,14 @@ fn api_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> 
     }
     Error::Api {
         status: status.as_u16(),
-        message: parsed.message,
+        message: redirect_not_followed(status.as_u16(), location).unwrap_or(parsed.message),
         details: parsed.details,
         body: text,
     }
 }
 
-/// The error for a 401 that a fresh token did not cure.
-fn rejected_token(body: &[u8]) -> Error {
-    let text = String::from_utf8_lossy(body).into_owned();
+/// The error for a 401 that a fresh token did not cure; `text` is the body.
+fn rejected_token(text: String) -> Error {
     let parsed = error_body::parse(StatusCode::UNAUTHORIZED.as_u16(), &text);
     Error::Auth {
         status: Some(StatusCode::UNAUTHORIZED.as_u16()),
@@ -358,4 +438,34 @@ fn rejected_token(body: &[u8]) -> Error {
         message: format!("the API rejected a fresh token: {}", parsed.message),
         body: text,
     }
+}
+
+/// A success answer that is an HTML or XML page instead of JSON: a proxy,
+/// a captive portal or a login page answered in the API's place. Reported
+/// here, naming the content type, rather than as a JSON syntax error at
+/// line 1. JSON under a wrong content type still decodes, and an empty
+/// body (a delete's) is left alone.
+fn markup_instead_of_json(response: &Response) -> Option<Error> {
+    let content_type = response.content_type.as_deref()?;
+    let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    let markup = matches!(mime.as_str(), "text/html" | "text/xml" | "application/xml")
+        || mime.ends_with("+xml");
+    let body = &response.body;
+    if !markup
+        || body.iter().all(u8::is_ascii_whitespace)
+        || serde_json::from_slice::<IgnoredAny>(body).is_ok()
+    {
+        return None;
+    }
+    let page = error_body::parse(response.status.as_u16(), &String::from_utf8_lossy(body));
+    Some(Error::Decode {
+        path: ".".into(),
+        message: format!(
+            "expected JSON, got a `{}` page ({}): something other than the API answered, \
+             such as a proxy or a login page",
+            error_body::bounded(&mime),
+            page.message
+        ),
+        snippet: decode::snippet(body),
+    })
 }

@@ -9,15 +9,17 @@ use std::fmt;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use reqwest::header::{HeaderValue, ACCEPT, USER_AGENT};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
 use url::Url;
 
-use super::config::{ensure_secure, join, parse_http_url};
-use super::{error_body, Error, Result};
+use super::config::{ensure_secure, join, parse_http_url, redirect_not_followed};
+use super::error_body::{self, redact};
+use super::http::{header_text, read_body, ReadError};
+use super::{Error, Result};
 
 /// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -145,6 +147,8 @@ pub(crate) struct ClientCredentials {
     pub(crate) scope: String,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<HeaderValue>,
+    /// The largest token or discovery response read, in bytes.
+    pub(crate) max_response_bytes: u64,
 }
 
 /// Where the token endpoint is.
@@ -191,22 +195,32 @@ impl ClientCredentials {
             .await
             .map_err(|err| Error::from_transport(err, started.elapsed()))?;
         let status = response.status();
-        let body = response
-            .bytes()
+        let content_type = header_text(response.headers(), CONTENT_TYPE);
+        let location = header_text(response.headers(), LOCATION);
+        let body = read_body(response, self.max_response_bytes)
             .await
-            .map_err(|err| Error::from_transport(err, started.elapsed()))?;
+            .map_err(|err| match err {
+                ReadError::Transport(err) => Error::from_transport(err, started.elapsed()),
+                ReadError::TooLarge(err) => err,
+            })?;
         if !status.is_success() {
-            let body = String::from_utf8_lossy(&body).into_owned();
+            // An error page may echo the form, client secret included.
+            let body = redact(
+                String::from_utf8_lossy(&body).into_owned(),
+                self.client_secret.expose_secret(),
+            );
             let parsed = error_body::parse(status.as_u16(), &body);
             let code = parsed.code.or_else(|| tenant_not_found(&parsed.message));
+            let message = redirect_not_followed(status.as_u16(), location.as_deref())
+                .unwrap_or(parsed.message);
             return Err(Error::Auth {
                 status: Some(status.as_u16()),
                 code,
-                message: parsed.message,
+                message,
                 body,
             });
         }
-        parse_token(&body)
+        parse_token(&body, content_type.as_deref())
     }
 
     fn prepare(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -269,7 +283,12 @@ impl ClientCredentials {
         if !status.is_success() {
             return Err(format!("HTTP {}", status.as_u16()));
         }
-        let body = response.bytes().await.map_err(|err| err.to_string())?;
+        let body = read_body(response, self.max_response_bytes)
+            .await
+            .map_err(|err| match err {
+                ReadError::Transport(err) => err.to_string(),
+                ReadError::TooLarge(err) => err.to_string(),
+            })?;
         let info: Value = serde_json::from_slice(&body).map_err(|err| err.to_string())?;
         let field = |name: &str| {
             info.get(name)
@@ -312,14 +331,22 @@ fn tenant_not_found(message: &str) -> Option<String> {
 
 /// Reads `access_token` and `expires_in`. Errors never quote the body: a
 /// malformed success response may still hold a live token.
-fn parse_token(body: &[u8]) -> Result<AccessToken> {
+fn parse_token(body: &[u8], content_type: Option<&str>) -> Result<AccessToken> {
     let withheld = |path: &str, message: &str| Error::Decode {
         path: path.to_owned(),
         message: message.to_owned(),
         snippet: "[token response withheld]".to_owned(),
     };
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| withheld(".", "token response is not JSON"))?;
+    let value: Value = serde_json::from_slice(body).map_err(|_| {
+        let message = match content_type {
+            Some(content_type) => format!(
+                "token response is not JSON (Content-Type: {})",
+                error_body::bounded(content_type)
+            ),
+            None => "token response is not JSON".to_owned(),
+        };
+        withheld(".", &message)
+    })?;
     let secret = value
         .get("access_token")
         .and_then(Value::as_str)
@@ -354,15 +381,20 @@ fn parse_token(body: &[u8]) -> Result<AccessToken> {
 mod tests {
     use super::*;
 
+    fn parse_token_json(body: &[u8]) -> Result<AccessToken> {
+        parse_token(body, Some("application/json"))
+    }
+
     #[test]
     fn token_responses_parse_leniently() {
-        let token = parse_token(br#"{"access_token":"t","expires_in":"90"}"#).expect("string");
+        let token = parse_token_json(br#"{"access_token":"t","expires_in":"90"}"#).expect("string");
         assert_eq!(token.expires_in(), Some(Duration::from_secs(90)));
-        let token = parse_token(br#"{"access_token":"t"}"#).expect("no expiry");
+        let token = parse_token_json(br#"{"access_token":"t"}"#).expect("no expiry");
         assert_eq!(token.expires_in(), Some(DEFAULT_LIFETIME));
-        assert!(parse_token(br#"{"access_token":""}"#).is_err());
-        assert!(parse_token(br#"{"access_token":"t","expires_in":-5}"#).is_err());
-        let err = parse_token(b"access_token=live").expect_err("not JSON");
+        assert!(parse_token_json(br#"{"access_token":""}"#).is_err());
+        assert!(parse_token_json(br#"{"access_token":"t","expires_in":-5}"#).is_err());
+        let err = parse_token(b"access_token=live", Some("text/plain")).expect_err("not JSON");
+        assert!(err.to_string().contains("text/plain"), "{err}");
         assert!(!format!("{err:?}").contains("live"));
     }
 
