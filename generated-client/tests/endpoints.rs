@@ -259,7 +259,7 @@ async fn prefetching_streams_the_same_records() {
     let ids: Vec<i32> = client(&server)
         .tickets()
         .list()
-        .prefetch(true)
+        .prefetch(2)
         .stream()
         .map_ok(|t| t.id.get())
         .try_collect()

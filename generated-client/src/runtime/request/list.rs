@@ -1,5 +1,6 @@
 //! List requests: paged and unpaged.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -23,7 +24,7 @@ pub struct ListRequest<T> {
     query: Query,
     page_no: u32,
     page_size: u32,
-    prefetch: bool,
+    prefetch: usize,
     retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> T>,
 }
@@ -37,7 +38,7 @@ impl<T: Resource> ListRequest<T> {
             query: Query::default(),
             page_no: 1,
             page_size: max_page_size(),
-            prefetch: false,
+            prefetch: 0,
             retry: None,
             marker: PhantomData,
         }
@@ -73,11 +74,13 @@ impl<T: Resource> ListRequest<T> {
         self
     }
 
-    /// While the caller works through one page of [`stream`](Self::stream) or
-    /// [`pages`](Self::pages), fetch the next one in the background (at most
-    /// one page ahead). Hides the server's latency on large listings.
-    pub fn prefetch(mut self, enabled: bool) -> Self {
-        self.prefetch = enabled;
+    /// Keep up to `pages` pages in flight ahead of the one the caller is
+    /// reading in [`stream`](Self::stream) or [`pages`](Self::pages) (0, the
+    /// default, fetches one page at a time). Hides the server's latency on
+    /// large listings. Only pages the last `record_count` says exist are
+    /// fetched ahead; without a count, at most one.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = pages;
         self
     }
 
@@ -135,8 +138,8 @@ struct Pager<T> {
     received: u64,
     /// Ids of the last page, to notice a server that ignores `page_no`.
     last_ids: Vec<i32>,
-    /// The next page's body, already on its way when prefetching.
-    prefetched: Option<RemoteHandle<Result<Vec<u8>>>>,
+    /// Bodies of the pages after `next_page_no`, already on their way, in order.
+    in_flight: VecDeque<(u32, RemoteHandle<Result<Vec<u8>>>)>,
     done: bool,
 }
 
@@ -147,7 +150,7 @@ impl<T: Resource> Pager<T> {
             request,
             received: 0,
             last_ids: Vec::new(),
-            prefetched: None,
+            in_flight: VecDeque::new(),
             done: false,
         }
     }
@@ -157,9 +160,12 @@ impl<T: Resource> Pager<T> {
             return Ok(None);
         }
         let page_no = self.next_page_no;
-        let body = match self.prefetched.take() {
-            Some(handle) => handle.await?,
-            None => self.fetch(page_no).await?,
+        let body = match self.in_flight.pop_front() {
+            Some((prefetched, handle)) if prefetched == page_no => handle.await?,
+            _ => {
+                self.in_flight.clear();
+                self.fetch(page_no).await?
+            }
         };
         let page: Page<T> =
             decode::list(&body, self.request.shape, crate::API.pagination.count_field)?;
@@ -189,12 +195,31 @@ impl<T: Resource> Pager<T> {
         if count == 0 && !first {
             return Ok(None);
         }
-        if !self.done && self.request.prefetch {
-            let (fetch, handle) = self.fetch(self.next_page_no).remote_handle();
-            tokio::spawn(fetch);
-            self.prefetched = Some(handle);
+        if self.done {
+            self.in_flight.clear(); // dropping a handle cancels its fetch
+        } else {
+            self.prefetch(page.record_count);
         }
         Ok(Some(page))
+    }
+
+    /// Tops up the pages in flight, up to the last page the count promises.
+    fn prefetch(&mut self, record_count: Option<u64>) {
+        let page_size = u64::from(self.request.page_size);
+        let ahead = match record_count {
+            Some(total) => total.saturating_sub(self.received).div_ceil(page_size),
+            None => 1,
+        };
+        let depth = (self.request.prefetch as u64).min(ahead);
+        while (self.in_flight.len() as u64) < depth {
+            let page_no = match self.in_flight.back() {
+                Some((last, _)) => last.saturating_add(1),
+                None => self.next_page_no,
+            };
+            let (fetch, handle) = self.fetch(page_no).remote_handle();
+            tokio::spawn(fetch);
+            self.in_flight.push_back((page_no, handle));
+        }
     }
 
     fn fetch(&self, page_no: u32) -> impl Future<Output = Result<Vec<u8>>> + Send + 'static {
