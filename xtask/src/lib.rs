@@ -5,6 +5,7 @@
 //! [`upstream`] checks the spec against Halo's OpenAPI document ([`openapi`]),
 //! and [`draft`] drafts a spec entry from it.
 
+pub mod bench;
 pub mod draft;
 pub mod openapi;
 pub mod upstream;

@@ -23,6 +23,11 @@ commands:
       Prints a spec entry for one collection of the document (fields, filters
       and parameters with their declared types) to trim and paste under
       `entities:`.
+  bench [--quick] [--write] [--no-compile]
+      Runs every benchmark against its baseline in the same run (streaming,
+      latency hiding, decoding, generation, memory, rate-limited goodput, and
+      the compile cost of the generated crate) and prints one table; --write
+      puts it into BENCHMARKS.md. --quick uses smaller sizes, for a smoke test.
   help
       Shows this text.";
 
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("gen") => gen(&args[1..]),
         Some("verify-upstream") => verify_upstream(&args[1..]),
         Some("draft-entity") => draft_entity(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -46,6 +52,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let (mut quick, mut write_report, mut compile) = (false, false, true);
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--write" => write_report = true,
+            "--no-compile" => compile = false,
+            other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let mut figures = xtask::bench::run_halo_bench(quick)?;
+    if compile {
+        figures.extend(xtask::bench::compile_cost()?);
+    }
+    let table = xtask::bench::render(&figures);
+    println!("{table}");
+    if write_report {
+        xtask::bench::write_report(&table)?;
+        println!("BENCHMARKS.md updated");
+    }
+    Ok(())
 }
 
 fn gen(args: &[String]) -> Result<(), String> {

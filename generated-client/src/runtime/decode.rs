@@ -16,7 +16,14 @@ use super::{Error, ListShape, Page, Result};
 const SNIPPET_LIMIT: usize = 200;
 
 /// Decodes a whole body as `V`.
+///
+/// Tracking the JSON path costs about a tenth of the decoding time, so the
+/// fast path decodes untracked and only a failure is decoded again, tracked,
+/// to name the failing field.
 pub(crate) fn json<V: DeserializeOwned>(body: &[u8]) -> Result<V> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value =
         serde_path_to_error::deserialize(&mut de).map_err(|err| path_error(err, "", body))?;
@@ -53,14 +60,21 @@ pub(crate) fn list<T: DeserializeOwned>(
     shape: ListShape,
     count_field: &str,
 ) -> Result<Page<T>> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let seed = PageSeed {
+    let seed = || PageSeed {
         shape,
         count_field,
         marker: PhantomData,
     };
-    let page = seed
+    // Untracked first, as in `json`.
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if let Ok(page) = seed().deserialize(&mut de) {
+        if de.end().is_ok() {
+            return Ok(page);
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let page = seed()
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .map_err(|err| decode_error(track.path().to_string(), &err, body))?;
     de.end()
