@@ -672,13 +672,22 @@ mod tests {
         ));
         // At most MAX_REDIRECTS hops.
         let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS];
-        assert!(follows_redirect(&chain, &url("https://example.halopsa.com/b")));
+        assert!(follows_redirect(
+            &chain,
+            &url("https://example.halopsa.com/b")
+        ));
         let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS + 1];
-        assert!(!follows_redirect(&chain, &url("https://example.halopsa.com/b")));
-        assert!(!follows_redirect(&[], &url("https://example.halopsa.com/b")));
+        assert!(!follows_redirect(
+            &chain,
+            &url("https://example.halopsa.com/b")
+        ));
+        assert!(!follows_redirect(
+            &[],
+            &url("https://example.halopsa.com/b")
+        ));
 
-        let message = redirect_not_followed(302, Some("http://evil.example:81/steal?x"))
-            .expect("a redirect");
+        let message =
+            redirect_not_followed(302, Some("http://evil.example:81/steal?x")).expect("a redirect");
         assert!(message.contains("http://evil.example:81") && !message.contains("steal"));
         assert_eq!(redirect_not_followed(200, Some("http://x.example")), None);
     }
@@ -724,13 +733,10 @@ mod tests {
             message(base().token_source(token()).timeout(Duration::ZERO).build())
                 .contains("timeout")
         );
-        assert!(message(
-            base()
-                .token_source(token())
-                .max_response_bytes(0)
-                .build()
-        )
-        .contains("max_response_bytes"));
+        assert!(
+            message(base().token_source(token()).max_response_bytes(0).build())
+                .contains("max_response_bytes")
+        );
         assert!(message(
             base()
                 .token_source(token())

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
@@ -158,7 +158,9 @@ impl<T: 'static> Wire for Id<T> {
     }
 }
 
-/// Decimals: a number or a numeric string; `""` is none.
+/// Decimals: a number or a numeric string; `""` is none. A string that
+/// reads as infinite or NaN (`"1e400"`, `"NaN"`) is an error: JSON cannot
+/// carry such a value back, and NaN would make the record unequal to itself.
 struct FloatVisitor;
 
 impl<'de> Visitor<'de> for FloatVisitor {
@@ -182,9 +184,13 @@ impl<'de> Visitor<'de> for FloatVisitor {
         if text.is_empty() {
             return Ok(None);
         }
-        text.parse()
-            .map(Some)
-            .map_err(|_| E::custom(format!("expected a number, got `{}`", quote(v))))
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Some(f)),
+            _ => Err(E::custom(format!(
+                "expected a finite number, got `{}`",
+                quote(v)
+            ))),
+        }
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -203,17 +209,23 @@ impl Wire for f64 {
     }
 }
 
-/// Dates and date-times from a string, borrowed when possible.
+/// Dates and date-times from a string, borrowed when possible. The
+/// function maps what was parsed to the value, or to `Err` for a value out
+/// of range.
 struct TimeVisitor<F>(F, &'static str);
 
-impl<'de, T, F: Fn(Parsed) -> Option<T>> Visitor<'de> for TimeVisitor<F> {
+impl<'de, T, F: Fn(Parsed) -> Result<Option<T>, OutOfRange>> Visitor<'de> for TimeVisitor<F> {
     type Value = Option<T>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.1)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        match parse_datetime(v) {
-            Some(parsed) => Ok((self.0)(parsed)),
+        match parse_datetime(v).map(&self.0) {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(OutOfRange)) => Err(E::custom(format!(
+                "date-time `{}` falls outside the years 0 to 9999 in UTC",
+                quote(v)
+            ))),
             None => Err(E::custom(format!("invalid {} `{}`", self.1, quote(v)))),
         }
     }
@@ -228,13 +240,19 @@ impl<'de, T, F: Fn(Parsed) -> Option<T>> Visitor<'de> for TimeVisitor<F> {
     }
 }
 
+/// A date-time whose UTC value has no four-digit year: it could not be
+/// written back as RFC 3339 (nor stored by Halo).
+struct OutOfRange;
+
 /// RFC 3339 (any fraction, `Z` or an offset) or no offset at all (read as
-/// UTC); `""` and the "no date" sentinels are none.
+/// UTC); `""` and the "no date" sentinels are none. A value whose UTC year
+/// falls outside 0 to 9999 (`9999-12-31T23:00:00-05:00`) is an error.
 impl Wire for DateTime<Utc> {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
         let read = |parsed| match parsed {
-            Parsed::Value(_, utc) => Some(utc),
-            Parsed::Empty | Parsed::Sentinel => None,
+            Parsed::Value(_, utc) if (0..=9999).contains(&utc.year()) => Ok(Some(utc)),
+            Parsed::Value(..) => Err(OutOfRange),
+            Parsed::Empty | Parsed::Sentinel => Ok(None),
         };
         deserializer.deserialize_option(TimeVisitor(read, "date-time such as 2023-06-29T10:16:08Z"))
     }
@@ -244,8 +262,8 @@ impl Wire for DateTime<Utc> {
 impl Wire for NaiveDate {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
         let read = |parsed| match parsed {
-            Parsed::Value(local, _) => Some(local.date()),
-            Parsed::Empty | Parsed::Sentinel => None,
+            Parsed::Value(local, _) => Ok(Some(local.date())),
+            Parsed::Empty | Parsed::Sentinel => Ok(None),
         };
         deserializer.deserialize_option(TimeVisitor(read, "date such as 2023-06-29"))
     }

@@ -64,7 +64,8 @@ with_module!(
     i64
 );
 with_module!(
-    /// `Option<f64>`: a number or a numeric string; `null` and `""` are `None`.
+    /// `Option<f64>`: a number or a numeric string; `null` and `""` are `None`;
+    /// a string that reads as infinite or NaN is an error.
     float,
     f64
 );
