@@ -1,0 +1,285 @@
+//! A fake HaloPSA server: stateful, seeded, spec-driven, and breakable on
+//! purpose.
+//!
+//! It serves every collection of `spec/halopsa.yaml` the way a real
+//! instance does: OAuth client credentials with tenants, Halo's paging
+//! (`pageinate`, at most 100 per page, `record_count`), the spec's filters,
+//! `order`/`orderdesc`, POSTed arrays that create or partially update, soft
+//! deletes for records with a `deleted` field, and a rolling-window rate
+//! limit. Records look real: fields no spec lists, ids as `21.0` or `"130"`,
+//! `1900-01-01T00:00:00` for "no date", custom fields.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use halopsa_e2e::{FakeHalo, Fault};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let halo = FakeHalo::builder().tickets(500).start().await?;
+//! // The next two ticket requests fail with 503; the client retries.
+//! halo.inject(Fault::Status(503), 2, Some("Tickets"));
+//! let tickets = halo.client().tickets().list().collect().await.expect("listed");
+//! assert_eq!(tickets.len(), 500);
+//! assert_eq!(halo.counters().token_requests, 1);
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod builder;
+mod counters;
+mod faults;
+mod filters;
+mod gate;
+mod limit;
+mod list;
+mod respond;
+mod rng;
+mod routes;
+mod schema;
+mod seed;
+mod server;
+mod store;
+mod values;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use halopsa::{HaloClient, HaloClientBuilder, RateLimit};
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+pub use builder::FakeHaloBuilder;
+pub use counters::Counters;
+pub use faults::Fault;
+
+use auth::Tokens;
+use faults::Faults;
+use limit::Window;
+use schema::Schema;
+use store::Store;
+
+/// Tenant, client id and secret unless the builder sets others.
+pub const DEFAULT_TENANT: &str = "fakehalo";
+/// See [`DEFAULT_TENANT`].
+pub const DEFAULT_CLIENT_ID: &str = "fake-client-id";
+/// See [`DEFAULT_TENANT`].
+pub const DEFAULT_CLIENT_SECRET: &str = "fake-client-secret";
+
+/// A running fake server; it stops when dropped.
+#[derive(Debug)]
+pub struct FakeHalo {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    task: JoinHandle<()>,
+}
+
+impl FakeHalo {
+    /// Starts configuring a server.
+    pub fn builder() -> FakeHaloBuilder {
+        FakeHaloBuilder::default()
+    }
+
+    /// Starts a server with the defaults: 100 tickets, no rate limit.
+    pub async fn start() -> io::Result<FakeHalo> {
+        FakeHalo::builder().start().await
+    }
+
+    /// The instance URL to give a client, e.g. `http://127.0.0.1:40123`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The tenant the token endpoint requires (empty: none).
+    pub fn tenant(&self) -> &str {
+        &self.shared.config.tenant
+    }
+
+    /// The client id the token endpoint accepts.
+    pub fn client_id(&self) -> &str {
+        &self.shared.config.client_id
+    }
+
+    /// The client secret the token endpoint accepts.
+    pub fn client_secret(&self) -> &str {
+        &self.shared.config.client_secret
+    }
+
+    /// A client builder set up for this server: its URL, tenant and
+    /// credentials, and a client-side rate limit equal to the server's
+    /// (none if the server has none). Everything can still be overridden.
+    pub fn client_builder(&self) -> HaloClientBuilder {
+        let limit = match *lock(&self.shared.rate_limit) {
+            Some((requests, window)) => RateLimit::new(requests, window),
+            None => RateLimit::disabled(),
+        };
+        let builder = HaloClient::builder()
+            .base_url(self.base_url.clone())
+            .client_id(self.client_id())
+            .client_secret(self.client_secret().to_owned())
+            .rate_limit(limit);
+        match self.tenant() {
+            "" => builder,
+            tenant => builder.tenant(tenant),
+        }
+    }
+
+    /// A client for this server; see [`client_builder`](Self::client_builder).
+    ///
+    /// # Panics
+    /// Never for a running server: its settings are always a valid
+    /// configuration.
+    pub fn client(&self) -> HaloClient {
+        self.client_builder()
+            .build()
+            .expect("the fake's own settings are a valid client configuration")
+    }
+
+    /// Makes the next `count` requests fail with `fault`. `path` limits it
+    /// to requests for that path or below (`Tickets`, `/api/Tickets/5`,
+    /// `/auth/token`); without one it hits any API call (not the token or
+    /// discovery endpoints). Faults are used up in the order injected.
+    pub fn inject(&self, fault: Fault, count: u32, path: Option<&str>) {
+        let path = path.map(|p| self.full_path(p));
+        lock(&self.shared.faults).add(fault, count, path);
+    }
+
+    /// Drops every fault not yet served.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// A snapshot of the counters.
+    pub fn counters(&self) -> Counters {
+        self.shared.counters.snapshot()
+    }
+
+    /// Invalidates every token issued so far: the next API call of any
+    /// client gets a 401.
+    pub fn revoke_tokens(&self) {
+        lock(&self.shared.tokens).revoke_all();
+    }
+
+    /// Changes the rate limit (`None`: off) and starts a fresh window.
+    pub fn set_rate_limit(&self, limit: Option<(u32, Duration)>) {
+        *lock(&self.shared.rate_limit) = limit;
+        lock(&self.shared.window).set(limit);
+    }
+
+    /// The stored record, exactly as the server holds it (soft-deleted ones
+    /// included, with `"deleted": true`). `path` is the wire path
+    /// (`Tickets`, `/api/Tickets`), case-insensitive.
+    pub fn record(&self, path: &str, id: i64) -> Option<Value> {
+        let store = lock(&self.shared.store);
+        let record = store.table(path)?.records.get(&id)?;
+        Some(Value::Object(record.clone()))
+    }
+
+    /// Every stored record of a collection, by id.
+    pub fn records(&self, path: &str) -> Vec<Value> {
+        let store = lock(&self.shared.store);
+        store.table(path).map_or_else(Vec::new, |table| {
+            table.records.values().cloned().map(Value::Object).collect()
+        })
+    }
+
+    /// Stores a record as given (a JSON object), with the next free id
+    /// unless it has one. Returns the id; `None` for an unknown path or a
+    /// value that is not an object.
+    pub fn insert(&self, path: &str, record: Value) -> Option<i64> {
+        let Value::Object(record) = record else {
+            return None;
+        };
+        lock(&self.shared.store).insert(path, record)
+    }
+
+    /// The wire paths of every collection served.
+    pub fn collections(&self) -> Vec<String> {
+        let store = lock(&self.shared.store);
+        store
+            .tables()
+            .map(|table| table.collection.path().to_owned())
+            .collect()
+    }
+
+    /// `Tickets` becomes `/api/Tickets`; absolute paths stay as they are.
+    fn full_path(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!(
+                "{}/{}",
+                self.shared.schema.api.base_path.trim_end_matches('/'),
+                path
+            )
+        }
+    }
+}
+
+impl Drop for FakeHalo {
+    fn drop(&mut self) {
+        // Dropping the accept loop also drops every connection task.
+        self.task.abort();
+    }
+}
+
+/// What the routes share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) schema: Schema,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) window: Mutex<Window>,
+    pub(crate) rate_limit: Mutex<Option<(u32, Duration)>>,
+    pub(crate) retry_after: bool,
+    pub(crate) faults: Mutex<Faults>,
+    pub(crate) counters: counters::Live,
+    pub(crate) config: Config,
+}
+
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) tenant: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) base_url: String,
+}
+
+impl Shared {
+    /// An authenticated, rate-limited API call: under the base path, and
+    /// not the discovery endpoint.
+    pub(crate) fn is_api_call(&self, path: &str) -> bool {
+        let api = &self.schema.api;
+        let base = api.base_path.trim_end_matches('/');
+        let under_base = path
+            .get(..base.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(base))
+            && path
+                .get(base.len()..)
+                .is_some_and(|rest| rest.starts_with('/'));
+        under_base && !path.eq_ignore_ascii_case(&api.discovery_path)
+    }
+
+    pub(crate) fn rate_limit_text(&self) -> String {
+        match *lock(&self.rate_limit) {
+            Some((requests, window)) => format!(
+                "API rate limit exceeded: at most {requests} requests per {} seconds.",
+                window.as_secs_f64()
+            ),
+            None => "API rate limit exceeded.".to_owned(),
+        }
+    }
+}
+
+/// Locks a mutex, ignoring poisoning: no lock here guards an invariant a
+/// panic could break half-way, and a request must never panic on it.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,379 @@
+//! The records, one table per collection, stored as JSON objects exactly as
+//! the server sends them (odd number forms and sentinel dates included).
+//!
+//! Writes follow Halo: a POST body is an array; an element with an `id`
+//! changes only the fields it carries, one without creates a record. A value
+//! that means the same as the stored one (`21` for `21.0`) leaves the stored
+//! spelling alone, as a database column would.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{Timelike, Utc};
+use halopsa_codegen::model::Type;
+use serde_json::{Map, Value};
+
+use super::schema::{Collection, Schema};
+use super::values::{integer, same};
+
+pub(crate) type Record = Map<String, Value>;
+
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) collection: Arc<Collection>,
+    pub(crate) records: BTreeMap<i64, Record>,
+    next_id: i64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    tables: Vec<Table>,
+    /// Lower-cased wire path to table index.
+    by_path: HashMap<String, usize>,
+    /// Entity name (`Client`) to table index, for `*_name` lookups.
+    by_entity: HashMap<String, usize>,
+}
+
+/// What a POST did.
+#[derive(Debug, Default)]
+pub(crate) struct Saved {
+    pub(crate) records: Vec<Value>,
+    pub(crate) created: u64,
+    pub(crate) updated: u64,
+}
+
+/// A POST element the server refuses; the key is Halo's (`[0].id`).
+#[derive(Debug)]
+pub(crate) struct Invalid {
+    pub(crate) field: String,
+    pub(crate) message: String,
+}
+
+impl Store {
+    pub(crate) fn new(schema: &Schema) -> Store {
+        let mut store = Store::default();
+        for collection in &schema.collections {
+            let index = store.tables.len();
+            store.tables.push(Table {
+                collection: Arc::clone(collection),
+                records: BTreeMap::new(),
+                next_id: 1,
+            });
+            // A second entity on the same path keeps the first one's table.
+            store
+                .by_path
+                .entry(collection.path().to_ascii_lowercase())
+                .or_insert(index);
+            store
+                .by_entity
+                .insert(collection.entity.name.clone(), index);
+        }
+        store
+    }
+
+    /// The table of a collection, by wire path (`Tickets`, `/api/Tickets`),
+    /// case-insensitively.
+    pub(crate) fn table(&self, path: &str) -> Option<&Table> {
+        self.index(path).map(|i| &self.tables[i])
+    }
+
+    fn index(&self, path: &str) -> Option<usize> {
+        let path = path.trim_matches('/');
+        let path = path
+            .split_once('/')
+            .filter(|(head, _)| head.eq_ignore_ascii_case("api"))
+            .map_or(path, |(_, rest)| rest);
+        self.by_path.get(&path.to_ascii_lowercase()).copied()
+    }
+
+    pub(crate) fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.iter()
+    }
+
+    /// Stores a record as given, assigning the next id if it has none.
+    /// Returns its id, or `None` for an unknown path.
+    pub(crate) fn insert(&mut self, path: &str, mut record: Record) -> Option<i64> {
+        let index = self.index(path)?;
+        let table = &mut self.tables[index];
+        let id = match record.get("id").and_then(integer).filter(|&id| id > 0) {
+            Some(id) => id,
+            None => table.next_id,
+        };
+        record.insert("id".into(), Value::from(id));
+        table.next_id = table.next_id.max(id.saturating_add(1));
+        table.records.insert(id, record);
+        Some(id)
+    }
+
+    /// Applies a POST body: every element is checked before any is saved.
+    pub(crate) fn save(&mut self, path: &str, items: &[Value]) -> Result<Saved, Invalid> {
+        let Some(index) = self.index(path) else {
+            return Err(Invalid {
+                field: String::new(),
+                message: format!("unknown collection `{path}`"),
+            });
+        };
+        let mut plans = Vec::with_capacity(items.len());
+        for (position, item) in items.iter().enumerate() {
+            let Value::Object(fields) = item else {
+                return Err(Invalid {
+                    field: format!("[{position}]"),
+                    message: "each element must be a JSON object".into(),
+                });
+            };
+            let target = match fields.get("id") {
+                None | Some(Value::Null) => None,
+                Some(raw) => match integer(raw) {
+                    Some(id) if id <= 0 => None,
+                    Some(id) if self.tables[index].records.contains_key(&id) => Some(id),
+                    Some(id) => {
+                        return Err(Invalid {
+                            field: format!("[{position}].id"),
+                            message: format!("There is no record with id {id}."),
+                        })
+                    }
+                    None => {
+                        return Err(Invalid {
+                            field: format!("[{position}].id"),
+                            message: format!("The value {raw} is not a valid id."),
+                        })
+                    }
+                },
+            };
+            plans.push((target, fields));
+        }
+        let mut saved = Saved::default();
+        for (target, fields) in plans {
+            let id = match target {
+                Some(id) => {
+                    saved.updated += 1;
+                    self.update(index, id, fields);
+                    id
+                }
+                None => {
+                    saved.created += 1;
+                    self.create(index, fields)
+                }
+            };
+            let record = self.tables[index].records.get(&id).cloned();
+            saved
+                .records
+                .push(record.map(Value::Object).unwrap_or(Value::Null));
+        }
+        Ok(saved)
+    }
+
+    fn create(&mut self, index: usize, fields: &Record) -> i64 {
+        let table = &mut self.tables[index];
+        let id = table.next_id;
+        table.next_id += 1;
+        let mut record = fields.clone();
+        record.insert("id".into(), Value::from(id));
+        // The server stamps what the caller cannot set.
+        let now = halo_timestamp(Utc::now());
+        for field in &table.collection.entity.fields {
+            if field.read_only && field.ty == Type::DateTime && is_stamp(&field.wire) {
+                record.insert(field.wire.clone(), Value::String(now.clone()));
+            }
+        }
+        let names = self.names_for(index, &record);
+        record.extend(names);
+        self.tables[index].records.insert(id, record);
+        id
+    }
+
+    fn update(&mut self, index: usize, id: i64, fields: &Record) {
+        // Only a reference that changes brings a new display name with it.
+        let changed: Record = match self.tables[index].records.get(&id) {
+            Some(stored) => fields
+                .iter()
+                .filter(|(key, value)| !stored.get(*key).is_some_and(|old| same(old, value)))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+            None => return,
+        };
+        let names = self.names_for(index, &changed);
+        let Some(record) = self.tables[index].records.get_mut(&id) else {
+            return;
+        };
+        for (key, value) in fields {
+            if key == "id" {
+                continue;
+            }
+            // Halo's soft-delete undo: `_recover: true` brings a record back.
+            if key == "_recover" {
+                if value.as_bool() == Some(true) && record.contains_key("deleted") {
+                    record.insert("deleted".into(), Value::Bool(false));
+                }
+                continue;
+            }
+            if key.starts_with('_') {
+                continue;
+            }
+            if !record.get(key).is_some_and(|stored| same(stored, value)) {
+                record.insert(key.clone(), value.clone());
+            }
+        }
+        for (key, value) in names {
+            if !record.get(&key).is_some_and(|stored| same(stored, &value)) {
+                record.insert(key, value);
+            }
+        }
+    }
+
+    /// Sets the display names that go with the record's references, e.g.
+    /// a site's `maincontact_name` from its `maincontact_id`.
+    pub(crate) fn name_references(&self, path: &str, record: &mut Record) {
+        if let Some(index) = self.index(path) {
+            let names = self.names_for(index, record);
+            record.extend(names);
+        }
+    }
+
+    /// The display names that go with the references in `fields`: a ticket
+    /// saved with `client_id` 3 gets client 3's name as `client_name`.
+    fn names_for(&self, index: usize, fields: &Record) -> Vec<(String, Value)> {
+        let collection = &self.tables[index].collection;
+        let mut names = Vec::new();
+        for field in &collection.entity.fields {
+            let Type::Ref { entity, .. } = &field.ty else {
+                continue;
+            };
+            let Some(stem) = field.wire.strip_suffix("_id") else {
+                continue;
+            };
+            let name_field = format!("{stem}_name");
+            if collection.field(&name_field).is_none() {
+                continue;
+            }
+            let Some(id) = fields.get(&field.wire).and_then(integer) else {
+                continue;
+            };
+            let name = self
+                .by_entity
+                .get(entity)
+                .and_then(|&t| self.tables[t].records.get(&id))
+                .and_then(|target| target.get("name"))
+                .filter(|name| name.is_string());
+            if let Some(name) = name {
+                names.push((name_field, name.clone()));
+            }
+        }
+        names
+    }
+
+    /// Deletes a record; entities with a `deleted` field are only marked,
+    /// as Halo does with tickets. False if there is no such record.
+    pub(crate) fn delete(&mut self, path: &str, id: i64) -> bool {
+        let Some(index) = self.index(path) else {
+            return false;
+        };
+        let table = &mut self.tables[index];
+        let soft = table.collection.field("deleted").is_some();
+        match table.records.get_mut(&id) {
+            Some(record) if is_deleted(record) => false,
+            Some(record) if soft => {
+                record.insert("deleted".into(), Value::Bool(true));
+                true
+            }
+            Some(_) => table.records.remove(&id).is_some(),
+            None => false,
+        }
+    }
+
+    /// A record that is there and not deleted.
+    pub(crate) fn get(&self, path: &str, id: i64) -> Option<&Record> {
+        self.table(path)?
+            .records
+            .get(&id)
+            .filter(|record| !is_deleted(record))
+    }
+
+    /// A record of the entity with this Rust name.
+    pub(crate) fn record_of(&self, entity: &str, id: i64) -> Option<&Record> {
+        self.by_entity
+            .get(entity)
+            .and_then(|&t| self.tables[t].records.get(&id))
+    }
+}
+
+/// Read-only timestamps the server sets on a new record: when it was
+/// created or last changed (not, say, when the last email came in).
+fn is_stamp(wire: &str) -> bool {
+    let wire = wire.replace('_', "");
+    ["created", "lastupdate", "lastmodified"]
+        .iter()
+        .any(|stamp| wire.contains(stamp))
+}
+
+/// Whether a record is soft-deleted.
+pub(crate) fn is_deleted(record: &Record) -> bool {
+    record.get("deleted").and_then(Value::as_bool) == Some(true)
+}
+
+/// A timestamp as Halo writes it: seven fractional digits and a `Z`.
+pub(crate) fn halo_timestamp(at: chrono::DateTime<Utc>) -> String {
+    format!(
+        "{}.{:07}Z",
+        at.format("%Y-%m-%dT%H:%M:%S"),
+        at.nanosecond() % 1_000_000_000 / 100
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store() -> Store {
+        Store::new(&Schema::load().expect("valid spec"))
+    }
+
+    fn object(value: Value) -> Record {
+        match value {
+            Value::Object(map) => map,
+            _ => Record::new(),
+        }
+    }
+
+    #[test]
+    fn updates_are_partial_and_keep_the_stored_spelling() {
+        let mut store = store();
+        let id = store
+            .insert(
+                "Site",
+                object(json!({"name": "HQ", "client_id": 21.0, "x_unknown": {"a": [1]}})),
+            )
+            .expect("known path");
+        let saved = store
+            .save(
+                "/api/Site",
+                &[json!({"id": id, "client_id": 21, "name": "Head office"})],
+            )
+            .expect("valid");
+        assert_eq!(saved.updated, 1);
+        let record = store.get("site", id).expect("stored");
+        assert_eq!(record["client_id"], json!(21.0));
+        assert_eq!(record["name"], json!("Head office"));
+        assert_eq!(record["x_unknown"], json!({"a": [1]}));
+    }
+
+    #[test]
+    fn a_bad_element_saves_nothing() {
+        let mut store = store();
+        let err = store
+            .save("Tickets", &[json!({"summary": "a"}), json!({"id": 999})])
+            .expect_err("no record 999");
+        assert_eq!(err.field, "[1].id");
+        assert_eq!(store.table("Tickets").map(|t| t.records.len()), Some(0));
+        assert!(store.save("Tickets", &[json!(3)]).is_err());
+    }
+
+    #[test]
+    fn timestamps_have_seven_digits() {
+        let at = chrono::DateTime::parse_from_rfc3339("2023-06-29T10:16:08.8378294Z")
+            .expect("valid")
+            .with_timezone(&Utc);
+        assert_eq!(halo_timestamp(at), "2023-06-29T10:16:08.8378294Z");
+    }
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the generated client against the fake HaloPSA server,
+//! over real HTTP on 127.0.0.1. One test binary (modules below) so the suite
+//! links once.
+
+mod common;
+
+mod auth;
+mod fake_server;
+mod faults;
+mod rate_limit;
+mod records;
+mod streaming;
