@@ -485,8 +485,19 @@ fn records_round_trip_with_unknown_fields() {
         "customfields": [{"id": 9, "name": "CFx", "value": 12.5, "display": "12.5", "extra_key": true}],
         "unknown_scalar": 1,
         "unknown_object": {"a": [null, "b"]},
+        "user_id": -1,
+        "datecreated": "1900-01-01T00:00:00",
+        "estimate": "",
     });
-    let ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
-    assert_eq!(ticket.extra.len(), 2);
+    let mut ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
+    assert_eq!((ticket.user_id, ticket.datecreated, ticket.estimate), (None, None, None));
+    // Placeholders are kept, as sent, so that nothing changes on the way back.
     assert_eq!(serde_json::to_value(&ticket).unwrap(), original);
+
+    // Once a field has a value, it replaces its placeholder.
+    ticket.user_id = Some(halopsa::UserId::new(8));
+    let sent = serde_json::to_value(&ticket).unwrap();
+    assert_eq!(sent["user_id"], json!(8));
+    let text = serde_json::to_string(&ticket).unwrap();
+    assert_eq!(text.matches("\"user_id\"").count(), 1, "{text}");
 }

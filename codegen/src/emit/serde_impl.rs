@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::fields::{rust_type, Imports};
 use super::{doc_raw, ident};
-use crate::model::Field;
+use crate::model::{Field, Type};
 
 /// A record struct to implement serde for.
 pub(super) struct Record<'a> {
@@ -48,6 +48,7 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
         }
         None => Default::default(),
     };
+    let write_extra = write_extra(&record.fields);
     let expecting = format!("a {} object", record.name);
     let visitor_doc = doc_raw(&format!(
         "Reads a [`{}`]: known fields by name, every other field into `extra`.",
@@ -63,9 +64,7 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
                         map.serialize_entry(#wires, value)?;
                     }
                 )*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
+                #write_extra
                 map.end()
             }
         }
@@ -93,7 +92,7 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
                 while let Some(Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         #read_id
-                        #(#wires => #names = map.next_value::<In<#types>>()?.0,)*
+                        #(#wires => #names = map.next_value::<In<#types>>()?.keep(&key, &mut extra),)*
                         _ => {
                             extra.push_decoded(key.into_owned(), map.next_value()?);
                         }
@@ -105,6 +104,41 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
                     #(#names,)*
                     extra,
                 })
+            }
+        }
+    }
+}
+
+/// Writes `extra`. It can hold a placeholder Halo sent for a typed field
+/// (`-1`, `""`, `1900-01-01T00:00:00`); once that field has a value, the
+/// value is sent and the placeholder is not.
+fn write_extra(fields: &[&Field]) -> TokenStream {
+    let placeholders: Vec<&&Field> = fields
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.ty,
+                Type::I32 | Type::I64 | Type::F64 | Type::Date | Type::DateTime | Type::Ref { .. }
+            )
+        })
+        .collect();
+    if placeholders.is_empty() {
+        return quote! {
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+        };
+    }
+    let wires = placeholders.iter().map(|f| f.wire.as_str());
+    let names = placeholders.iter().map(|f| ident(&f.rust));
+    quote! {
+        let replaced = |key: &str| match key {
+            #(#wires => self.#names.is_some(),)*
+            _ => false,
+        };
+        for (key, value) in &self.extra {
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
             }
         }
     }

@@ -200,8 +200,31 @@ impl Serialize for Action {
         if let Some(value) = &self.last_updated {
             map.serialize_entry("last_updated", value)?;
         }
+        let replaced = |key: &str| match key {
+            "ticket_id" => self.ticket_id.is_some(),
+            "outcome_id" => self.outcome_id.is_some(),
+            "datetime" => self.datetime.is_some(),
+            "actionby_agent_id" => self.actionby_agent_id.is_some(),
+            "actionby_user_id" => self.actionby_user_id.is_some(),
+            "new_status" => self.new_status.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "nonbilltime" => self.nonbilltime.is_some(),
+            "traveltime" => self.traveltime.is_some(),
+            "mileage" => self.mileage.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            "action_contract_id" => self.action_contract_id.is_some(),
+            "asset_id" => self.asset_id.is_some(),
+            "attachment_count" => self.attachment_count.is_some(),
+            "actionarrivaldate" => self.actionarrivaldate.is_some(),
+            "actioncompletiondate" => self.actioncompletiondate.is_some(),
+            "actiondatecreated" => self.actiondatecreated.is_some(),
+            "last_updated" => self.last_updated.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -262,53 +285,127 @@ impl<'de> Visitor<'de> for ActionVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "outcome" => outcome = map.next_value::<In<String>>()?.0,
-                "outcome_id" => outcome_id = map.next_value::<In<i32>>()?.0,
-                "datetime" => datetime = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "note_html" => note_html = map.next_value::<In<String>>()?.0,
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "outcome" => {
+                    outcome = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "outcome_id" => {
+                    outcome_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "datetime" => {
+                    datetime = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "note_html" => {
+                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "actionby_agent_id" => {
-                    actionby_agent_id = map.next_value::<In<AgentId>>()?.0;
+                    actionby_agent_id = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actionby_user_id" => {
-                    actionby_user_id = map.next_value::<In<UserId>>()?.0;
+                    actionby_user_id = map
+                        .next_value::<In<UserId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "hiddenfromuser" => hiddenfromuser = map.next_value::<In<bool>>()?.0,
-                "important" => important = map.next_value::<In<bool>>()?.0,
-                "new_status" => new_status = map.next_value::<In<StatusId>>()?.0,
-                "new_status_name" => new_status_name = map.next_value::<In<String>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "nonbilltime" => nonbilltime = map.next_value::<In<f64>>()?.0,
-                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
-                "mileage" => mileage = map.next_value::<In<f64>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "actisbillable" => actisbillable = map.next_value::<In<bool>>()?.0,
+                "hiddenfromuser" => {
+                    hiddenfromuser = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "important" => {
+                    important = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "new_status" => {
+                    new_status = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "new_status_name" => {
+                    new_status_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "nonbilltime" => {
+                    nonbilltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "traveltime" => {
+                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "mileage" => {
+                    mileage = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "actisbillable" => {
+                    actisbillable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 "action_contract_id" => {
-                    action_contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    action_contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "asset_id" => asset_id = map.next_value::<In<AssetId>>()?.0,
-                "sendemail" => sendemail = map.next_value::<In<bool>>()?.0,
-                "emailfrom" => emailfrom = map.next_value::<In<String>>()?.0,
-                "emailto" => emailto = map.next_value::<In<String>>()?.0,
-                "emailcc" => emailcc = map.next_value::<In<String>>()?.0,
-                "emailsubject" => emailsubject = map.next_value::<In<String>>()?.0,
-                "emailbody" => emailbody = map.next_value::<In<String>>()?.0,
-                "attachment_count" => attachment_count = map.next_value::<In<i32>>()?.0,
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "asset_id" => {
+                    asset_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
+                }
+                "sendemail" => {
+                    sendemail = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "emailfrom" => {
+                    emailfrom = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailto" => {
+                    emailto = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailcc" => {
+                    emailcc = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailsubject" => {
+                    emailsubject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailbody" => {
+                    emailbody = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "attachment_count" => {
+                    attachment_count = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actionarrivaldate" => {
-                    actionarrivaldate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    actionarrivaldate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actioncompletiondate" => {
-                    actioncompletiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    actioncompletiondate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actiondatecreated" => {
-                    actiondatecreated = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    actiondatecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "last_updated" => last_updated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "last_updated" => {
+                    last_updated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -510,8 +607,28 @@ impl Serialize for NewAction {
         if let Some(value) = &self.actioncompletiondate {
             map.serialize_entry("actioncompletiondate", value)?;
         }
+        let replaced = |key: &str| match key {
+            "ticket_id" => self.ticket_id.is_some(),
+            "outcome_id" => self.outcome_id.is_some(),
+            "datetime" => self.datetime.is_some(),
+            "actionby_agent_id" => self.actionby_agent_id.is_some(),
+            "actionby_user_id" => self.actionby_user_id.is_some(),
+            "new_status" => self.new_status.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "nonbilltime" => self.nonbilltime.is_some(),
+            "traveltime" => self.traveltime.is_some(),
+            "mileage" => self.mileage.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            "action_contract_id" => self.action_contract_id.is_some(),
+            "asset_id" => self.asset_id.is_some(),
+            "actionarrivaldate" => self.actionarrivaldate.is_some(),
+            "actioncompletiondate" => self.actioncompletiondate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -566,46 +683,106 @@ impl<'de> Visitor<'de> for NewActionVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "outcome" => outcome = map.next_value::<In<String>>()?.0,
-                "outcome_id" => outcome_id = map.next_value::<In<i32>>()?.0,
-                "datetime" => datetime = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "note_html" => note_html = map.next_value::<In<String>>()?.0,
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "outcome" => {
+                    outcome = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "outcome_id" => {
+                    outcome_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "datetime" => {
+                    datetime = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "note_html" => {
+                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "actionby_agent_id" => {
-                    actionby_agent_id = map.next_value::<In<AgentId>>()?.0;
+                    actionby_agent_id = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actionby_user_id" => {
-                    actionby_user_id = map.next_value::<In<UserId>>()?.0;
+                    actionby_user_id = map
+                        .next_value::<In<UserId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "hiddenfromuser" => hiddenfromuser = map.next_value::<In<bool>>()?.0,
-                "important" => important = map.next_value::<In<bool>>()?.0,
-                "new_status" => new_status = map.next_value::<In<StatusId>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "nonbilltime" => nonbilltime = map.next_value::<In<f64>>()?.0,
-                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
-                "mileage" => mileage = map.next_value::<In<f64>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "actisbillable" => actisbillable = map.next_value::<In<bool>>()?.0,
+                "hiddenfromuser" => {
+                    hiddenfromuser = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "important" => {
+                    important = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "new_status" => {
+                    new_status = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "nonbilltime" => {
+                    nonbilltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "traveltime" => {
+                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "mileage" => {
+                    mileage = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "actisbillable" => {
+                    actisbillable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 "action_contract_id" => {
-                    action_contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    action_contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "asset_id" => asset_id = map.next_value::<In<AssetId>>()?.0,
-                "sendemail" => sendemail = map.next_value::<In<bool>>()?.0,
-                "emailfrom" => emailfrom = map.next_value::<In<String>>()?.0,
-                "emailto" => emailto = map.next_value::<In<String>>()?.0,
-                "emailcc" => emailcc = map.next_value::<In<String>>()?.0,
-                "emailsubject" => emailsubject = map.next_value::<In<String>>()?.0,
-                "emailbody" => emailbody = map.next_value::<In<String>>()?.0,
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "asset_id" => {
+                    asset_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
+                }
+                "sendemail" => {
+                    sendemail = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "emailfrom" => {
+                    emailfrom = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailto" => {
+                    emailto = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailcc" => {
+                    emailcc = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailsubject" => {
+                    emailsubject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailbody" => {
+                    emailbody = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actionarrivaldate" => {
-                    actionarrivaldate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    actionarrivaldate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "actioncompletiondate" => {
-                    actioncompletiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    actioncompletiondate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -172,8 +172,23 @@ impl Serialize for Agent {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "onlinestatus" => self.onlinestatus.is_some(),
+            "linemanager" => self.linemanager.is_some(),
+            "ticket_count" => self.ticket_count.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            "costprice" => self.costprice.is_some(),
+            "workhour_start" => self.workhour_start.is_some(),
+            "workhour_end" => self.workhour_end.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "lastlogindate" => self.lastlogindate.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -229,41 +244,95 @@ impl<'de> Visitor<'de> for AgentVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "firstname" => firstname = map.next_value::<In<String>>()?.0,
-                "surname" => surname = map.next_value::<In<String>>()?.0,
-                "initials" => initials = map.next_value::<In<String>>()?.0,
-                "email" => email = map.next_value::<In<String>>()?.0,
-                "jobtitle" => jobtitle = map.next_value::<In<String>>()?.0,
-                "sms" => sms = map.next_value::<In<String>>()?.0,
-                "extensionnumber" => extensionnumber = map.next_value::<In<String>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
-                "department" => department = map.next_value::<In<String>>()?.0,
-                "teams" => teams = map.next_value::<In<Vec<TeamMember>>>()?.0,
-                "isdisabled" => isdisabled = map.next_value::<In<bool>>()?.0,
-                "is_agent" => is_agent = map.next_value::<In<bool>>()?.0,
-                "isapiagent" => isapiagent = map.next_value::<In<bool>>()?.0,
-                "is_online" => is_online = map.next_value::<In<bool>>()?.0,
-                "onlinestatus" => onlinestatus = map.next_value::<In<i32>>()?.0,
-                "linemanager" => linemanager = map.next_value::<In<AgentId>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "firstname" => {
+                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "surname" => {
+                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "initials" => {
+                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email" => email = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "jobtitle" => {
+                    jobtitle = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "sms" => sms = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "extensionnumber" => {
+                    extensionnumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "department" => {
+                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "teams" => {
+                    teams = map
+                        .next_value::<In<Vec<TeamMember>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "isdisabled" => {
+                    isdisabled = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "is_agent" => {
+                    is_agent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "isapiagent" => {
+                    isapiagent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "is_online" => {
+                    is_online = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "onlinestatus" => {
+                    onlinestatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "linemanager" => {
+                    linemanager = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
                 "linemanager_name" => {
-                    linemanager_name = map.next_value::<In<String>>()?.0;
+                    linemanager_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "ticket_count" => ticket_count = map.next_value::<In<i32>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "costprice" => costprice = map.next_value::<In<f64>>()?.0,
-                "workhour_start" => workhour_start = map.next_value::<In<f64>>()?.0,
-                "workhour_end" => workhour_end = map.next_value::<In<f64>>()?.0,
+                "ticket_count" => {
+                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "costprice" => {
+                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "workhour_start" => {
+                    workhour_start = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "workhour_end" => {
+                    workhour_end = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "lastlogindate" => {
-                    lastlogindate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    lastlogindate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -426,8 +495,19 @@ impl Serialize for NewAgent {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "onlinestatus" => self.onlinestatus.is_some(),
+            "linemanager" => self.linemanager.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            "costprice" => self.costprice.is_some(),
+            "workhour_start" => self.workhour_start.is_some(),
+            "workhour_end" => self.workhour_end.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -475,29 +555,69 @@ impl<'de> Visitor<'de> for NewAgentVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "firstname" => firstname = map.next_value::<In<String>>()?.0,
-                "surname" => surname = map.next_value::<In<String>>()?.0,
-                "initials" => initials = map.next_value::<In<String>>()?.0,
-                "email" => email = map.next_value::<In<String>>()?.0,
-                "jobtitle" => jobtitle = map.next_value::<In<String>>()?.0,
-                "sms" => sms = map.next_value::<In<String>>()?.0,
-                "extensionnumber" => extensionnumber = map.next_value::<In<String>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
-                "department" => department = map.next_value::<In<String>>()?.0,
-                "teams" => teams = map.next_value::<In<Vec<TeamMember>>>()?.0,
-                "isdisabled" => isdisabled = map.next_value::<In<bool>>()?.0,
-                "is_agent" => is_agent = map.next_value::<In<bool>>()?.0,
-                "isapiagent" => isapiagent = map.next_value::<In<bool>>()?.0,
-                "onlinestatus" => onlinestatus = map.next_value::<In<i32>>()?.0,
-                "linemanager" => linemanager = map.next_value::<In<AgentId>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "costprice" => costprice = map.next_value::<In<f64>>()?.0,
-                "workhour_start" => workhour_start = map.next_value::<In<f64>>()?.0,
-                "workhour_end" => workhour_end = map.next_value::<In<f64>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "firstname" => {
+                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "surname" => {
+                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "initials" => {
+                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email" => email = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "jobtitle" => {
+                    jobtitle = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "sms" => sms = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "extensionnumber" => {
+                    extensionnumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "department" => {
+                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "teams" => {
+                    teams = map
+                        .next_value::<In<Vec<TeamMember>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "isdisabled" => {
+                    isdisabled = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "is_agent" => {
+                    is_agent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "isapiagent" => {
+                    isapiagent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "onlinestatus" => {
+                    onlinestatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "linemanager" => {
+                    linemanager = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "costprice" => {
+                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "workhour_start" => {
+                    workhour_start = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "workhour_end" => {
+                    workhour_end = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

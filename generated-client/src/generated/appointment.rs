@@ -157,8 +157,25 @@ impl Serialize for Appointment {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "appointment_type_id" => self.appointment_type_id.is_some(),
+            "complete_status" => self.complete_status.is_some(),
+            "complete_date" => self.complete_date.is_some(),
+            "reminderminutes" => self.reminderminutes.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -211,40 +228,90 @@ impl<'de> Visitor<'de> for AppointmentVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "subject" => subject = map.next_value::<In<String>>()?.0,
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "allday" => allday = map.next_value::<In<bool>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "user_name" => user_name = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "note_html" => note_html = map.next_value::<In<String>>()?.0,
+                "subject" => {
+                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "allday" => allday = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "agent_name" => {
+                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "user_name" => {
+                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "note_html" => {
+                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "appointment_type_id" => {
-                    appointment_type_id = map.next_value::<In<i32>>()?.0;
+                    appointment_type_id = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
                 "appointment_type_name" => {
-                    appointment_type_name = map.next_value::<In<String>>()?.0;
+                    appointment_type_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "is_task" => is_task = map.next_value::<In<bool>>()?.0,
-                "is_private" => is_private = map.next_value::<In<bool>>()?.0,
-                "complete_status" => complete_status = map.next_value::<In<i32>>()?.0,
+                "is_task" => {
+                    is_task = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "is_private" => {
+                    is_private = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "complete_status" => {
+                    complete_status = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "complete_date" => {
-                    complete_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    complete_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "online_meeting_url" => {
-                    online_meeting_url = map.next_value::<In<String>>()?.0;
+                    online_meeting_url = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "reminderminutes" => reminderminutes = map.next_value::<In<i32>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "reminderminutes" => {
+                    reminderminutes = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -389,8 +456,24 @@ impl Serialize for NewAppointment {
         if let Some(value) = &self.colour {
             map.serialize_entry("colour", value)?;
         }
+        let replaced = |key: &str| match key {
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "appointment_type_id" => self.appointment_type_id.is_some(),
+            "complete_status" => self.complete_status.is_some(),
+            "complete_date" => self.complete_date.is_some(),
+            "reminderminutes" => self.reminderminutes.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -438,31 +521,69 @@ impl<'de> Visitor<'de> for NewAppointmentVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "subject" => subject = map.next_value::<In<String>>()?.0,
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "allday" => allday = map.next_value::<In<bool>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "note_html" => note_html = map.next_value::<In<String>>()?.0,
-                "appointment_type_id" => {
-                    appointment_type_id = map.next_value::<In<i32>>()?.0;
+                "subject" => {
+                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "is_task" => is_task = map.next_value::<In<bool>>()?.0,
-                "is_private" => is_private = map.next_value::<In<bool>>()?.0,
-                "complete_status" => complete_status = map.next_value::<In<i32>>()?.0,
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "allday" => allday = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "note_html" => {
+                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "appointment_type_id" => {
+                    appointment_type_id = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
+                "is_task" => {
+                    is_task = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "is_private" => {
+                    is_private = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "complete_status" => {
+                    complete_status = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "complete_date" => {
-                    complete_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    complete_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "online_meeting_url" => {
-                    online_meeting_url = map.next_value::<In<String>>()?.0;
+                    online_meeting_url = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "reminderminutes" => reminderminutes = map.next_value::<In<i32>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
+                "reminderminutes" => {
+                    reminderminutes = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

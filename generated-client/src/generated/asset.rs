@@ -180,8 +180,26 @@ impl Serialize for Asset {
         if let Some(value) = &self.dlastupdate {
             map.serialize_entry("dlastupdate", value)?;
         }
+        let replaced = |key: &str| match key {
+            "device_number" => self.device_number.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "assettype_id" => self.assettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "parent_id" => self.parent_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "supplier_id" => self.supplier_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "warranty_start" => self.warranty_start.is_some(),
+            "warranty_end" => self.warranty_end.is_some(),
+            "dlastupdate" => self.dlastupdate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -239,42 +257,110 @@ impl<'de> Visitor<'de> for AssetVisitor {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
                 "inventory_number" => {
-                    inventory_number = map.next_value::<In<String>>()?.0;
+                    inventory_number = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "key_field" => key_field = map.next_value::<In<String>>()?.0,
-                "key_field2" => key_field2 = map.next_value::<In<String>>()?.0,
-                "key_field3" => key_field3 = map.next_value::<In<String>>()?.0,
-                "device_number" => device_number = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "username" => username = map.next_value::<In<String>>()?.0,
-                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
-                "assettype_name" => assettype_name = map.next_value::<In<String>>()?.0,
-                "status_id" => status_id = map.next_value::<In<i32>>()?.0,
-                "status_name" => status_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "parent_id" => parent_id = map.next_value::<In<AssetId>>()?.0,
+                "key_field" => {
+                    key_field = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "key_field2" => {
+                    key_field2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "key_field3" => {
+                    key_field3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "device_number" => {
+                    device_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "username" => {
+                    username = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "assettype_id" => {
+                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "assettype_name" => {
+                    assettype_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "status_id" => {
+                    status_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "status_name" => {
+                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "parent_id" => {
+                    parent_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "contract_ref" => contract_ref = map.next_value::<In<String>>()?.0,
-                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
-                "supplier_name" => supplier_name = map.next_value::<In<String>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "contract_ref" => {
+                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "supplier_id" => {
+                    supplier_id = map
+                        .next_value::<In<SupplierId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "supplier_name" => {
+                    supplier_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "warranty_start" => {
-                    warranty_start = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    warranty_start = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "warranty_end" => warranty_end = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "warranty_end" => {
+                    warranty_end = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "fields" => {
+                    fields = map
+                        .next_value::<In<Vec<FieldValue>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
-                "dlastupdate" => dlastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dlastupdate" => {
+                    dlastupdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -437,8 +523,25 @@ impl Serialize for NewAsset {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
+        let replaced = |key: &str| match key {
+            "device_number" => self.device_number.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "assettype_id" => self.assettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "parent_id" => self.parent_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "supplier_id" => self.supplier_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "warranty_start" => self.warranty_start.is_some(),
+            "warranty_end" => self.warranty_end.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -487,35 +590,83 @@ impl<'de> Visitor<'de> for NewAssetVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "inventory_number" => {
-                    inventory_number = map.next_value::<In<String>>()?.0;
+                    inventory_number = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "key_field" => key_field = map.next_value::<In<String>>()?.0,
-                "key_field2" => key_field2 = map.next_value::<In<String>>()?.0,
-                "key_field3" => key_field3 = map.next_value::<In<String>>()?.0,
-                "device_number" => device_number = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "username" => username = map.next_value::<In<String>>()?.0,
-                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
-                "status_id" => status_id = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "parent_id" => parent_id = map.next_value::<In<AssetId>>()?.0,
+                "key_field" => {
+                    key_field = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "key_field2" => {
+                    key_field2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "key_field3" => {
+                    key_field3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "device_number" => {
+                    device_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "username" => {
+                    username = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "assettype_id" => {
+                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "status_id" => {
+                    status_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "parent_id" => {
+                    parent_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
+                "supplier_id" => {
+                    supplier_id = map
+                        .next_value::<In<SupplierId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "warranty_start" => {
-                    warranty_start = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    warranty_start = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "warranty_end" => warranty_end = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "warranty_end" => {
+                    warranty_end = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "fields" => {
+                    fields = map
+                        .next_value::<In<Vec<FieldValue>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

@@ -122,8 +122,20 @@ impl Serialize for Client {
         if let Some(value) = &self.alastupdate {
             map.serialize_entry("alastupdate", value)?;
         }
+        let replaced = |key: &str| match key {
+            "toplevel_id" => self.toplevel_id.is_some(),
+            "main_site_id" => self.main_site_id.is_some(),
+            "accountmanagertech" => self.accountmanagertech.is_some(),
+            "open_ticket_count" => self.open_ticket_count.is_some(),
+            "total_ticket_count" => self.total_ticket_count.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "alastupdate" => self.alastupdate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -169,34 +181,78 @@ impl<'de> Visitor<'de> for ClientVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
-                "toplevel_name" => toplevel_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "website" => website = map.next_value::<In<String>>()?.0,
-                "accountsemailaddress" => {
-                    accountsemailaddress = map.next_value::<In<String>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "toplevel_id" => {
+                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
                 }
-                "main_site_id" => main_site_id = map.next_value::<In<SiteId>>()?.0,
-                "main_site_name" => main_site_name = map.next_value::<In<String>>()?.0,
+                "toplevel_name" => {
+                    toplevel_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "website" => {
+                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "accountsemailaddress" => {
+                    accountsemailaddress = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "main_site_id" => {
+                    main_site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "main_site_name" => {
+                    main_site_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "accountmanagertech" => {
-                    accountmanagertech = map.next_value::<In<AgentId>>()?.0;
+                    accountmanagertech = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "accountmanagertech_name" => {
-                    accountmanagertech_name = map.next_value::<In<String>>()?.0;
+                    accountmanagertech_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
-                "open_ticket_count" => open_ticket_count = map.next_value::<In<i32>>()?.0,
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "open_ticket_count" => {
+                    open_ticket_count = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
                 "total_ticket_count" => {
-                    total_ticket_count = map.next_value::<In<i32>>()?.0;
+                    total_ticket_count = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "alastupdate" => alastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "alastupdate" => {
+                    alastupdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -293,8 +349,16 @@ impl Serialize for NewClient {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
+        let replaced = |key: &str| match key {
+            "toplevel_id" => self.toplevel_id.is_some(),
+            "main_site_id" => self.main_site_id.is_some(),
+            "accountmanagertech" => self.accountmanagertech.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -331,23 +395,43 @@ impl<'de> Visitor<'de> for NewClientVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "website" => website = map.next_value::<In<String>>()?.0,
-                "accountsemailaddress" => {
-                    accountsemailaddress = map.next_value::<In<String>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "toplevel_id" => {
+                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
                 }
-                "main_site_id" => main_site_id = map.next_value::<In<SiteId>>()?.0,
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "website" => {
+                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "accountsemailaddress" => {
+                    accountsemailaddress = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "main_site_id" => {
+                    main_site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
                 "accountmanagertech" => {
-                    accountmanagertech = map.next_value::<In<AgentId>>()?.0;
+                    accountmanagertech = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

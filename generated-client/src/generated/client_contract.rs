@@ -179,8 +179,25 @@ impl Serialize for ClientContract {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "contracttype" => self.contracttype.is_some(),
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "billingperiod" => self.billingperiod.is_some(),
+            "periodchargeamount" => self.periodchargeamount.is_some(),
+            "next_invoice_date" => self.next_invoice_date.is_some(),
+            "createdby_id" => self.createdby_id.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -240,44 +257,112 @@ impl<'de> Visitor<'de> for ClientContractVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "ref" => reference = map.next_value::<In<String>>()?.0,
-                "refextra" => refextra = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "user_name" => user_name = map.next_value::<In<String>>()?.0,
-                "contracttype" => contracttype = map.next_value::<In<i32>>()?.0,
-                "contracttype_name" => {
-                    contracttype_name = map.next_value::<In<String>>()?.0;
+                "ref" => {
+                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "started" => started = map.next_value::<In<bool>>()?.0,
-                "expired" => expired = map.next_value::<In<bool>>()?.0,
-                "active" => active = map.next_value::<In<bool>>()?.0,
-                "contract_status" => contract_status = map.next_value::<In<String>>()?.0,
-                "rollingcontract" => rollingcontract = map.next_value::<In<bool>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "sla_name" => sla_name = map.next_value::<In<String>>()?.0,
-                "billingperiod" => billingperiod = map.next_value::<In<i32>>()?.0,
+                "refextra" => {
+                    refextra = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "user_name" => {
+                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "contracttype" => {
+                    contracttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "contracttype_name" => {
+                    contracttype_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "started" => {
+                    started = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "expired" => {
+                    expired = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "active" => active = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "contract_status" => {
+                    contract_status = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "rollingcontract" => {
+                    rollingcontract = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "sla_name" => {
+                    sla_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "billingperiod" => {
+                    billingperiod = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "periodchargeamount" => {
-                    periodchargeamount = map.next_value::<In<f64>>()?.0;
+                    periodchargeamount = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
                 "next_invoice_date" => {
-                    next_invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    next_invoice_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "note" => note = map.next_value::<In<String>>()?.0,
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
-                "createdby_id" => createdby_id = map.next_value::<In<AgentId>>()?.0,
-                "createdby_name" => createdby_name = map.next_value::<In<String>>()?.0,
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "createdby_id" => {
+                    createdby_id = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "createdby_name" => {
+                    createdby_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -423,8 +508,23 @@ impl Serialize for NewClientContract {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "contracttype" => self.contracttype.is_some(),
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "billingperiod" => self.billingperiod.is_some(),
+            "periodchargeamount" => self.periodchargeamount.is_some(),
+            "next_invoice_date" => self.next_invoice_date.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -471,30 +571,70 @@ impl<'de> Visitor<'de> for NewClientContractVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "ref" => reference = map.next_value::<In<String>>()?.0,
-                "refextra" => refextra = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "contracttype" => contracttype = map.next_value::<In<i32>>()?.0,
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "active" => active = map.next_value::<In<bool>>()?.0,
-                "rollingcontract" => rollingcontract = map.next_value::<In<bool>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "billingperiod" => billingperiod = map.next_value::<In<i32>>()?.0,
+                "ref" => {
+                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "refextra" => {
+                    refextra = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "contracttype" => {
+                    contracttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "active" => active = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "rollingcontract" => {
+                    rollingcontract = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "billingperiod" => {
+                    billingperiod = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "periodchargeamount" => {
-                    periodchargeamount = map.next_value::<In<f64>>()?.0;
+                    periodchargeamount = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
                 "next_invoice_date" => {
-                    next_invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    next_invoice_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "note" => note = map.next_value::<In<String>>()?.0,
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

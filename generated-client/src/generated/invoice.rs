@@ -175,8 +175,28 @@ impl Serialize for Invoice {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "invoicetype" => self.invoicetype.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "invoice_date" => self.invoice_date.is_some(),
+            "duedate" => self.duedate.is_some(),
+            "datesent" => self.datesent.is_some(),
+            "datepaid" => self.datepaid.is_some(),
+            "dateposted" => self.dateposted.is_some(),
+            "paymentstatus" => self.paymentstatus.is_some(),
+            "amountpaid" => self.amountpaid.is_some(),
+            "amountdue" => self.amountdue.is_some(),
+            "total" => self.total.is_some(),
+            "tax_total" => self.tax_total.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -232,43 +252,111 @@ impl<'de> Visitor<'de> for InvoiceVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "invoicenumber" => invoicenumber = map.next_value::<In<String>>()?.0,
+                "invoicenumber" => {
+                    invoicenumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "thirdpartyinvoicenumber" => {
-                    thirdpartyinvoicenumber = map.next_value::<In<String>>()?.0;
+                    thirdpartyinvoicenumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "invoicetype" => invoicetype = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
+                "invoicetype" => {
+                    invoicetype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "contract_ref" => contract_ref = map.next_value::<In<String>>()?.0,
-                "invoice_date" => invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "duedate" => duedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "datesent" => datesent = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "datepaid" => datepaid = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "posted" => posted = map.next_value::<In<bool>>()?.0,
-                "dateposted" => dateposted = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "paymentstatus" => paymentstatus = map.next_value::<In<i32>>()?.0,
-                "amountpaid" => amountpaid = map.next_value::<In<f64>>()?.0,
-                "amountdue" => amountdue = map.next_value::<In<f64>>()?.0,
-                "total" => total = map.next_value::<In<f64>>()?.0,
-                "tax_total" => tax_total = map.next_value::<In<f64>>()?.0,
-                "currency" => currency = map.next_value::<In<String>>()?.0,
-                "reference" => reference = map.next_value::<In<String>>()?.0,
+                "contract_ref" => {
+                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "invoice_date" => {
+                    invoice_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "duedate" => {
+                    duedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datesent" => {
+                    datesent = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datepaid" => {
+                    datepaid = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "posted" => posted = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "dateposted" => {
+                    dateposted = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "paymentstatus" => {
+                    paymentstatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "amountpaid" => {
+                    amountpaid = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "amountdue" => {
+                    amountdue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "total" => total = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "tax_total" => {
+                    tax_total = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "currency" => {
+                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "reference" => {
+                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "cust_order_number" => {
-                    cust_order_number = map.next_value::<In<String>>()?.0;
+                    cust_order_number = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "notes_1" => notes_1 = map.next_value::<In<String>>()?.0,
-                "internal_note" => internal_note = map.next_value::<In<String>>()?.0,
-                "lines" => lines = map.next_value::<In<Vec<InvoiceLine>>>()?.0,
+                "notes_1" => {
+                    notes_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "internal_note" => {
+                    internal_note = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "lines" => {
+                    lines = map
+                        .next_value::<In<Vec<InvoiceLine>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -431,8 +519,25 @@ impl Serialize for NewInvoice {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "invoicetype" => self.invoicetype.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "invoice_date" => self.invoice_date.is_some(),
+            "duedate" => self.duedate.is_some(),
+            "datesent" => self.datesent.is_some(),
+            "datepaid" => self.datepaid.is_some(),
+            "dateposted" => self.dateposted.is_some(),
+            "paymentstatus" => self.paymentstatus.is_some(),
+            "amountpaid" => self.amountpaid.is_some(),
+            "amountdue" => self.amountdue.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -480,35 +585,93 @@ impl<'de> Visitor<'de> for NewInvoiceVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "invoicenumber" => invoicenumber = map.next_value::<In<String>>()?.0,
+                "invoicenumber" => {
+                    invoicenumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "thirdpartyinvoicenumber" => {
-                    thirdpartyinvoicenumber = map.next_value::<In<String>>()?.0;
+                    thirdpartyinvoicenumber = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "invoicetype" => invoicetype = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
+                "invoicetype" => {
+                    invoicetype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "invoice_date" => invoice_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "duedate" => duedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "datesent" => datesent = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "datepaid" => datepaid = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "posted" => posted = map.next_value::<In<bool>>()?.0,
-                "dateposted" => dateposted = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "paymentstatus" => paymentstatus = map.next_value::<In<i32>>()?.0,
-                "amountpaid" => amountpaid = map.next_value::<In<f64>>()?.0,
-                "amountdue" => amountdue = map.next_value::<In<f64>>()?.0,
-                "currency" => currency = map.next_value::<In<String>>()?.0,
-                "reference" => reference = map.next_value::<In<String>>()?.0,
+                "invoice_date" => {
+                    invoice_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "duedate" => {
+                    duedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datesent" => {
+                    datesent = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datepaid" => {
+                    datepaid = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "posted" => posted = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "dateposted" => {
+                    dateposted = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "paymentstatus" => {
+                    paymentstatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "amountpaid" => {
+                    amountpaid = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "amountdue" => {
+                    amountdue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "currency" => {
+                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "reference" => {
+                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "cust_order_number" => {
-                    cust_order_number = map.next_value::<In<String>>()?.0;
+                    cust_order_number = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "notes_1" => notes_1 = map.next_value::<In<String>>()?.0,
-                "internal_note" => internal_note = map.next_value::<In<String>>()?.0,
-                "lines" => lines = map.next_value::<In<Vec<InvoiceLine>>>()?.0,
+                "notes_1" => {
+                    notes_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "internal_note" => {
+                    internal_note = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "lines" => {
+                    lines = map
+                        .next_value::<In<Vec<InvoiceLine>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -157,8 +157,25 @@ impl Serialize for Item {
         if let Some(value) = &self.lastmodified {
             map.serialize_entry("lastmodified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "assetgroup_id" => self.assetgroup_id.is_some(),
+            "assettype_id" => self.assettype_id.is_some(),
+            "supplier_id" => self.supplier_id.is_some(),
+            "baseprice" => self.baseprice.is_some(),
+            "costprice" => self.costprice.is_some(),
+            "recurringprice" => self.recurringprice.is_some(),
+            "recurringcost" => self.recurringcost.is_some(),
+            "markupperc" => self.markupperc.is_some(),
+            "quantity_in_stock" => self.quantity_in_stock.is_some(),
+            "quantity_on_order" => self.quantity_on_order.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "lastmodified" => self.lastmodified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -211,41 +228,105 @@ impl<'de> Visitor<'de> for ItemVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "purchase_description" => {
-                    purchase_description = map.next_value::<In<String>>()?.0;
+                    purchase_description = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "internalreference" => {
-                    internalreference = map.next_value::<In<String>>()?.0;
+                    internalreference = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "externalreference" => {
-                    externalreference = map.next_value::<In<String>>()?.0;
+                    externalreference = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "supplier_part_code" => {
-                    supplier_part_code = map.next_value::<In<String>>()?.0;
+                    supplier_part_code = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "assetgroup_id" => assetgroup_id = map.next_value::<In<i32>>()?.0,
-                "assetgroup_name" => assetgroup_name = map.next_value::<In<String>>()?.0,
-                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
-                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
-                "supplier_name" => supplier_name = map.next_value::<In<String>>()?.0,
-                "baseprice" => baseprice = map.next_value::<In<f64>>()?.0,
-                "costprice" => costprice = map.next_value::<In<f64>>()?.0,
-                "recurringprice" => recurringprice = map.next_value::<In<f64>>()?.0,
-                "recurringcost" => recurringcost = map.next_value::<In<f64>>()?.0,
-                "markupperc" => markupperc = map.next_value::<In<f64>>()?.0,
-                "isrecurringitem" => isrecurringitem = map.next_value::<In<bool>>()?.0,
-                "taxable" => taxable = map.next_value::<In<bool>>()?.0,
-                "dontinvoice" => dontinvoice = map.next_value::<In<bool>>()?.0,
-                "quantity_in_stock" => quantity_in_stock = map.next_value::<In<f64>>()?.0,
-                "quantity_on_order" => quantity_on_order = map.next_value::<In<f64>>()?.0,
-                "nominalcode" => nominalcode = map.next_value::<In<String>>()?.0,
+                "assetgroup_id" => {
+                    assetgroup_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "assetgroup_name" => {
+                    assetgroup_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "assettype_id" => {
+                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "supplier_id" => {
+                    supplier_id = map
+                        .next_value::<In<SupplierId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "supplier_name" => {
+                    supplier_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "baseprice" => {
+                    baseprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "costprice" => {
+                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "recurringprice" => {
+                    recurringprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "recurringcost" => {
+                    recurringcost = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "markupperc" => {
+                    markupperc = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "isrecurringitem" => {
+                    isrecurringitem = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "taxable" => {
+                    taxable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "dontinvoice" => {
+                    dontinvoice = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "quantity_in_stock" => {
+                    quantity_in_stock = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
+                "quantity_on_order" => {
+                    quantity_on_order = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
+                "nominalcode" => {
+                    nominalcode = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "lastmodified" => lastmodified = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "lastmodified" => {
+                    lastmodified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -389,8 +470,21 @@ impl Serialize for NewItem {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "assetgroup_id" => self.assetgroup_id.is_some(),
+            "assettype_id" => self.assettype_id.is_some(),
+            "supplier_id" => self.supplier_id.is_some(),
+            "baseprice" => self.baseprice.is_some(),
+            "costprice" => self.costprice.is_some(),
+            "recurringprice" => self.recurringprice.is_some(),
+            "recurringcost" => self.recurringcost.is_some(),
+            "markupperc" => self.markupperc.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -435,34 +529,74 @@ impl<'de> Visitor<'de> for NewItemVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "purchase_description" => {
-                    purchase_description = map.next_value::<In<String>>()?.0;
+                    purchase_description = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "internalreference" => {
-                    internalreference = map.next_value::<In<String>>()?.0;
+                    internalreference = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "externalreference" => {
-                    externalreference = map.next_value::<In<String>>()?.0;
+                    externalreference = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "supplier_part_code" => {
-                    supplier_part_code = map.next_value::<In<String>>()?.0;
+                    supplier_part_code = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "assetgroup_id" => assetgroup_id = map.next_value::<In<i32>>()?.0,
-                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
-                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
-                "baseprice" => baseprice = map.next_value::<In<f64>>()?.0,
-                "costprice" => costprice = map.next_value::<In<f64>>()?.0,
-                "recurringprice" => recurringprice = map.next_value::<In<f64>>()?.0,
-                "recurringcost" => recurringcost = map.next_value::<In<f64>>()?.0,
-                "markupperc" => markupperc = map.next_value::<In<f64>>()?.0,
-                "isrecurringitem" => isrecurringitem = map.next_value::<In<bool>>()?.0,
-                "taxable" => taxable = map.next_value::<In<bool>>()?.0,
-                "dontinvoice" => dontinvoice = map.next_value::<In<bool>>()?.0,
-                "nominalcode" => nominalcode = map.next_value::<In<String>>()?.0,
+                "assetgroup_id" => {
+                    assetgroup_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "assettype_id" => {
+                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "supplier_id" => {
+                    supplier_id = map
+                        .next_value::<In<SupplierId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "baseprice" => {
+                    baseprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "costprice" => {
+                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "recurringprice" => {
+                    recurringprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "recurringcost" => {
+                    recurringcost = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "markupperc" => {
+                    markupperc = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "isrecurringitem" => {
+                    isrecurringitem = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "taxable" => {
+                    taxable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "dontinvoice" => {
+                    dontinvoice = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "nominalcode" => {
+                    nominalcode = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -134,8 +134,21 @@ impl Serialize for KbArticle {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "type" => self.article_type.is_some(),
+            "view_count" => self.view_count.is_some(),
+            "useful_count" => self.useful_count.is_some(),
+            "notuseful_count" => self.notuseful_count.is_some(),
+            "creator_id" => self.creator_id.is_some(),
+            "date_created" => self.date_created.is_some(),
+            "date_edited" => self.date_edited.is_some(),
+            "next_review_date" => self.next_review_date.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -183,31 +196,71 @@ impl<'de> Visitor<'de> for KbArticleVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
-                "description_html" => {
-                    description_html = map.next_value::<In<String>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "resolution" => resolution = map.next_value::<In<String>>()?.0,
-                "resolution_html" => resolution_html = map.next_value::<In<String>>()?.0,
-                "type" => article_type = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "showforall" => showforall = map.next_value::<In<bool>>()?.0,
-                "tag_string" => tag_string = map.next_value::<In<String>>()?.0,
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
-                "link" => link = map.next_value::<In<String>>()?.0,
-                "view_count" => view_count = map.next_value::<In<i32>>()?.0,
-                "useful_count" => useful_count = map.next_value::<In<i32>>()?.0,
-                "notuseful_count" => notuseful_count = map.next_value::<In<i32>>()?.0,
-                "creator_id" => creator_id = map.next_value::<In<AgentId>>()?.0,
-                "creator_name" => creator_name = map.next_value::<In<String>>()?.0,
-                "date_created" => date_created = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "date_edited" => date_edited = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "description_html" => {
+                    description_html = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "resolution" => {
+                    resolution = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "resolution_html" => {
+                    resolution_html = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "type" => {
+                    article_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "showforall" => {
+                    showforall = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "tag_string" => {
+                    tag_string = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
+                "link" => link = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "view_count" => {
+                    view_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "useful_count" => {
+                    useful_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "notuseful_count" => {
+                    notuseful_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "creator_id" => {
+                    creator_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "creator_name" => {
+                    creator_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "date_created" => {
+                    date_created = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "date_edited" => {
+                    date_edited = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "next_review_date" => {
-                    next_review_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    next_review_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -314,8 +367,15 @@ impl Serialize for NewKbArticle {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "type" => self.article_type.is_some(),
+            "next_review_date" => self.next_review_date.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -353,23 +413,43 @@ impl<'de> Visitor<'de> for NewKbArticleVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
-                "description_html" => {
-                    description_html = map.next_value::<In<String>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "resolution" => resolution = map.next_value::<In<String>>()?.0,
-                "resolution_html" => resolution_html = map.next_value::<In<String>>()?.0,
-                "type" => article_type = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "showforall" => showforall = map.next_value::<In<bool>>()?.0,
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
-                "link" => link = map.next_value::<In<String>>()?.0,
+                "description_html" => {
+                    description_html = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "resolution" => {
+                    resolution = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "resolution_html" => {
+                    resolution_html = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "type" => {
+                    article_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "showforall" => {
+                    showforall = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
+                "link" => link = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "next_review_date" => {
-                    next_review_date = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    next_review_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

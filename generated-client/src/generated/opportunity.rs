@@ -172,8 +172,29 @@ impl Serialize for Opportunity {
         if let Some(value) = &self.last_update {
             map.serialize_entry("last_update", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "oppvalue" => self.oppvalue.is_some(),
+            "oppconversionprobability" => self.oppconversionprobability.is_some(),
+            "oppvalueadjusted" => self.oppvalueadjusted.is_some(),
+            "oppprofit" => self.oppprofit.is_some(),
+            "oppconverteddate" => self.oppconverteddate.is_some(),
+            "oppclosurecategory" => self.oppclosurecategory.is_some(),
+            "currency" => self.currency.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            "last_update" => self.last_update.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -229,44 +250,118 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "status_name" => status_name = map.next_value::<In<String>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
-                "oppcompanyname" => oppcompanyname = map.next_value::<In<String>>()?.0,
-                "oppcontactname" => oppcontactname = map.next_value::<In<String>>()?.0,
-                "oppemailaddress" => oppemailaddress = map.next_value::<In<String>>()?.0,
-                "opptel" => opptel = map.next_value::<In<String>>()?.0,
-                "opptype" => opptype = map.next_value::<In<String>>()?.0,
-                "oppvalue" => oppvalue = map.next_value::<In<f64>>()?.0,
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "status_name" => {
+                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "agent_name" => {
+                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "oppcompanyname" => {
+                    oppcompanyname = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "oppcontactname" => {
+                    oppcontactname = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "oppemailaddress" => {
+                    oppemailaddress = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "opptel" => {
+                    opptel = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "opptype" => {
+                    opptype = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "oppvalue" => {
+                    oppvalue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "oppconversionprobability" => {
-                    oppconversionprobability = map.next_value::<In<f64>>()?.0;
+                    oppconversionprobability = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
-                "oppvalueadjusted" => oppvalueadjusted = map.next_value::<In<f64>>()?.0,
-                "oppprofit" => oppprofit = map.next_value::<In<f64>>()?.0,
-                "oppcompetitors" => oppcompetitors = map.next_value::<In<String>>()?.0,
+                "oppvalueadjusted" => {
+                    oppvalueadjusted = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
+                "oppprofit" => {
+                    oppprofit = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "oppcompetitors" => {
+                    oppcompetitors = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "oppconverteddate" => {
-                    oppconverteddate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    oppconverteddate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "oppclosurecategory" => {
-                    oppclosurecategory = map.next_value::<In<i32>>()?.0;
+                    oppclosurecategory = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
-                "currency" => currency = map.next_value::<In<i32>>()?.0,
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "currency" => {
+                    currency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "last_update" => {
+                    last_update = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -433,8 +528,27 @@ impl Serialize for NewOpportunity {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "oppvalue" => self.oppvalue.is_some(),
+            "oppconversionprobability" => self.oppconversionprobability.is_some(),
+            "oppprofit" => self.oppprofit.is_some(),
+            "oppconverteddate" => self.oppconverteddate.is_some(),
+            "oppclosurecategory" => self.oppclosurecategory.is_some(),
+            "currency" => self.currency.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -486,38 +600,98 @@ impl<'de> Visitor<'de> for NewOpportunityVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "oppcompanyname" => oppcompanyname = map.next_value::<In<String>>()?.0,
-                "oppcontactname" => oppcontactname = map.next_value::<In<String>>()?.0,
-                "oppemailaddress" => oppemailaddress = map.next_value::<In<String>>()?.0,
-                "opptel" => opptel = map.next_value::<In<String>>()?.0,
-                "opptype" => opptype = map.next_value::<In<String>>()?.0,
-                "oppvalue" => oppvalue = map.next_value::<In<f64>>()?.0,
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "oppcompanyname" => {
+                    oppcompanyname = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "oppcontactname" => {
+                    oppcontactname = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "oppemailaddress" => {
+                    oppemailaddress = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "opptel" => {
+                    opptel = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "opptype" => {
+                    opptype = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "oppvalue" => {
+                    oppvalue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "oppconversionprobability" => {
-                    oppconversionprobability = map.next_value::<In<f64>>()?.0;
+                    oppconversionprobability = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
-                "oppprofit" => oppprofit = map.next_value::<In<f64>>()?.0,
-                "oppcompetitors" => oppcompetitors = map.next_value::<In<String>>()?.0,
+                "oppprofit" => {
+                    oppprofit = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "oppcompetitors" => {
+                    oppcompetitors = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "oppconverteddate" => {
-                    oppconverteddate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    oppconverteddate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "oppclosurecategory" => {
-                    oppclosurecategory = map.next_value::<In<i32>>()?.0;
+                    oppclosurecategory = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
-                "currency" => currency = map.next_value::<In<i32>>()?.0,
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "currency" => {
+                    currency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -185,8 +185,35 @@ impl Serialize for Project {
         if let Some(value) = &self.last_update {
             map.serialize_entry("last_update", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "startdate" => self.startdate.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "deadlinedate" => self.deadlinedate.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            "estimate" => self.estimate.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "projecttimebudget" => self.projecttimebudget.is_some(),
+            "projecttimeactual" => self.projecttimeactual.is_some(),
+            "projectmoneybudget" => self.projectmoneybudget.is_some(),
+            "projectmoneyactual" => self.projectmoneyactual.is_some(),
+            "projecttimepercentage" => self.projecttimepercentage.is_some(),
+            "child_count" => self.child_count.is_some(),
+            "child_count_open" => self.child_count_open.is_some(),
+            "last_update" => self.last_update.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -244,48 +271,124 @@ impl<'de> Visitor<'de> for ProjectVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "details_html" => details_html = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details_html" => {
+                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "status_name" => status_name = map.next_value::<In<String>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "status_name" => {
+                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "agent_name" => {
+                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "projecttimebudget" => projecttimebudget = map.next_value::<In<f64>>()?.0,
-                "projecttimeactual" => projecttimeactual = map.next_value::<In<f64>>()?.0,
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "startdate" => {
+                    startdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "deadlinedate" => {
+                    deadlinedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "estimate" => {
+                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "projecttimebudget" => {
+                    projecttimebudget = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
+                "projecttimeactual" => {
+                    projecttimeactual = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
                 "projectmoneybudget" => {
-                    projectmoneybudget = map.next_value::<In<f64>>()?.0;
+                    projectmoneybudget = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
                 "projectmoneyactual" => {
-                    projectmoneyactual = map.next_value::<In<f64>>()?.0;
+                    projectmoneyactual = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
                 "projecttimepercentage" => {
-                    projecttimepercentage = map.next_value::<In<f64>>()?.0;
+                    projecttimepercentage = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
-                "child_count" => child_count = map.next_value::<In<i32>>()?.0,
-                "child_count_open" => child_count_open = map.next_value::<In<i32>>()?.0,
+                "child_count" => {
+                    child_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "child_count_open" => {
+                    child_count_open = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "last_update" => {
+                    last_update = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -444,8 +547,29 @@ impl Serialize for NewProject {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "startdate" => self.startdate.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "deadlinedate" => self.deadlinedate.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            "estimate" => self.estimate.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "projecttimebudget" => self.projecttimebudget.is_some(),
+            "projectmoneybudget" => self.projectmoneybudget.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -492,34 +616,86 @@ impl<'de> Visitor<'de> for NewProjectVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "details_html" => details_html = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details_html" => {
+                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "projecttimebudget" => projecttimebudget = map.next_value::<In<f64>>()?.0,
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "startdate" => {
+                    startdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "deadlinedate" => {
+                    deadlinedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "estimate" => {
+                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "projecttimebudget" => {
+                    projecttimebudget = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
                 "projectmoneybudget" => {
-                    projectmoneybudget = map.next_value::<In<f64>>()?.0;
+                    projectmoneybudget = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

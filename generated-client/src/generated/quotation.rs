@@ -157,8 +157,28 @@ impl Serialize for Quotation {
         if let Some(value) = &self.last_update_time {
             map.serialize_entry("last_update_time", value)?;
         }
+        let replaced = |key: &str| match key {
+            "ticket_id" => self.ticket_id.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "status" => self.status.is_some(),
+            "date" => self.date.is_some(),
+            "expiry_date" => self.expiry_date.is_some(),
+            "total" => self.total.is_some(),
+            "tax_total" => self.tax_total.is_some(),
+            "margin" => self.margin.is_some(),
+            "approvalstate" => self.approvalstate.is_some(),
+            "approvaldatetime" => self.approvaldatetime.is_some(),
+            "salesorder_id" => self.salesorder_id.is_some(),
+            "last_update_time" => self.last_update_time.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -211,36 +231,80 @@ impl<'de> Visitor<'de> for QuotationVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "title" => title = map.next_value::<In<String>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "user_name" => user_name = map.next_value::<In<String>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "status" => status = map.next_value::<In<i32>>()?.0,
-                "date" => date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "expiry_date" => expiry_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "po_ref" => po_ref = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "currency" => currency = map.next_value::<In<String>>()?.0,
-                "total" => total = map.next_value::<In<f64>>()?.0,
-                "tax_total" => tax_total = map.next_value::<In<f64>>()?.0,
-                "margin" => margin = map.next_value::<In<f64>>()?.0,
-                "approvalstate" => approvalstate = map.next_value::<In<i32>>()?.0,
-                "approvalname" => approvalname = map.next_value::<In<String>>()?.0,
-                "approvaldatetime" => {
-                    approvaldatetime = map.next_value::<In<DateTime<Utc>>>()?.0;
+                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
                 }
-                "salesorder_id" => salesorder_id = map.next_value::<In<i32>>()?.0,
-                "lines" => lines = map.next_value::<In<Vec<QuoteLine>>>()?.0,
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "user_name" => {
+                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "status" => status = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "date" => {
+                    date = map.next_value::<In<DateTime<Utc>>>()?.keep(&key, &mut extra);
+                }
+                "expiry_date" => {
+                    expiry_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "po_ref" => {
+                    po_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "currency" => {
+                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "total" => total = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "tax_total" => {
+                    tax_total = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "margin" => margin = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "approvalstate" => {
+                    approvalstate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "approvalname" => {
+                    approvalname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "approvaldatetime" => {
+                    approvaldatetime = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "salesorder_id" => {
+                    salesorder_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "lines" => {
+                    lines = map
+                        .next_value::<In<Vec<QuoteLine>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 "last_update_time" => {
-                    last_update_time = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_update_time = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -380,8 +444,24 @@ impl Serialize for NewQuotation {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "ticket_id" => self.ticket_id.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "status" => self.status.is_some(),
+            "date" => self.date.is_some(),
+            "expiry_date" => self.expiry_date.is_some(),
+            "approvalstate" => self.approvalstate.is_some(),
+            "approvaldatetime" => self.approvaldatetime.is_some(),
+            "salesorder_id" => self.salesorder_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -425,27 +505,61 @@ impl<'de> Visitor<'de> for NewQuotationVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "title" => title = map.next_value::<In<String>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "status" => status = map.next_value::<In<i32>>()?.0,
-                "date" => date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "expiry_date" => expiry_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "po_ref" => po_ref = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "currency" => currency = map.next_value::<In<String>>()?.0,
-                "approvalstate" => approvalstate = map.next_value::<In<i32>>()?.0,
-                "approvalname" => approvalname = map.next_value::<In<String>>()?.0,
-                "approvaldatetime" => {
-                    approvaldatetime = map.next_value::<In<DateTime<Utc>>>()?.0;
+                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
                 }
-                "salesorder_id" => salesorder_id = map.next_value::<In<i32>>()?.0,
-                "lines" => lines = map.next_value::<In<Vec<QuoteLine>>>()?.0,
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "status" => status = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "date" => {
+                    date = map.next_value::<In<DateTime<Utc>>>()?.keep(&key, &mut extra);
+                }
+                "expiry_date" => {
+                    expiry_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "po_ref" => {
+                    po_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "currency" => {
+                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "approvalstate" => {
+                    approvalstate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "approvalname" => {
+                    approvalname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "approvaldatetime" => {
+                    approvaldatetime = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "salesorder_id" => {
+                    salesorder_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "lines" => {
+                    lines = map
+                        .next_value::<In<Vec<QuoteLine>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

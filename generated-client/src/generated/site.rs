@@ -147,8 +147,19 @@ impl Serialize for Site {
         if let Some(value) = &self.slastupdate {
             map.serialize_entry("slastupdate", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "maincontact_id" => self.maincontact_id.is_some(),
+            "open_ticket_count" => self.open_ticket_count.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "slastupdate" => self.slastupdate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -199,37 +210,93 @@ impl<'de> Visitor<'de> for SiteVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "clientsite_name" => clientsite_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
-                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
-                "timezone" => timezone = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "isinvoicesite" => isinvoicesite = map.next_value::<In<bool>>()?.0,
-                "isstocklocation" => isstocklocation = map.next_value::<In<bool>>()?.0,
-                "maincontact_id" => maincontact_id = map.next_value::<In<UserId>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "clientsite_name" => {
+                    clientsite_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "phonenumber" => {
+                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emaildomain" => {
+                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "timezone" => {
+                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "isinvoicesite" => {
+                    isinvoicesite = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "isstocklocation" => {
+                    isstocklocation = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "maincontact_id" => {
+                    maincontact_id = map
+                        .next_value::<In<UserId>>()?
+                        .keep(&key, &mut extra);
+                }
                 "maincontact_name" => {
-                    maincontact_name = map.next_value::<In<String>>()?.0;
+                    maincontact_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "delivery_address" => {
-                    delivery_address = map.next_value::<In<Address>>()?.0;
+                    delivery_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
                 }
-                "invoice_address" => invoice_address = map.next_value::<In<Address>>()?.0,
+                "invoice_address" => {
+                    invoice_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
+                }
                 "invoice_address_isdelivery" => {
-                    invoice_address_isdelivery = map.next_value::<In<bool>>()?.0;
+                    invoice_address_isdelivery = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
-                "open_ticket_count" => open_ticket_count = map.next_value::<In<i32>>()?.0,
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "slastupdate" => slastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "fields" => {
+                    fields = map
+                        .next_value::<In<Vec<FieldValue>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "open_ticket_count" => {
+                    open_ticket_count = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "slastupdate" => {
+                    slastupdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -361,8 +428,16 @@ impl Serialize for NewSite {
         if let Some(value) = &self.fields {
             map.serialize_entry("fields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "maincontact_id" => self.maincontact_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -405,29 +480,65 @@ impl<'de> Visitor<'de> for NewSiteVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
-                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
-                "timezone" => timezone = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "isinvoicesite" => isinvoicesite = map.next_value::<In<bool>>()?.0,
-                "isstocklocation" => isstocklocation = map.next_value::<In<bool>>()?.0,
-                "maincontact_id" => maincontact_id = map.next_value::<In<UserId>>()?.0,
-                "delivery_address" => {
-                    delivery_address = map.next_value::<In<Address>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
                 }
-                "invoice_address" => invoice_address = map.next_value::<In<Address>>()?.0,
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "phonenumber" => {
+                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emaildomain" => {
+                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "timezone" => {
+                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "isinvoicesite" => {
+                    isinvoicesite = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "isstocklocation" => {
+                    isstocklocation = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "maincontact_id" => {
+                    maincontact_id = map
+                        .next_value::<In<UserId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "delivery_address" => {
+                    delivery_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
+                }
+                "invoice_address" => {
+                    invoice_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
+                }
                 "invoice_address_isdelivery" => {
-                    invoice_address_isdelivery = map.next_value::<In<bool>>()?.0;
+                    invoice_address_isdelivery = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "fields" => fields = map.next_value::<In<Vec<FieldValue>>>()?.0,
+                "fields" => {
+                    fields = map
+                        .next_value::<In<Vec<FieldValue>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

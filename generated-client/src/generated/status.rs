@@ -93,8 +93,17 @@ impl Serialize for Status {
         if let Some(value) = &self.dontsendslareminders {
             map.serialize_entry("dontsendslareminders", value)?;
         }
+        let replaced = |key: &str| match key {
+            "type" => self.status_type.is_some(),
+            "sequence" => self.sequence.is_some(),
+            "ticket_count" => self.ticket_count.is_some(),
+            "statuschangeto" => self.statuschangeto.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -134,25 +143,49 @@ impl<'de> Visitor<'de> for StatusVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "shortname" => shortname = map.next_value::<In<String>>()?.0,
-                "type" => status_type = map.next_value::<In<i32>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "slaaction" => slaaction = map.next_value::<In<String>>()?.0,
-                "ticket_count" => ticket_count = map.next_value::<In<i32>>()?.0,
-                "showonquickchange" => {
-                    showonquickchange = map.next_value::<In<bool>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "shortname" => {
+                    shortname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "statuschangeto" => statuschangeto = map.next_value::<In<StatusId>>()?.0,
+                "type" => {
+                    status_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "slaaction" => {
+                    slaaction = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "ticket_count" => {
+                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "showonquickchange" => {
+                    showonquickchange = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "statuschangeto" => {
+                    statuschangeto = map
+                        .next_value::<In<StatusId>>()?
+                        .keep(&key, &mut extra);
+                }
                 "statuschangetoname" => {
-                    statuschangetoname = map.next_value::<In<String>>()?.0;
+                    statuschangetoname = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "includeinloadbalance" => {
-                    includeinloadbalance = map.next_value::<In<bool>>()?.0;
+                    includeinloadbalance = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "dontsendslareminders" => {
-                    dontsendslareminders = map.next_value::<In<bool>>()?.0;
+                    dontsendslareminders = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -241,8 +274,16 @@ impl Serialize for NewStatus {
         if let Some(value) = &self.dontsendslareminders {
             map.serialize_entry("dontsendslareminders", value)?;
         }
+        let replaced = |key: &str| match key {
+            "type" => self.status_type.is_some(),
+            "sequence" => self.sequence.is_some(),
+            "statuschangeto" => self.statuschangeto.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -278,21 +319,41 @@ impl<'de> Visitor<'de> for NewStatusVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "shortname" => shortname = map.next_value::<In<String>>()?.0,
-                "type" => status_type = map.next_value::<In<i32>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "colour" => colour = map.next_value::<In<String>>()?.0,
-                "slaaction" => slaaction = map.next_value::<In<String>>()?.0,
-                "showonquickchange" => {
-                    showonquickchange = map.next_value::<In<bool>>()?.0;
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "shortname" => {
+                    shortname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "statuschangeto" => statuschangeto = map.next_value::<In<StatusId>>()?.0,
+                "type" => {
+                    status_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "colour" => {
+                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "slaaction" => {
+                    slaaction = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "showonquickchange" => {
+                    showonquickchange = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "statuschangeto" => {
+                    statuschangeto = map
+                        .next_value::<In<StatusId>>()?
+                        .keep(&key, &mut extra);
+                }
                 "includeinloadbalance" => {
-                    includeinloadbalance = map.next_value::<In<bool>>()?.0;
+                    includeinloadbalance = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "dontsendslareminders" => {
-                    dontsendslareminders = map.next_value::<In<bool>>()?.0;
+                    dontsendslareminders = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -117,8 +117,17 @@ impl Serialize for Supplier {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "toplevel_id" => self.toplevel_id.is_some(),
+            "default_contract_id" => self.default_contract_id.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -163,30 +172,68 @@ impl<'de> Visitor<'de> for SupplierVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
-                "toplevel_name" => toplevel_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "contact_name" => contact_name = map.next_value::<In<String>>()?.0,
-                "email_address" => email_address = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "toplevel_id" => {
+                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "toplevel_name" => {
+                    toplevel_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "contact_name" => {
+                    contact_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email_address" => {
+                    email_address = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "support_email_address" => {
-                    support_email_address = map.next_value::<In<String>>()?.0;
+                    support_email_address = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "phone_number" => phone_number = map.next_value::<In<String>>()?.0,
-                "website" => website = map.next_value::<In<String>>()?.0,
-                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
-                "accounts_id" => accounts_id = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "phone_number" => {
+                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "website" => {
+                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emaildomain" => {
+                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "accounts_id" => {
+                    accounts_id = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "default_contract_id" => {
-                    default_contract_id = map.next_value::<In<i32>>()?.0;
+                    default_contract_id = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -298,8 +345,15 @@ impl Serialize for NewSupplier {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "toplevel_id" => self.toplevel_id.is_some(),
+            "default_contract_id" => self.default_contract_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -339,25 +393,53 @@ impl<'de> Visitor<'de> for NewSupplierVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "toplevel_id" => toplevel_id = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "contact_name" => contact_name = map.next_value::<In<String>>()?.0,
-                "email_address" => email_address = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "toplevel_id" => {
+                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "contact_name" => {
+                    contact_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email_address" => {
+                    email_address = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "support_email_address" => {
-                    support_email_address = map.next_value::<In<String>>()?.0;
+                    support_email_address = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "phone_number" => phone_number = map.next_value::<In<String>>()?.0,
-                "website" => website = map.next_value::<In<String>>()?.0,
-                "emaildomain" => emaildomain = map.next_value::<In<String>>()?.0,
-                "accounts_id" => accounts_id = map.next_value::<In<String>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
+                "phone_number" => {
+                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "website" => {
+                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emaildomain" => {
+                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "accounts_id" => {
+                    accounts_id = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 "default_contract_id" => {
-                    default_contract_id = map.next_value::<In<i32>>()?.0;
+                    default_contract_id = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
                 }
-                "users" => users = map.next_value::<In<Vec<UserSummary>>>()?.0,
+                "users" => {
+                    users = map
+                        .next_value::<In<Vec<UserSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -112,8 +112,17 @@ impl Serialize for Team {
         if let Some(value) = &self.last_modified {
             map.serialize_entry("last_modified", value)?;
         }
+        let replaced = |key: &str| match key {
+            "sequence" => self.sequence.is_some(),
+            "department_id" => self.department_id.is_some(),
+            "ticket_count" => self.ticket_count.is_some(),
+            "last_modified" => self.last_modified.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -157,23 +166,57 @@ impl<'de> Visitor<'de> for TeamVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "forrequests" => forrequests = map.next_value::<In<bool>>()?.0,
-                "foropps" => foropps = map.next_value::<In<bool>>()?.0,
-                "forprojects" => forprojects = map.next_value::<In<bool>>()?.0,
-                "department_id" => department_id = map.next_value::<In<i32>>()?.0,
-                "department_name" => department_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
-                "phone_number" => phone_number = map.next_value::<In<String>>()?.0,
-                "timezone" => timezone = map.next_value::<In<String>>()?.0,
-                "allowlivechat" => allowlivechat = map.next_value::<In<bool>>()?.0,
-                "ticket_count" => ticket_count = map.next_value::<In<i32>>()?.0,
-                "agents" => agents = map.next_value::<In<Vec<TeamMember>>>()?.0,
-                "team_note" => team_note = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "forrequests" => {
+                    forrequests = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "foropps" => {
+                    foropps = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "forprojects" => {
+                    forprojects = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "department_id" => {
+                    department_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "department_name" => {
+                    department_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "emailaddress" => {
+                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "phone_number" => {
+                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "timezone" => {
+                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "allowlivechat" => {
+                    allowlivechat = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "ticket_count" => {
+                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "agents" => {
+                    agents = map
+                        .next_value::<In<Vec<TeamMember>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "team_note" => {
+                    team_note = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "last_modified" => {
-                    last_modified = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    last_modified = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -279,8 +322,15 @@ impl Serialize for NewTeam {
         if let Some(value) = &self.team_note {
             map.serialize_entry("team_note", value)?;
         }
+        let replaced = |key: &str| match key {
+            "sequence" => self.sequence.is_some(),
+            "department_id" => self.department_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -319,19 +369,45 @@ impl<'de> Visitor<'de> for NewTeamVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "forrequests" => forrequests = map.next_value::<In<bool>>()?.0,
-                "foropps" => foropps = map.next_value::<In<bool>>()?.0,
-                "forprojects" => forprojects = map.next_value::<In<bool>>()?.0,
-                "department_id" => department_id = map.next_value::<In<i32>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
-                "phone_number" => phone_number = map.next_value::<In<String>>()?.0,
-                "timezone" => timezone = map.next_value::<In<String>>()?.0,
-                "allowlivechat" => allowlivechat = map.next_value::<In<bool>>()?.0,
-                "agents" => agents = map.next_value::<In<Vec<TeamMember>>>()?.0,
-                "team_note" => team_note = map.next_value::<In<String>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "forrequests" => {
+                    forrequests = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "foropps" => {
+                    foropps = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "forprojects" => {
+                    forprojects = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "department_id" => {
+                    department_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "emailaddress" => {
+                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "phone_number" => {
+                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "timezone" => {
+                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "allowlivechat" => {
+                    allowlivechat = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "agents" => {
+                    agents = map
+                        .next_value::<In<Vec<TeamMember>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "team_note" => {
+                    team_note = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

@@ -335,8 +335,44 @@ impl Serialize for Ticket {
         if let Some(value) = &self.api_url {
             map.serialize_entry("api_url", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "impact" => self.impact.is_some(),
+            "urgency" => self.urgency.is_some(),
+            "source" => self.source.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "parent_id" => self.parent_id.is_some(),
+            "child_count" => self.child_count.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "attachment_count" => self.attachment_count.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "dateassigned" => self.dateassigned.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            "respondbydate" => self.respondbydate.is_some(),
+            "responsedate" => self.responsedate.is_some(),
+            "fixbydate" => self.fixbydate.is_some(),
+            "deadlinedate" => self.deadlinedate.is_some(),
+            "startdate" => self.startdate.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "lastactiondate" => self.lastactiondate.is_some(),
+            "last_update" => self.last_update.is_some(),
+            "lastincomingemail" => self.lastincomingemail.is_some(),
+            "estimate" => self.estimate.is_some(),
+            "estimatedays" => self.estimatedays.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -424,78 +460,216 @@ impl<'de> Visitor<'de> for TicketVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "details_html" => details_html = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "user_name" => user_name = map.next_value::<In<String>>()?.0,
-                "user_email" => user_email = map.next_value::<In<String>>()?.0,
-                "reportedby" => reportedby = map.next_value::<In<String>>()?.0,
-                "emailcclist" => emailcclist = map.next_value::<In<String>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details_html" => {
+                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "user_name" => {
+                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_email" => {
+                    user_email = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "reportedby" => {
+                    reportedby = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailcclist" => {
+                    emailcclist = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "tickettype_name" => tickettype_name = map.next_value::<In<String>>()?.0,
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "status_name" => status_name = map.next_value::<In<String>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
-                "priority_name" => priority_name = map.next_value::<In<String>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "sla_name" => sla_name = map.next_value::<In<String>>()?.0,
-                "impact" => impact = map.next_value::<In<i32>>()?.0,
-                "urgency" => urgency = map.next_value::<In<i32>>()?.0,
-                "category_1" => category_1 = map.next_value::<In<String>>()?.0,
-                "category_2" => category_2 = map.next_value::<In<String>>()?.0,
-                "category_3" => category_3 = map.next_value::<In<String>>()?.0,
-                "category_4" => category_4 = map.next_value::<In<String>>()?.0,
-                "source" => source = map.next_value::<In<i32>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
-                "parent_id" => parent_id = map.next_value::<In<TicketId>>()?.0,
-                "child_count" => child_count = map.next_value::<In<i32>>()?.0,
+                "tickettype_name" => {
+                    tickettype_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "status_name" => {
+                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "priority_name" => {
+                    priority_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "sla_name" => {
+                    sla_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "impact" => impact = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "urgency" => {
+                    urgency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "category_1" => {
+                    category_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_2" => {
+                    category_2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_3" => {
+                    category_3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_4" => {
+                    category_4 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "source" => source = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "agent_name" => {
+                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "parent_id" => {
+                    parent_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "child_count" => {
+                    child_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "contract_ref" => contract_ref = map.next_value::<In<String>>()?.0,
-                "attachment_count" => attachment_count = map.next_value::<In<i32>>()?.0,
-                "onhold" => onhold = map.next_value::<In<bool>>()?.0,
-                "flagged" => flagged = map.next_value::<In<bool>>()?.0,
-                "deleted" => deleted = map.next_value::<In<bool>>()?.0,
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateassigned" => dateassigned = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "contract_ref" => {
+                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "attachment_count" => {
+                    attachment_count = map
+                        .next_value::<In<i32>>()?
+                        .keep(&key, &mut extra);
+                }
+                "onhold" => onhold = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "flagged" => {
+                    flagged = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "deleted" => {
+                    deleted = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateassigned" => {
+                    dateassigned = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "respondbydate" => {
-                    respondbydate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    respondbydate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "responsedate" => responsedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "fixbydate" => fixbydate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "responsedate" => {
+                    responsedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "fixbydate" => {
+                    fixbydate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "deadlinedate" => {
+                    deadlinedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "startdate" => {
+                    startdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "lastactiondate" => {
-                    lastactiondate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    lastactiondate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "last_update" => last_update = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "last_update" => {
+                    last_update = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "lastincomingemail" => {
-                    lastincomingemail = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    lastincomingemail = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
-                "estimatedays" => estimatedays = map.next_value::<In<f64>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "estimate" => {
+                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "estimatedays" => {
+                    estimatedays = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
-                "web_url" => web_url = map.next_value::<In<String>>()?.0,
-                "api_url" => api_url = map.next_value::<In<String>>()?.0,
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "web_url" => {
+                    web_url = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "api_url" => {
+                    api_url = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -794,8 +968,38 @@ impl Serialize for NewTicket {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "status_id" => self.status_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "sla_id" => self.sla_id.is_some(),
+            "impact" => self.impact.is_some(),
+            "urgency" => self.urgency.is_some(),
+            "source" => self.source.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "parent_id" => self.parent_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "dateoccurred" => self.dateoccurred.is_some(),
+            "dateassigned" => self.dateassigned.is_some(),
+            "dateclosed" => self.dateclosed.is_some(),
+            "respondbydate" => self.respondbydate.is_some(),
+            "responsedate" => self.responsedate.is_some(),
+            "fixbydate" => self.fixbydate.is_some(),
+            "deadlinedate" => self.deadlinedate.is_some(),
+            "startdate" => self.startdate.is_some(),
+            "targetdate" => self.targetdate.is_some(),
+            "estimate" => self.estimate.is_some(),
+            "estimatedays" => self.estimatedays.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -864,57 +1068,151 @@ impl<'de> Visitor<'de> for NewTicketVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "details" => details = map.next_value::<In<String>>()?.0,
-                "details_html" => details_html = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
-                "user_email" => user_email = map.next_value::<In<String>>()?.0,
-                "reportedby" => reportedby = map.next_value::<In<String>>()?.0,
-                "emailcclist" => emailcclist = map.next_value::<In<String>>()?.0,
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details" => {
+                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "details_html" => {
+                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
+                "user_email" => {
+                    user_email = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "reportedby" => {
+                    reportedby = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailcclist" => {
+                    emailcclist = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "status_id" => status_id = map.next_value::<In<StatusId>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.0,
-                "impact" => impact = map.next_value::<In<i32>>()?.0,
-                "urgency" => urgency = map.next_value::<In<i32>>()?.0,
-                "category_1" => category_1 = map.next_value::<In<String>>()?.0,
-                "category_2" => category_2 = map.next_value::<In<String>>()?.0,
-                "category_3" => category_3 = map.next_value::<In<String>>()?.0,
-                "category_4" => category_4 = map.next_value::<In<String>>()?.0,
-                "source" => source = map.next_value::<In<i32>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "team" => team = map.next_value::<In<String>>()?.0,
-                "parent_id" => parent_id = map.next_value::<In<TicketId>>()?.0,
+                "status_id" => {
+                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
+                }
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "impact" => impact = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "urgency" => {
+                    urgency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "category_1" => {
+                    category_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_2" => {
+                    category_2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_3" => {
+                    category_3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "category_4" => {
+                    category_4 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "source" => source = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "parent_id" => {
+                    parent_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "onhold" => onhold = map.next_value::<In<bool>>()?.0,
-                "flagged" => flagged = map.next_value::<In<bool>>()?.0,
-                "deleted" => deleted = map.next_value::<In<bool>>()?.0,
-                "dateoccurred" => dateoccurred = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateassigned" => dateassigned = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "dateclosed" => dateclosed = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "onhold" => onhold = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
+                "flagged" => {
+                    flagged = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "deleted" => {
+                    deleted = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "dateoccurred" => {
+                    dateoccurred = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateassigned" => {
+                    dateassigned = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "dateclosed" => {
+                    dateclosed = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "respondbydate" => {
-                    respondbydate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    respondbydate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "responsedate" => responsedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "fixbydate" => fixbydate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "deadlinedate" => deadlinedate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "targetdate" => targetdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "estimate" => estimate = map.next_value::<In<f64>>()?.0,
-                "estimatedays" => estimatedays = map.next_value::<In<f64>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
+                "responsedate" => {
+                    responsedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "fixbydate" => {
+                    fixbydate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "deadlinedate" => {
+                    deadlinedate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "startdate" => {
+                    startdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "targetdate" => {
+                    targetdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "estimate" => {
+                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "estimatedays" => {
+                    estimatedays = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.0,
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
+                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

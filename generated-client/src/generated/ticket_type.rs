@@ -128,8 +128,21 @@ impl Serialize for TicketType {
         if let Some(value) = &self.default_category_1 {
             map.serialize_entry("default_category_1", value)?;
         }
+        let replaced = |key: &str| match key {
+            "sequence" => self.sequence.is_some(),
+            "group_id" => self.group_id.is_some(),
+            "itilrequesttype" => self.itilrequesttype.is_some(),
+            "ticket_count" => self.ticket_count.is_some(),
+            "default_sla" => self.default_sla.is_some(),
+            "initial_status" => self.initial_status.is_some(),
+            "workflow_id" => self.workflow_id.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -176,30 +189,74 @@ impl<'de> Visitor<'de> for TicketTypeVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "use" => module = map.next_value::<In<String>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "group_id" => group_id = map.next_value::<In<i32>>()?.0,
-                "group_name" => group_name = map.next_value::<In<String>>()?.0,
-                "itilrequesttype" => itilrequesttype = map.next_value::<In<i32>>()?.0,
-                "visible" => visible = map.next_value::<In<bool>>()?.0,
-                "agentscanselect" => agentscanselect = map.next_value::<In<bool>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "use" => module = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "group_id" => {
+                    group_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "group_name" => {
+                    group_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "itilrequesttype" => {
+                    itilrequesttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "visible" => {
+                    visible = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "agentscanselect" => {
+                    agentscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
                 "enduserscanselect" => {
-                    enduserscanselect = map.next_value::<In<bool>>()?.0;
+                    enduserscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "anonymouscanselect" => {
-                    anonymouscanselect = map.next_value::<In<bool>>()?.0;
+                    anonymouscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
-                "allowattachments" => allowattachments = map.next_value::<In<bool>>()?.0,
-                "ticket_count" => ticket_count = map.next_value::<In<i32>>()?.0,
-                "default_sla" => default_sla = map.next_value::<In<i32>>()?.0,
-                "initial_status" => initial_status = map.next_value::<In<StatusId>>()?.0,
-                "workflow_id" => workflow_id = map.next_value::<In<i32>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "default_summary" => default_summary = map.next_value::<In<String>>()?.0,
-                "default_details" => default_details = map.next_value::<In<String>>()?.0,
+                "allowattachments" => {
+                    allowattachments = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "ticket_count" => {
+                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "default_sla" => {
+                    default_sla = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "initial_status" => {
+                    initial_status = map
+                        .next_value::<In<StatusId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "workflow_id" => {
+                    workflow_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "default_summary" => {
+                    default_summary = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "default_details" => {
+                    default_details = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "default_category_1" => {
-                    default_category_1 = map.next_value::<In<String>>()?.0;
+                    default_category_1 = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -330,8 +387,20 @@ impl Serialize for NewTicketType {
         if let Some(value) = &self.default_category_1 {
             map.serialize_entry("default_category_1", value)?;
         }
+        let replaced = |key: &str| match key {
+            "sequence" => self.sequence.is_some(),
+            "group_id" => self.group_id.is_some(),
+            "itilrequesttype" => self.itilrequesttype.is_some(),
+            "default_sla" => self.default_sla.is_some(),
+            "initial_status" => self.initial_status.is_some(),
+            "workflow_id" => self.workflow_id.is_some(),
+            "chargerate" => self.chargerate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -377,28 +446,68 @@ impl<'de> Visitor<'de> for NewTicketTypeVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "use" => module = map.next_value::<In<String>>()?.0,
-                "sequence" => sequence = map.next_value::<In<i32>>()?.0,
-                "group_id" => group_id = map.next_value::<In<i32>>()?.0,
-                "itilrequesttype" => itilrequesttype = map.next_value::<In<i32>>()?.0,
-                "visible" => visible = map.next_value::<In<bool>>()?.0,
-                "agentscanselect" => agentscanselect = map.next_value::<In<bool>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "use" => module = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "sequence" => {
+                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "group_id" => {
+                    group_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "itilrequesttype" => {
+                    itilrequesttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "visible" => {
+                    visible = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "agentscanselect" => {
+                    agentscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
                 "enduserscanselect" => {
-                    enduserscanselect = map.next_value::<In<bool>>()?.0;
+                    enduserscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
                 "anonymouscanselect" => {
-                    anonymouscanselect = map.next_value::<In<bool>>()?.0;
+                    anonymouscanselect = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
-                "allowattachments" => allowattachments = map.next_value::<In<bool>>()?.0,
-                "default_sla" => default_sla = map.next_value::<In<i32>>()?.0,
-                "initial_status" => initial_status = map.next_value::<In<StatusId>>()?.0,
-                "workflow_id" => workflow_id = map.next_value::<In<i32>>()?.0,
-                "chargerate" => chargerate = map.next_value::<In<i32>>()?.0,
-                "default_summary" => default_summary = map.next_value::<In<String>>()?.0,
-                "default_details" => default_details = map.next_value::<In<String>>()?.0,
+                "allowattachments" => {
+                    allowattachments = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "default_sla" => {
+                    default_sla = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "initial_status" => {
+                    initial_status = map
+                        .next_value::<In<StatusId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "workflow_id" => {
+                    workflow_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "chargerate" => {
+                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "default_summary" => {
+                    default_summary = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "default_details" => {
+                    default_details = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "default_category_1" => {
-                    default_category_1 = map.next_value::<In<String>>()?.0;
+                    default_category_1 = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

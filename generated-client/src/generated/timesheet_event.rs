@@ -127,8 +127,28 @@ impl Serialize for TimesheetEvent {
         if let Some(value) = &self.mileage {
             map.serialize_entry("mileage", value)?;
         }
+        let replaced = |key: &str| match key {
+            "event_type" => self.event_type.is_some(),
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "break_type" => self.break_type.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "action_number" => self.action_number.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "charge_rate" => self.charge_rate.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "traveltime" => self.traveltime.is_some(),
+            "mileage" => self.mileage.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -178,29 +198,69 @@ impl<'de> Visitor<'de> for TimesheetEventVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "event_type" => event_type = map.next_value::<In<i32>>()?.0,
-                "subject" => subject = map.next_value::<In<String>>()?.0,
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "break_type" => break_type = map.next_value::<In<i32>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "action_number" => action_number = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "customer" => customer = map.next_value::<In<String>>()?.0,
-                "user_name" => user_name = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "charge_rate" => charge_rate = map.next_value::<In<i32>>()?.0,
+                "event_type" => {
+                    event_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "subject" => {
+                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "break_type" => {
+                    break_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "action_number" => {
+                    action_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "customer" => {
+                    customer = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "user_name" => {
+                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "charge_rate" => {
+                    charge_rate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
-                "mileage" => mileage = map.next_value::<In<i32>>()?.0,
+                "traveltime" => {
+                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "mileage" => {
+                    mileage = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -328,8 +388,28 @@ impl Serialize for NewTimesheetEvent {
         if let Some(value) = &self.mileage {
             map.serialize_entry("mileage", value)?;
         }
+        let replaced = |key: &str| match key {
+            "event_type" => self.event_type.is_some(),
+            "start_date" => self.start_date.is_some(),
+            "end_date" => self.end_date.is_some(),
+            "timetaken" => self.timetaken.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "break_type" => self.break_type.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "action_number" => self.action_number.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "charge_rate" => self.charge_rate.is_some(),
+            "tickettype_id" => self.tickettype_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "traveltime" => self.traveltime.is_some(),
+            "mileage" => self.mileage.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -375,27 +455,63 @@ impl<'de> Visitor<'de> for NewTimesheetEventVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "event_type" => event_type = map.next_value::<In<i32>>()?.0,
-                "subject" => subject = map.next_value::<In<String>>()?.0,
-                "start_date" => start_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "end_date" => end_date = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "timetaken" => timetaken = map.next_value::<In<f64>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "break_type" => break_type = map.next_value::<In<i32>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "action_number" => action_number = map.next_value::<In<i32>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "charge_rate" => charge_rate = map.next_value::<In<i32>>()?.0,
+                "event_type" => {
+                    event_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "subject" => {
+                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "start_date" => {
+                    start_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "end_date" => {
+                    end_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "timetaken" => {
+                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "break_type" => {
+                    break_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "action_number" => {
+                    action_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "charge_rate" => {
+                    charge_rate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 "tickettype_id" => {
-                    tickettype_id = map.next_value::<In<TicketTypeId>>()?.0;
+                    tickettype_id = map
+                        .next_value::<In<TicketTypeId>>()?
+                        .keep(&key, &mut extra);
                 }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "traveltime" => traveltime = map.next_value::<In<f64>>()?.0,
-                "mileage" => mileage = map.next_value::<In<i32>>()?.0,
+                "traveltime" => {
+                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "mileage" => {
+                    mileage = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

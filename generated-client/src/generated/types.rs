@@ -90,8 +90,17 @@ impl Serialize for CustomField {
         if let Some(value) = &self.hyperlink {
             map.serialize_entry("hyperlink", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "type" => self.type_.is_some(),
+            "inputtype" => self.inputtype.is_some(),
+            "characterlimit" => self.characterlimit.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -130,21 +139,41 @@ impl<'de> Visitor<'de> for CustomFieldVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "label" => label = map.next_value::<In<String>>()?.0,
-                "summary" => summary = map.next_value::<In<String>>()?.0,
-                "type" => type_ = map.next_value::<In<i32>>()?.0,
-                "inputtype" => inputtype = map.next_value::<In<i32>>()?.0,
-                "value" => value = map.next_value::<In<serde_json::Value>>()?.0,
-                "display" => display = map.next_value::<In<String>>()?.0,
-                "characterlimit" => characterlimit = map.next_value::<In<i32>>()?.0,
-                "searchable" => searchable = map.next_value::<In<bool>>()?.0,
-                "copytochild" => copytochild = map.next_value::<In<bool>>()?.0,
-                "onlyshowforagents" => {
-                    onlyshowforagents = map.next_value::<In<bool>>()?.0;
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "label" => label = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "summary" => {
+                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
-                "hyperlink" => hyperlink = map.next_value::<In<String>>()?.0,
+                "type" => type_ = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "inputtype" => {
+                    inputtype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "value" => {
+                    value = map
+                        .next_value::<In<serde_json::Value>>()?
+                        .keep(&key, &mut extra);
+                }
+                "display" => {
+                    display = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "characterlimit" => {
+                    characterlimit = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "searchable" => {
+                    searchable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "copytochild" => {
+                    copytochild = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "onlyshowforagents" => {
+                    onlyshowforagents = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "hyperlink" => {
+                    hyperlink = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -190,8 +219,14 @@ impl Serialize for Tag {
         if let Some(value) = &self.text {
             map.serialize_entry("text", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -219,8 +254,8 @@ impl<'de> Visitor<'de> for TagVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "text" => text = map.next_value::<In<String>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "text" => text = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -318,8 +353,19 @@ impl Serialize for Address {
         if let Some(value) = &self.user_id {
             map.serialize_entry("user_id", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "type" => self.address_type.is_some(),
+            "lat" => self.lat.is_some(),
+            "long" => self.long.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -360,21 +406,35 @@ impl<'de> Visitor<'de> for AddressVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "type" => address_type = map.next_value::<In<i32>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "line1" => line1 = map.next_value::<In<String>>()?.0,
-                "line2" => line2 = map.next_value::<In<String>>()?.0,
-                "line3" => line3 = map.next_value::<In<String>>()?.0,
-                "line4" => line4 = map.next_value::<In<String>>()?.0,
-                "postcode" => postcode = map.next_value::<In<String>>()?.0,
-                "primary" => primary = map.next_value::<In<bool>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
-                "lat" => lat = map.next_value::<In<f64>>()?.0,
-                "long" => long = map.next_value::<In<f64>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "user_id" => user_id = map.next_value::<In<UserId>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "type" => {
+                    address_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "line1" => line1 = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "line2" => line2 = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "line3" => line3 = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "line4" => line4 = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "postcode" => {
+                    postcode = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "primary" => {
+                    primary = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "lat" => lat = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "long" => long = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "user_id" => {
+                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -442,8 +502,14 @@ impl Serialize for FieldValue {
         if let Some(value) = &self.tab_name {
             map.serialize_entry("tab_name", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -475,12 +541,22 @@ impl<'de> Visitor<'de> for FieldValueVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "value" => value = map.next_value::<In<serde_json::Value>>()?.0,
-                "display" => display = map.next_value::<In<String>>()?.0,
-                "mandatory" => mandatory = map.next_value::<In<bool>>()?.0,
-                "tab_name" => tab_name = map.next_value::<In<String>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "value" => {
+                    value = map
+                        .next_value::<In<serde_json::Value>>()?
+                        .keep(&key, &mut extra);
+                }
+                "display" => {
+                    display = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "mandatory" => {
+                    mandatory = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "tab_name" => {
+                    tab_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -569,8 +645,18 @@ impl Serialize for Attachment {
         if let Some(value) = &self.data_base64 {
             map.serialize_entry("data_base64", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "filesize" => self.filesize.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "action_id" => self.action_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -608,18 +694,36 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "filename" => filename = map.next_value::<In<String>>()?.0,
-                "filesize" => filesize = map.next_value::<In<i32>>()?.0,
-                "content_type" => content_type = map.next_value::<In<String>>()?.0,
-                "isimage" => isimage = map.next_value::<In<bool>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "desc" => desc = map.next_value::<In<String>>()?.0,
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "action_id" => action_id = map.next_value::<In<i32>>()?.0,
-                "link" => link = map.next_value::<In<String>>()?.0,
-                "data_base64" => data_base64 = map.next_value::<In<String>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "filename" => {
+                    filename = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "filesize" => {
+                    filesize = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "content_type" => {
+                    content_type = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "isimage" => {
+                    isimage = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "desc" => desc = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "action_id" => {
+                    action_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "link" => link = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "data_base64" => {
+                    data_base64 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -704,8 +808,17 @@ impl Serialize for AssetSummary {
         if let Some(value) = &self.inactive {
             map.serialize_entry("inactive", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "assettype_id" => self.assettype_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -741,18 +854,38 @@ impl<'de> Visitor<'de> for AssetSummaryVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<AssetId>>()?.0,
+                "id" => id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra),
                 "inventory_number" => {
-                    inventory_number = map.next_value::<In<String>>()?.0;
+                    inventory_number = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "key_field" => key_field = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "assettype_id" => assettype_id = map.next_value::<In<i32>>()?.0,
-                "assettype_name" => assettype_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "key_field" => {
+                    key_field = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "assettype_id" => {
+                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "assettype_name" => {
+                    assettype_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -820,8 +953,15 @@ impl Serialize for UserSummary {
         if let Some(value) = &self.inactive {
             map.serialize_entry("inactive", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -854,13 +994,23 @@ impl<'de> Visitor<'de> for UserSummaryVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<UserId>>()?.0,
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "id" => id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra),
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "emailaddress" => {
+                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -940,8 +1090,17 @@ impl Serialize for TeamMember {
         if let Some(value) = &self.forprojects {
             map.serialize_entry("forprojects", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "agent_id" => self.agent_id.is_some(),
+            "team_id" => self.team_id.is_some(),
+            "department_id" => self.department_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -977,16 +1136,34 @@ impl<'de> Visitor<'de> for TeamMemberVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "agent_id" => agent_id = map.next_value::<In<AgentId>>()?.0,
-                "agent_name" => agent_name = map.next_value::<In<String>>()?.0,
-                "team_id" => team_id = map.next_value::<In<TeamId>>()?.0,
-                "team_name" => team_name = map.next_value::<In<String>>()?.0,
-                "department_id" => department_id = map.next_value::<In<i32>>()?.0,
-                "is_manager" => is_manager = map.next_value::<In<bool>>()?.0,
-                "fortickets" => fortickets = map.next_value::<In<bool>>()?.0,
-                "foropps" => foropps = map.next_value::<In<bool>>()?.0,
-                "forprojects" => forprojects = map.next_value::<In<bool>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "agent_id" => {
+                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
+                }
+                "agent_name" => {
+                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "team_id" => {
+                    team_id = map.next_value::<In<TeamId>>()?.keep(&key, &mut extra);
+                }
+                "team_name" => {
+                    team_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "department_id" => {
+                    department_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "is_manager" => {
+                    is_manager = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "fortickets" => {
+                    fortickets = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "foropps" => {
+                    foropps = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "forprojects" => {
+                    forprojects = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -1128,8 +1305,28 @@ impl Serialize for InvoiceLine {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "ihid" => self.invoice_id.is_some(),
+            "qty_order" => self.quantity.is_some(),
+            "unit_price" => self.unit_price.is_some(),
+            "unit_cost" => self.unit_cost.is_some(),
+            "discount_perc" => self.discount_perc.is_some(),
+            "net_amount" => self.net_amount.is_some(),
+            "tax_amount" => self.tax_amount.is_some(),
+            "tax_rate" => self.tax_rate.is_some(),
+            "total_price" => self.total_price.is_some(),
+            "asset_id" => self.asset_id.is_some(),
+            "contract_id" => self.contract_id.is_some(),
+            "ticket_id" => self.ticket_id.is_some(),
+            "startdate" => self.startdate.is_some(),
+            "enddate" => self.enddate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -1176,34 +1373,80 @@ impl<'de> Visitor<'de> for InvoiceLineVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "ihid" => invoice_id = map.next_value::<In<InvoiceId>>()?.0,
-                "item_code" => item_code = map.next_value::<In<String>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "ihid" => {
+                    invoice_id = map
+                        .next_value::<In<InvoiceId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "item_code" => {
+                    item_code = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
                 "item_shortdescription" => {
-                    item_shortdescription = map.next_value::<In<String>>()?.0;
+                    item_shortdescription = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
                 "item_longdescription" => {
-                    item_longdescription = map.next_value::<In<String>>()?.0;
+                    item_longdescription = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
                 }
-                "qty_order" => quantity = map.next_value::<In<f64>>()?.0,
-                "unit_price" => unit_price = map.next_value::<In<f64>>()?.0,
-                "unit_cost" => unit_cost = map.next_value::<In<f64>>()?.0,
-                "discount_perc" => discount_perc = map.next_value::<In<f64>>()?.0,
-                "net_amount" => net_amount = map.next_value::<In<f64>>()?.0,
-                "tax_amount" => tax_amount = map.next_value::<In<f64>>()?.0,
-                "tax_rate" => tax_rate = map.next_value::<In<f64>>()?.0,
-                "tax_code" => tax_code = map.next_value::<In<String>>()?.0,
-                "nominal_code" => nominal_code = map.next_value::<In<String>>()?.0,
-                "total_price" => total_price = map.next_value::<In<f64>>()?.0,
-                "asset_id" => asset_id = map.next_value::<In<AssetId>>()?.0,
+                "qty_order" => {
+                    quantity = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "unit_price" => {
+                    unit_price = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "unit_cost" => {
+                    unit_cost = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "discount_perc" => {
+                    discount_perc = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "net_amount" => {
+                    net_amount = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "tax_amount" => {
+                    tax_amount = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "tax_rate" => {
+                    tax_rate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "tax_code" => {
+                    tax_code = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "nominal_code" => {
+                    nominal_code = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "total_price" => {
+                    total_price = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "asset_id" => {
+                    asset_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
+                }
                 "contract_id" => {
-                    contract_id = map.next_value::<In<ClientContractId>>()?.0;
+                    contract_id = map
+                        .next_value::<In<ClientContractId>>()?
+                        .keep(&key, &mut extra);
                 }
-                "ticket_id" => ticket_id = map.next_value::<In<TicketId>>()?.0,
-                "startdate" => startdate = map.next_value::<In<DateTime<Utc>>>()?.0,
-                "enddate" => enddate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "ticket_id" => {
+                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
+                }
+                "startdate" => {
+                    startdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "enddate" => {
+                    enddate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
@@ -1355,8 +1598,26 @@ impl Serialize for QuoteLine {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
+        let replaced = |key: &str| match key {
+            "id" => self.id.is_some(),
+            "qhid" => self.quotation_id.is_some(),
+            "item_id" => self.item_id.is_some(),
+            "current_quantity" => self.current_quantity.is_some(),
+            "baseprice" => self.baseprice.is_some(),
+            "costprice" => self.costprice.is_some(),
+            "discount_perc" => self.discount_perc.is_some(),
+            "margin" => self.margin.is_some(),
+            "net_total" => self.net_total.is_some(),
+            "total_tax" => self.total_tax.is_some(),
+            "total_price" => self.total_price.is_some(),
+            "billingperiod" => self.billingperiod.is_some(),
+            "supplier_id" => self.supplier_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -1403,28 +1664,70 @@ impl<'de> Visitor<'de> for QuoteLineVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "id" => id = map.next_value::<In<i32>>()?.0,
-                "qhid" => quotation_id = map.next_value::<In<QuotationId>>()?.0,
-                "item_id" => item_id = map.next_value::<In<ItemId>>()?.0,
-                "productcode" => productcode = map.next_value::<In<String>>()?.0,
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "description" => description = map.next_value::<In<String>>()?.0,
-                "note" => note = map.next_value::<In<String>>()?.0,
-                "current_quantity" => current_quantity = map.next_value::<In<f64>>()?.0,
-                "baseprice" => baseprice = map.next_value::<In<f64>>()?.0,
-                "costprice" => costprice = map.next_value::<In<f64>>()?.0,
-                "discount_perc" => discount_perc = map.next_value::<In<f64>>()?.0,
-                "margin" => margin = map.next_value::<In<f64>>()?.0,
-                "net_total" => net_total = map.next_value::<In<f64>>()?.0,
-                "total_tax" => total_tax = map.next_value::<In<f64>>()?.0,
-                "total_price" => total_price = map.next_value::<In<f64>>()?.0,
-                "optional" => optional = map.next_value::<In<bool>>()?.0,
-                "item_recurring" => item_recurring = map.next_value::<In<bool>>()?.0,
-                "billingperiod" => billingperiod = map.next_value::<In<i32>>()?.0,
-                "supplier_id" => supplier_id = map.next_value::<In<SupplierId>>()?.0,
-                "supplier_name" => supplier_name = map.next_value::<In<String>>()?.0,
+                "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
+                "qhid" => {
+                    quotation_id = map
+                        .next_value::<In<QuotationId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "item_id" => {
+                    item_id = map.next_value::<In<ItemId>>()?.keep(&key, &mut extra);
+                }
+                "productcode" => {
+                    productcode = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "description" => {
+                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "current_quantity" => {
+                    current_quantity = map
+                        .next_value::<In<f64>>()?
+                        .keep(&key, &mut extra);
+                }
+                "baseprice" => {
+                    baseprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "costprice" => {
+                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "discount_perc" => {
+                    discount_perc = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "margin" => margin = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
+                "net_total" => {
+                    net_total = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "total_tax" => {
+                    total_tax = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "total_price" => {
+                    total_price = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
+                }
+                "optional" => {
+                    optional = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "item_recurring" => {
+                    item_recurring = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
+                "billingperiod" => {
+                    billingperiod = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "supplier_id" => {
+                    supplier_id = map
+                        .next_value::<In<SupplierId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "supplier_name" => {
+                    supplier_name = map
+                        .next_value::<In<String>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);

@@ -179,8 +179,20 @@ impl Serialize for User {
         if let Some(value) = &self.ulastupdate {
             map.serialize_entry("ulastupdate", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "linked_agent_id" => self.linked_agent_id.is_some(),
+            "datecreated" => self.datecreated.is_some(),
+            "lastlogindate" => self.lastlogindate.is_some(),
+            "ulastupdate" => self.ulastupdate.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -237,41 +249,107 @@ impl<'de> Visitor<'de> for UserVisitor {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "firstname" => firstname = map.next_value::<In<String>>()?.0,
-                "surname" => surname = map.next_value::<In<String>>()?.0,
-                "initials" => initials = map.next_value::<In<String>>()?.0,
-                "title" => title = map.next_value::<In<String>>()?.0,
-                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
-                "email2" => email2 = map.next_value::<In<String>>()?.0,
-                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
-                "mobilenumber" => mobilenumber = map.next_value::<In<String>>()?.0,
-                "login" => login = map.next_value::<In<String>>()?.0,
-                "department" => department = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "client_name" => client_name = map.next_value::<In<String>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "site_name" => site_name = map.next_value::<In<String>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "firstname" => {
+                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "surname" => {
+                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "initials" => {
+                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "emailaddress" => {
+                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email2" => {
+                    email2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "phonenumber" => {
+                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "mobilenumber" => {
+                    mobilenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "login" => login = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "department" => {
+                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "client_name" => {
+                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "site_name" => {
+                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 "isimportantcontact" => {
-                    isimportantcontact = map.next_value::<In<bool>>()?.0;
+                    isimportantcontact = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
-                "isserviceaccount" => isserviceaccount = map.next_value::<In<bool>>()?.0,
-                "neversendemails" => neversendemails = map.next_value::<In<bool>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
-                "linked_agent_id" => linked_agent_id = map.next_value::<In<AgentId>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "primary_address" => primary_address = map.next_value::<In<Address>>()?.0,
+                "isserviceaccount" => {
+                    isserviceaccount = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "neversendemails" => {
+                    neversendemails = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "linked_agent_id" => {
+                    linked_agent_id = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "primary_address" => {
+                    primary_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
-                "datecreated" => datecreated = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "datecreated" => {
+                    datecreated = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "lastlogindate" => {
-                    lastlogindate = map.next_value::<In<DateTime<Utc>>>()?.0;
+                    lastlogindate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "ulastupdate" => ulastupdate = map.next_value::<In<DateTime<Utc>>>()?.0,
+                "ulastupdate" => {
+                    ulastupdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }
@@ -444,8 +522,17 @@ impl Serialize for NewUser {
         if let Some(value) = &self.assets {
             map.serialize_entry("assets", value)?;
         }
+        let replaced = |key: &str| match key {
+            "client_id" => self.client_id.is_some(),
+            "site_id" => self.site_id.is_some(),
+            "priority_id" => self.priority_id.is_some(),
+            "linked_agent_id" => self.linked_agent_id.is_some(),
+            _ => false,
+        };
         for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+            if !replaced(key) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -495,34 +582,86 @@ impl<'de> Visitor<'de> for NewUserVisitor {
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
-                "name" => name = map.next_value::<In<String>>()?.0,
-                "firstname" => firstname = map.next_value::<In<String>>()?.0,
-                "surname" => surname = map.next_value::<In<String>>()?.0,
-                "initials" => initials = map.next_value::<In<String>>()?.0,
-                "title" => title = map.next_value::<In<String>>()?.0,
-                "emailaddress" => emailaddress = map.next_value::<In<String>>()?.0,
-                "email2" => email2 = map.next_value::<In<String>>()?.0,
-                "phonenumber" => phonenumber = map.next_value::<In<String>>()?.0,
-                "mobilenumber" => mobilenumber = map.next_value::<In<String>>()?.0,
-                "login" => login = map.next_value::<In<String>>()?.0,
-                "department" => department = map.next_value::<In<String>>()?.0,
-                "client_id" => client_id = map.next_value::<In<ClientId>>()?.0,
-                "site_id" => site_id = map.next_value::<In<SiteId>>()?.0,
-                "inactive" => inactive = map.next_value::<In<bool>>()?.0,
+                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "firstname" => {
+                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "surname" => {
+                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "initials" => {
+                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "emailaddress" => {
+                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "email2" => {
+                    email2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "phonenumber" => {
+                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "mobilenumber" => {
+                    mobilenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "login" => login = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "department" => {
+                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
+                }
+                "client_id" => {
+                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
+                }
+                "site_id" => {
+                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
+                }
+                "inactive" => {
+                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 "isimportantcontact" => {
-                    isimportantcontact = map.next_value::<In<bool>>()?.0;
+                    isimportantcontact = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
                 }
-                "isserviceaccount" => isserviceaccount = map.next_value::<In<bool>>()?.0,
-                "neversendemails" => neversendemails = map.next_value::<In<bool>>()?.0,
-                "priority_id" => priority_id = map.next_value::<In<i32>>()?.0,
-                "linked_agent_id" => linked_agent_id = map.next_value::<In<AgentId>>()?.0,
-                "notes" => notes = map.next_value::<In<String>>()?.0,
-                "primary_address" => primary_address = map.next_value::<In<Address>>()?.0,
+                "isserviceaccount" => {
+                    isserviceaccount = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "neversendemails" => {
+                    neversendemails = map
+                        .next_value::<In<bool>>()?
+                        .keep(&key, &mut extra);
+                }
+                "priority_id" => {
+                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
+                }
+                "linked_agent_id" => {
+                    linked_agent_id = map
+                        .next_value::<In<AgentId>>()?
+                        .keep(&key, &mut extra);
+                }
+                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
+                "primary_address" => {
+                    primary_address = map
+                        .next_value::<In<Address>>()?
+                        .keep(&key, &mut extra);
+                }
                 "customfields" => {
-                    customfields = map.next_value::<In<Vec<CustomField>>>()?.0;
+                    customfields = map
+                        .next_value::<In<Vec<CustomField>>>()?
+                        .keep(&key, &mut extra);
                 }
-                "attachments" => attachments = map.next_value::<In<Vec<Attachment>>>()?.0,
-                "assets" => assets = map.next_value::<In<Vec<AssetSummary>>>()?.0,
+                "attachments" => {
+                    attachments = map
+                        .next_value::<In<Vec<Attachment>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "assets" => {
+                    assets = map
+                        .next_value::<In<Vec<AssetSummary>>>()?
+                        .keep(&key, &mut extra);
+                }
                 _ => {
                     extra.push_decoded(key.into_owned(), map.next_value()?);
                 }

@@ -231,8 +231,11 @@ impl Failure {
     fn may_retry(self, idempotent: bool) -> bool {
         match self {
             Failure::NotSent | Failure::Status(429 | 503) => true,
-            Failure::Timeout | Failure::Status(408 | 500 | 502 | 504) => idempotent,
-            Failure::Transport | Failure::Status(_) => false,
+            // The server may have acted: only what is safe to repeat.
+            Failure::Timeout | Failure::Transport | Failure::Status(408 | 500 | 502 | 504) => {
+                idempotent
+            }
+            Failure::Status(_) => false,
         }
     }
 }
@@ -317,7 +320,7 @@ mod tests {
         }
         assert!(retried(Failure::NotSent, GET));
         assert!(retried(Failure::Timeout, GET));
-        assert!(!retried(Failure::Transport, GET));
+        assert!(retried(Failure::Transport, GET));
 
         for status in [429, 503] {
             assert!(retried(Failure::Status(status), CREATE), "create {status}");

@@ -203,6 +203,31 @@ async fn a_dropped_connection_is_a_transport_error() {
 }
 
 #[tokio::test]
+async fn a_dropped_connection_is_retried_for_a_read_but_never_for_a_create() {
+    bounded(20, async {
+        let halo = fake(10).await;
+        let client = halo
+            .client_builder()
+            .retry_policy(quick_retries())
+            .build()
+            .expect("valid");
+        halo.inject(Fault::CloseConnection, 1, Some("Tickets"));
+        client.tickets().list().send().await.expect("read again");
+        assert_eq!(halo.counters().requests_to("/api/Tickets"), 2);
+
+        halo.inject(Fault::CloseConnection, 1, Some("Tickets"));
+        let err = client
+            .tickets()
+            .create(&new_ticket("dropped"))
+            .await
+            .expect_err("a create is not sent twice");
+        assert!(matches!(err, Error::Transport(_)), "{err:?}");
+        assert_eq!(halo.counters().requests_to("/api/Tickets"), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_stalled_read_times_out_and_is_retried() {
     bounded(20, async {
         let halo = fake(10).await;

@@ -15,28 +15,65 @@ use serde_json::Value;
 
 use super::quote;
 use super::time::{parse_datetime, Parsed};
-use crate::runtime::Id;
+use crate::runtime::{Extra, Id};
 
 /// A field type as it appears in a record: how to read it leniently.
 ///
-/// Every generated field is `Option<T>` with `T: Wire`; `null` (and the "not
-/// set" sentinels of each kind) read as `None`. Types without a loose form
-/// use the default: plain serde.
+/// Every generated field is `Option<T>` with `T: Wire`. Types without a
+/// loose form use the default: plain serde.
 pub trait Wire: DeserializeOwned {
     /// Reads one field value.
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
-        Option::<Self>::deserialize(deserializer)
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
+        Option::<Self>::deserialize(deserializer).map(In::from)
     }
 }
 
-/// `Option<T>` read with [`Wire::decode`]; generated decoders use it as
-/// `map.next_value::<In<T>>()?.0`.
-#[derive(Debug)]
-pub struct In<T>(pub Option<T>);
+/// A field value as read by [`Wire::decode`]. Generated decoders use it as
+/// `field = map.next_value::<In<T>>()?.keep(&key, &mut extra)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum In<T> {
+    /// A value.
+    Value(T),
+    /// `null`.
+    Null,
+    /// Halo's way of saying "not set" (`-1` for a reference, `""`,
+    /// `1900-01-01T00:00:00`), exactly as sent.
+    Placeholder(Value),
+}
+
+impl<T> In<T> {
+    /// The value. A placeholder is kept in `extra` under `key`, so that
+    /// writing the record back sends it as it came (nested records are sent
+    /// whole, so a dropped placeholder would change what the server stores).
+    pub fn keep(self, key: &str, extra: &mut Extra) -> Option<T> {
+        match self {
+            In::Value(value) => Some(value),
+            In::Null => None,
+            In::Placeholder(raw) => {
+                extra.push_decoded(key.to_owned(), raw);
+                None
+            }
+        }
+    }
+
+    /// The value; `null` and placeholders are `None`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            In::Value(value) => Some(value),
+            In::Null | In::Placeholder(_) => None,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for In<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(In::Null, In::Value)
+    }
+}
 
 impl<'de, T: Wire> Deserialize<'de> for In<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        T::decode(deserializer).map(In)
+        T::decode(deserializer)
     }
 }
 
@@ -76,9 +113,9 @@ impl<T: DeserializeOwned> Wire for Vec<T> {}
 struct IntVisitor<N>(PhantomData<N>);
 
 impl<N: TryFrom<i64>> IntVisitor<N> {
-    fn fit<E: de::Error>(n: i64) -> Result<Option<N>, E> {
+    fn fit<E: de::Error>(n: i64) -> Result<In<N>, E> {
         N::try_from(n)
-            .map(Some)
+            .map(In::Value)
             .map_err(|_| E::custom(format!("integer {n} is out of range")))
     }
 }
@@ -91,7 +128,7 @@ fn integral(f: f64) -> Option<i64> {
 }
 
 impl<'de, N: TryFrom<i64>> Visitor<'de> for IntVisitor<N> {
-    type Value = Option<N>;
+    type Value = In<N>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an integer, an integral number or a numeric string")
     }
@@ -111,7 +148,7 @@ impl<'de, N: TryFrom<i64>> Visitor<'de> for IntVisitor<N> {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let text = v.trim();
         if text.is_empty() {
-            return Ok(None);
+            return Ok(In::Placeholder(Value::String(v.to_owned())));
         }
         match text
             .parse::<i64>()
@@ -126,10 +163,10 @@ impl<'de, N: TryFrom<i64>> Visitor<'de> for IntVisitor<N> {
         }
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -137,24 +174,28 @@ impl<'de, N: TryFrom<i64>> Visitor<'de> for IntVisitor<N> {
 }
 
 impl Wire for i32 {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         deserializer.deserialize_any(IntVisitor(PhantomData))
     }
 }
 
 impl Wire for i64 {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         deserializer.deserialize_any(IntVisitor(PhantomData))
     }
 }
 
 /// A reference to another record: read like an integer; `-1` is Halo's "not set".
 impl<T: 'static> Wire for Id<T> {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
-        match deserializer.deserialize_any(IntVisitor::<i32>(PhantomData))? {
-            None | Some(-1) => Ok(None),
-            Some(n) => Ok(Some(Id::new(n))),
-        }
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
+        Ok(
+            match deserializer.deserialize_any(IntVisitor::<i32>(PhantomData))? {
+                In::Value(-1) => In::Placeholder(Value::from(-1)),
+                In::Value(n) => In::Value(Id::new(n)),
+                In::Null => In::Null,
+                In::Placeholder(raw) => In::Placeholder(raw),
+            },
+        )
     }
 }
 
@@ -164,28 +205,28 @@ impl<T: 'static> Wire for Id<T> {
 struct FloatVisitor;
 
 impl<'de> Visitor<'de> for FloatVisitor {
-    type Value = Option<f64>;
+    type Value = In<f64>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a number or a numeric string")
     }
     #[allow(clippy::cast_precision_loss)] // JSON numbers are f64 on the wire anyway
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v as f64))
+        Ok(In::Value(v as f64))
     }
     #[allow(clippy::cast_precision_loss)]
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v as f64))
+        Ok(In::Value(v as f64))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v))
+        Ok(In::Value(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let text = v.trim();
         if text.is_empty() {
-            return Ok(None);
+            return Ok(In::Placeholder(Value::String(v.to_owned())));
         }
         match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Some(f)),
+            Ok(f) if f.is_finite() => Ok(In::Value(f)),
             _ => Err(E::custom(format!(
                 "expected a finite number, got `{}`",
                 quote(v)
@@ -193,10 +234,10 @@ impl<'de> Visitor<'de> for FloatVisitor {
         }
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -204,7 +245,7 @@ impl<'de> Visitor<'de> for FloatVisitor {
 }
 
 impl Wire for f64 {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         deserializer.deserialize_any(FloatVisitor)
     }
 }
@@ -215,13 +256,15 @@ impl Wire for f64 {
 struct TimeVisitor<F>(F, &'static str);
 
 impl<'de, T, F: Fn(Parsed) -> Result<Option<T>, OutOfRange>> Visitor<'de> for TimeVisitor<F> {
-    type Value = Option<T>;
+    type Value = In<T>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.1)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         match parse_datetime(v).map(&self.0) {
-            Some(Ok(value)) => Ok(value),
+            Some(Ok(Some(value))) => Ok(In::Value(value)),
+            // Blank or a "no date" sentinel: kept as sent.
+            Some(Ok(None)) => Ok(In::Placeholder(Value::String(v.to_owned()))),
             Some(Err(OutOfRange)) => Err(E::custom(format!(
                 "date-time `{}` falls outside the years 0 to 9999 in UTC",
                 quote(v)
@@ -230,10 +273,10 @@ impl<'de, T, F: Fn(Parsed) -> Result<Option<T>, OutOfRange>> Visitor<'de> for Ti
         }
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(In::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
@@ -248,7 +291,7 @@ struct OutOfRange;
 /// UTC); `""` and the "no date" sentinels are none. A value whose UTC year
 /// falls outside 0 to 9999 (`9999-12-31T23:00:00-05:00`) is an error.
 impl Wire for DateTime<Utc> {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         let read = |parsed| match parsed {
             Parsed::Value(_, utc) if (0..=9999).contains(&utc.year()) => Ok(Some(utc)),
             Parsed::Value(..) => Err(OutOfRange),
@@ -260,7 +303,7 @@ impl Wire for DateTime<Utc> {
 
 /// `YYYY-MM-DD` or any date-time (its date as written); `""` and sentinels are none.
 impl Wire for NaiveDate {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         let read = |parsed| match parsed {
             Parsed::Value(local, _) => Ok(Some(local.date())),
             Parsed::Empty | Parsed::Sentinel => Ok(None),

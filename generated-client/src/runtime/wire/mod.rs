@@ -32,7 +32,7 @@ macro_rules! with_module {
 
             /// Reads the value leniently; see the [module docs](self).
             pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<$ty>, D::Error> {
-                <$ty as Wire>::decode(deserializer)
+                <$ty as Wire>::decode(deserializer).map(In::into_option)
             }
         }
     };
@@ -88,7 +88,7 @@ pub mod reference {
     pub fn deserialize<'de, T: 'static, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Id<T>>, D::Error> {
-        <Id<T> as Wire>::decode(deserializer)
+        <Id<T> as Wire>::decode(deserializer).map(In::into_option)
     }
 }
 
