@@ -490,7 +490,10 @@ fn records_round_trip_with_unknown_fields() {
         "estimate": "",
     });
     let mut ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
-    assert_eq!((ticket.user_id, ticket.datecreated, ticket.estimate), (None, None, None));
+    assert_eq!(
+        (ticket.user_id, ticket.datecreated, ticket.estimate),
+        (None, None, None)
+    );
     // Placeholders are kept, as sent, so that nothing changes on the way back.
     assert_eq!(serde_json::to_value(&ticket).unwrap(), original);
 
