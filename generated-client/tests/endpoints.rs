@@ -238,6 +238,7 @@ async fn a_server_repeating_a_page_ends_the_stream_with_an_error() {
     );
     assert!(results[..100].iter().all(Result::is_ok));
     let err = results[100].as_ref().unwrap_err();
+    assert!(matches!(err, Error::Paging { page_no: 2, .. }), "{err:?}");
     assert!(err.to_string().contains("same records"), "{err}");
     assert_eq!(api_requests(&server).await.len(), 2);
 }

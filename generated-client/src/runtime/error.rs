@@ -121,6 +121,17 @@ pub enum Error {
         /// The serializer's complaint.
         message: String,
     },
+
+    /// Paging stopped because the server's pages made no progress: it
+    /// answered the next page with the same records again (it ignores the
+    /// page parameter), and going on would loop forever.
+    #[error("paging stopped at page {page_no}: {message}")]
+    Paging {
+        /// The page that repeated its predecessor.
+        page_no: u32,
+        /// What happened.
+        message: String,
+    },
 }
 
 /// One field-level complaint in an API error.

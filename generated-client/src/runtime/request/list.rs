@@ -172,15 +172,14 @@ impl<T: Resource> Pager<T> {
         let count = page.items.len() as u64;
         let ids: Vec<i32> = page.items.iter().map(|item| item.id().get()).collect();
         if count > 0 && ids == self.last_ids {
-            return Err(Error::Decode {
-                path: format!("page {page_no}"),
+            return Err(Error::Paging {
+                page_no,
                 message: format!(
-                    "the server answered page {page_no} with the same records as page {}; \
-                     it seems to ignore `{}`, so paging stops here",
-                    page_no - 1,
+                    "the server answered it with the same records as page {}; \
+                     it seems to ignore `{}`",
+                    page_no.saturating_sub(1),
                     crate::API.pagination.page_param
                 ),
-                snippet: String::new(),
             });
         }
         self.received += count;
