@@ -190,7 +190,7 @@ fn mutate(value: &mut Value, choices: &mut impl Iterator<Item = u32>, replacemen
         }
         Value::Sequence(items) if !items.is_empty() => {
             let index = choice as usize % items.len();
-            if choices.next().unwrap_or(0) % 3 == 0 {
+            if choices.next().unwrap_or(0).is_multiple_of(3) {
                 items.remove(index);
             } else {
                 mutate(&mut items[index], choices, replacement);

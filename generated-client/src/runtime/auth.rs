@@ -88,7 +88,7 @@ impl TokenCache {
             let mut state = self.inner.lock();
             match &state.slot {
                 Slot::Ready { token, refresh_at }
-                    if refresh_at.map_or(true, |at| Instant::now() < at) =>
+                    if refresh_at.is_none_or(|at| Instant::now() < at) =>
                 {
                     return Ok(token.clone());
                 }

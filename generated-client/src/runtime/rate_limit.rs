@@ -166,7 +166,7 @@ impl Limiter {
             .paused_until
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if paused.map_or(true, |current| current < until) {
+        if paused.is_none_or(|current| current < until) {
             *paused = Some(until);
         }
     }
