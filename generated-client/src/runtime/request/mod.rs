@@ -4,6 +4,13 @@
 //! and can be moved into a task. Finish one with `.send().await`, or just
 //! `.await` it (every type implements [`IntoFuture`](std::future::IntoFuture)).
 
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::runtime::http::Call;
+use crate::runtime::query::Query;
+use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
+
 mod list;
 mod record;
 mod write;
@@ -31,3 +38,23 @@ macro_rules! into_future {
     };
 }
 use into_future;
+
+/// `POST {path}` with an array of records: how Halo creates and updates.
+async fn post_records(
+    client: &HaloClient,
+    path: &str,
+    records: &[Value],
+    idempotent: bool,
+    retry: Option<&RetryPolicy>,
+) -> Result<Vec<u8>> {
+    let body = serde_json::to_vec(records).map_err(|err| Error::Encode {
+        message: err.to_string(),
+    })?;
+    let call = Call {
+        method: Method::POST,
+        url: client.endpoint(&[path], &Query::default())?,
+        body: Some(body),
+        idempotent,
+    };
+    client.execute_with(&call, retry).await
+}

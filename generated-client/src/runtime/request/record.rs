@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::into_future;
+use super::{into_future, post_records};
 use crate::runtime::http::Call;
 use crate::runtime::query::{Query, QueryValue};
 use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
@@ -190,7 +190,6 @@ struct Post {
     client: HaloClient,
     /// The record as JSON, or why it could not be encoded.
     body: std::result::Result<Value, String>,
-    query: Query,
     retry: Option<RetryPolicy>,
 }
 
@@ -199,7 +198,6 @@ impl Post {
         Post {
             client: client.clone(),
             body: serde_json::to_value(body).map_err(|err| err.to_string()),
-            query: Query::default(),
             retry: None,
         }
     }
@@ -207,16 +205,14 @@ impl Post {
     async fn send<T: Resource>(self, idempotent: bool) -> Result<T> {
         let record = self.body.map_err(|message| Error::Encode { message })?;
         // Halo saves arrays of records; we send exactly one.
-        let body = serde_json::to_vec(&[record]).map_err(|err| Error::Encode {
-            message: err.to_string(),
-        })?;
-        let call = Call {
-            method: Method::POST,
-            url: self.client.endpoint(&[T::PATH], &self.query)?,
-            body: Some(body),
+        let reply = post_records(
+            &self.client,
+            T::PATH,
+            &[record],
             idempotent,
-        };
-        let reply = self.client.execute_with(&call, self.retry.as_ref()).await?;
+            self.retry.as_ref(),
+        )
+        .await?;
         decode::one(&reply)
     }
 }
@@ -226,7 +222,6 @@ impl fmt::Debug for Post {
         // The body is the caller's data: show only whether it encoded.
         f.debug_struct("Post")
             .field("encoded", &self.body.is_ok())
-            .field("query", &self.query)
             .finish_non_exhaustive()
     }
 }

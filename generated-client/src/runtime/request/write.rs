@@ -3,13 +3,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::into_future;
-use crate::runtime::http::Call;
-use crate::runtime::query::Query;
+use super::{into_future, post_records};
 use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
 
 /// Changes chosen fields of a record: `POST {path}` with `[{"id": .., <fields>}]`.
@@ -83,7 +80,8 @@ impl<T: Resource> PatchRequest<T> {
         record.extend(self.fields);
         // Writing the same values twice leaves the same record.
         let records = [Value::Object(record)];
-        let reply = post(&self.client, T::PATH, &records, true, self.retry.as_ref()).await?;
+        let reply =
+            post_records(&self.client, T::PATH, &records, true, self.retry.as_ref()).await?;
         decode::one(&reply)
     }
 }
@@ -149,7 +147,8 @@ impl<T: Resource> CreateManyRequest<T> {
         let mut saved = Vec::with_capacity(records.len());
         for chunk in records.chunks(self.chunk_size) {
             // A replayed create could duplicate records.
-            let reply = post(&self.client, T::PATH, chunk, false, self.retry.as_ref()).await?;
+            let reply =
+                post_records(&self.client, T::PATH, chunk, false, self.retry.as_ref()).await?;
             saved.extend(decode::many::<T>(&reply, chunk.len())?);
         }
         Ok(saved)
@@ -157,25 +156,6 @@ impl<T: Resource> CreateManyRequest<T> {
 }
 
 into_future!(CreateManyRequest => Vec<T>);
-
-async fn post(
-    client: &HaloClient,
-    path: &str,
-    records: &[Value],
-    idempotent: bool,
-    retry: Option<&RetryPolicy>,
-) -> Result<Vec<u8>> {
-    let body = serde_json::to_vec(records).map_err(|err| Error::Encode {
-        message: err.to_string(),
-    })?;
-    let call = Call {
-        method: Method::POST,
-        url: client.endpoint(&[path], &Query::default())?,
-        body: Some(body),
-        idempotent,
-    };
-    client.execute_with(&call, retry).await
-}
 
 // Manual impls: derives would require `T: Clone` / `T: Debug`.
 impl<T> Clone for PatchRequest<T> {
