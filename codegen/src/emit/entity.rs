@@ -96,6 +96,7 @@ fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
         &Record {
             name: &entity.name,
             id_type: Some(&entity.id_type),
+            read: true,
             fields: entity.fields.iter().collect(),
         },
         imports,
@@ -133,6 +134,7 @@ fn new_model(entity: &Entity, imports: &mut Imports) -> TokenStream {
         &Record {
             name: &entity.new_type,
             id_type: None,
+            read: false,
             fields: entity
                 .fields
                 .iter()

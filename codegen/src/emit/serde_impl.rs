@@ -21,6 +21,9 @@ pub(super) struct Record<'a> {
     pub id_type: Option<&'a str>,
     /// The optional fields, in order.
     pub fields: Vec<&'a Field>,
+    /// Whether to implement `Deserialize` too: records are read, inputs
+    /// such as `NewTicket` are only written.
+    pub read: bool,
 }
 
 pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
@@ -54,6 +57,47 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
         "Reads a [`{}`]: known fields by name, every other field into `extra`.",
         record.name
     ));
+    let deserialize = record.read.then(|| {
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    deserializer.deserialize_map(#visitor)
+                }
+            }
+
+            #visitor_doc
+            struct #visitor;
+
+            impl<'de> Visitor<'de> for #visitor {
+                type Value = #name;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(#expecting)
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    #id_slot
+                    #(let mut #names: Option<#types> = None;)*
+                    let mut extra = Extra::new();
+                    while let Some(Key(key)) = map.next_key()? {
+                        match key.as_ref() {
+                            #read_id
+                            #(#wires => #names = map.next_value::<In<#types>>()?.keep(&key, &mut extra),)*
+                            _ => {
+                                extra.push_decoded(key.into_owned(), map.next_value()?);
+                            }
+                        }
+                    }
+                    #take_id
+                    Ok(#name {
+                        #set_id
+                        #(#names,)*
+                        extra,
+                    })
+                }
+            }
+        }
+    });
     quote! {
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -69,43 +113,7 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(#visitor)
-            }
-        }
-
-        #visitor_doc
-        struct #visitor;
-
-        impl<'de> Visitor<'de> for #visitor {
-            type Value = #name;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(#expecting)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                #id_slot
-                #(let mut #names: Option<#types> = None;)*
-                let mut extra = Extra::new();
-                while let Some(Key(key)) = map.next_key()? {
-                    match key.as_ref() {
-                        #read_id
-                        #(#wires => #names = map.next_value::<In<#types>>()?.keep(&key, &mut extra),)*
-                        _ => {
-                            extra.push_decoded(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                #take_id
-                Ok(#name {
-                    #set_id
-                    #(#names,)*
-                    extra,
-                })
-            }
-        }
+        #deserialize
     }
 }
 

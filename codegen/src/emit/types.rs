@@ -82,6 +82,7 @@ fn named_struct(ty: &NamedType, imports: &mut Imports) -> TokenStream {
         &Record {
             name: &ty.name,
             id_type: None,
+            read: true,
             fields: fields.iter().collect(),
         },
         imports,
