@@ -51,7 +51,8 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
         }
         None => Default::default(),
     };
-    let write_extra = write_extra(&record.fields);
+    // Placeholders only get into `extra` through decoding.
+    let write_extra = write_extra(if record.read { &record.fields } else { &[] });
     let expecting = format!("a {} object", record.name);
     let visitor_doc = doc_raw(&format!(
         "Reads a [`{}`]: known fields by name, every other field into `extra`.",

@@ -607,28 +607,8 @@ impl Serialize for NewAction {
         if let Some(value) = &self.actioncompletiondate {
             map.serialize_entry("actioncompletiondate", value)?;
         }
-        let replaced = |key: &str| match key {
-            "ticket_id" => self.ticket_id.is_some(),
-            "outcome_id" => self.outcome_id.is_some(),
-            "datetime" => self.datetime.is_some(),
-            "actionby_agent_id" => self.actionby_agent_id.is_some(),
-            "actionby_user_id" => self.actionby_user_id.is_some(),
-            "new_status" => self.new_status.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "nonbilltime" => self.nonbilltime.is_some(),
-            "traveltime" => self.traveltime.is_some(),
-            "mileage" => self.mileage.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            "action_contract_id" => self.action_contract_id.is_some(),
-            "asset_id" => self.asset_id.is_some(),
-            "actionarrivaldate" => self.actionarrivaldate.is_some(),
-            "actioncompletiondate" => self.actioncompletiondate.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

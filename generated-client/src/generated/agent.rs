@@ -495,19 +495,8 @@ impl Serialize for NewAgent {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "onlinestatus" => self.onlinestatus.is_some(),
-            "linemanager" => self.linemanager.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            "costprice" => self.costprice.is_some(),
-            "workhour_start" => self.workhour_start.is_some(),
-            "workhour_end" => self.workhour_end.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

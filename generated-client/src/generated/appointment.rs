@@ -456,24 +456,8 @@ impl Serialize for NewAppointment {
         if let Some(value) = &self.colour {
             map.serialize_entry("colour", value)?;
         }
-        let replaced = |key: &str| match key {
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "appointment_type_id" => self.appointment_type_id.is_some(),
-            "complete_status" => self.complete_status.is_some(),
-            "complete_date" => self.complete_date.is_some(),
-            "reminderminutes" => self.reminderminutes.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

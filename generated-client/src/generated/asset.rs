@@ -523,25 +523,8 @@ impl Serialize for NewAsset {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
-        let replaced = |key: &str| match key {
-            "device_number" => self.device_number.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "assettype_id" => self.assettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "parent_id" => self.parent_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "supplier_id" => self.supplier_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "warranty_start" => self.warranty_start.is_some(),
-            "warranty_end" => self.warranty_end.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

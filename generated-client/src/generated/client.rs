@@ -349,16 +349,8 @@ impl Serialize for NewClient {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
-        let replaced = |key: &str| match key {
-            "toplevel_id" => self.toplevel_id.is_some(),
-            "main_site_id" => self.main_site_id.is_some(),
-            "accountmanagertech" => self.accountmanagertech.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -508,23 +508,8 @@ impl Serialize for NewClientContract {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "contracttype" => self.contracttype.is_some(),
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "billingperiod" => self.billingperiod.is_some(),
-            "periodchargeamount" => self.periodchargeamount.is_some(),
-            "next_invoice_date" => self.next_invoice_date.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -519,25 +519,8 @@ impl Serialize for NewInvoice {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "invoicetype" => self.invoicetype.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "invoice_date" => self.invoice_date.is_some(),
-            "duedate" => self.duedate.is_some(),
-            "datesent" => self.datesent.is_some(),
-            "datepaid" => self.datepaid.is_some(),
-            "dateposted" => self.dateposted.is_some(),
-            "paymentstatus" => self.paymentstatus.is_some(),
-            "amountpaid" => self.amountpaid.is_some(),
-            "amountdue" => self.amountdue.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

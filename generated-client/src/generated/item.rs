@@ -470,21 +470,8 @@ impl Serialize for NewItem {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "assetgroup_id" => self.assetgroup_id.is_some(),
-            "assettype_id" => self.assettype_id.is_some(),
-            "supplier_id" => self.supplier_id.is_some(),
-            "baseprice" => self.baseprice.is_some(),
-            "costprice" => self.costprice.is_some(),
-            "recurringprice" => self.recurringprice.is_some(),
-            "recurringcost" => self.recurringcost.is_some(),
-            "markupperc" => self.markupperc.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

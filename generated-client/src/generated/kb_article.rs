@@ -367,15 +367,8 @@ impl Serialize for NewKbArticle {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "type" => self.article_type.is_some(),
-            "next_review_date" => self.next_review_date.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -528,27 +528,8 @@ impl Serialize for NewOpportunity {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "oppvalue" => self.oppvalue.is_some(),
-            "oppconversionprobability" => self.oppconversionprobability.is_some(),
-            "oppprofit" => self.oppprofit.is_some(),
-            "oppconverteddate" => self.oppconverteddate.is_some(),
-            "oppclosurecategory" => self.oppclosurecategory.is_some(),
-            "currency" => self.currency.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -547,29 +547,8 @@ impl Serialize for NewProject {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "startdate" => self.startdate.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "deadlinedate" => self.deadlinedate.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            "estimate" => self.estimate.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "projecttimebudget" => self.projecttimebudget.is_some(),
-            "projectmoneybudget" => self.projectmoneybudget.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

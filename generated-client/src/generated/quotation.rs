@@ -444,24 +444,8 @@ impl Serialize for NewQuotation {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "ticket_id" => self.ticket_id.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "status" => self.status.is_some(),
-            "date" => self.date.is_some(),
-            "expiry_date" => self.expiry_date.is_some(),
-            "approvalstate" => self.approvalstate.is_some(),
-            "approvaldatetime" => self.approvaldatetime.is_some(),
-            "salesorder_id" => self.salesorder_id.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

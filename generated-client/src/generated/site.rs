@@ -428,16 +428,8 @@ impl Serialize for NewSite {
         if let Some(value) = &self.fields {
             map.serialize_entry("fields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "maincontact_id" => self.maincontact_id.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

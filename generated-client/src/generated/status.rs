@@ -274,16 +274,8 @@ impl Serialize for NewStatus {
         if let Some(value) = &self.dontsendslareminders {
             map.serialize_entry("dontsendslareminders", value)?;
         }
-        let replaced = |key: &str| match key {
-            "type" => self.status_type.is_some(),
-            "sequence" => self.sequence.is_some(),
-            "statuschangeto" => self.statuschangeto.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -345,15 +345,8 @@ impl Serialize for NewSupplier {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        let replaced = |key: &str| match key {
-            "toplevel_id" => self.toplevel_id.is_some(),
-            "default_contract_id" => self.default_contract_id.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

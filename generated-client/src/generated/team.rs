@@ -322,15 +322,8 @@ impl Serialize for NewTeam {
         if let Some(value) = &self.team_note {
             map.serialize_entry("team_note", value)?;
         }
-        let replaced = |key: &str| match key {
-            "sequence" => self.sequence.is_some(),
-            "department_id" => self.department_id.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -968,38 +968,8 @@ impl Serialize for NewTicket {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "impact" => self.impact.is_some(),
-            "urgency" => self.urgency.is_some(),
-            "source" => self.source.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "parent_id" => self.parent_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "dateassigned" => self.dateassigned.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            "respondbydate" => self.respondbydate.is_some(),
-            "responsedate" => self.responsedate.is_some(),
-            "fixbydate" => self.fixbydate.is_some(),
-            "deadlinedate" => self.deadlinedate.is_some(),
-            "startdate" => self.startdate.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "estimate" => self.estimate.is_some(),
-            "estimatedays" => self.estimatedays.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -387,20 +387,8 @@ impl Serialize for NewTicketType {
         if let Some(value) = &self.default_category_1 {
             map.serialize_entry("default_category_1", value)?;
         }
-        let replaced = |key: &str| match key {
-            "sequence" => self.sequence.is_some(),
-            "group_id" => self.group_id.is_some(),
-            "itilrequesttype" => self.itilrequesttype.is_some(),
-            "default_sla" => self.default_sla.is_some(),
-            "initial_status" => self.initial_status.is_some(),
-            "workflow_id" => self.workflow_id.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -388,28 +388,8 @@ impl Serialize for NewTimesheetEvent {
         if let Some(value) = &self.mileage {
             map.serialize_entry("mileage", value)?;
         }
-        let replaced = |key: &str| match key {
-            "event_type" => self.event_type.is_some(),
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "break_type" => self.break_type.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "action_number" => self.action_number.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "charge_rate" => self.charge_rate.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "traveltime" => self.traveltime.is_some(),
-            "mileage" => self.mileage.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

@@ -522,17 +522,8 @@ impl Serialize for NewUser {
         if let Some(value) = &self.assets {
             map.serialize_entry("assets", value)?;
         }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "linked_agent_id" => self.linked_agent_id.is_some(),
-            _ => false,
-        };
         for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
