@@ -19,7 +19,7 @@ use futures::{StreamExt, TryStreamExt};
 use halopsa::{Error, HaloClient, NewTicket, RetryPolicy, StaticToken, Ticket, TicketId};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde::de::IgnoredAny;
 use serde_json::{json, Map, Number, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -764,12 +764,16 @@ fn values_that_would_not_round_trip_are_errors_or_exact() {
 
 #[test]
 fn some_generated_tickets_decode() {
-    // The round-trip properties mean little if nothing ever decodes.
-    let mut runner = TestRunner::new(Config {
+    // The round-trip properties mean little if nothing ever decodes. This
+    // counts a share, so it runs on a fixed seed: about 30% of generated
+    // objects decode, and a random seed put one CI run just under 25%.
+    let config = Config {
         cases: 256,
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let decoded = AtomicU64::new(0);
     runner
         .run(&ticket_object(), |object| {
@@ -779,7 +783,8 @@ fn some_generated_tickets_decode() {
             Ok(())
         })
         .expect("no failure");
-    assert!(decoded.load(Ordering::Relaxed) > 64, "{decoded:?}");
+    // One in eight: far below the typical share, far above "almost never".
+    assert!(decoded.load(Ordering::Relaxed) >= 32, "{decoded:?}");
 }
 
 // ------------------------------------------------- the response size limit
