@@ -276,6 +276,9 @@ fn check<T: fmt::Debug>(
         }) => *got == status && (status == 401 || call == "token"),
         Err(Error::RateLimited { .. }) => status == 429 && call != "token",
         Err(Error::Api { status: got, .. }) => *got == status && !success && call != "token",
+        // Every page gets the same reply: when it promises more records than
+        // it holds, page 2 repeats page 1, which must end the stream.
+        Err(Error::Paging { .. }) => success && call == "stream" && is_json(&reply.body),
         Err(_) => false,
     };
     let shown = match &result {

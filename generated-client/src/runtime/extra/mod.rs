@@ -1,0 +1,249 @@
+//! The fields of a record that the spec does not list.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+mod packed;
+
+use packed::Packed;
+
+/// Fields a record carried that the spec does not list, in the order they
+/// arrived, so that an update sends them back unchanged.
+///
+/// A small ordered map. Records carry hundreds of such fields and are
+/// decoded and written back far more often than these are read, so decoding
+/// packs them into one buffer (no allocation per field) and writing sends
+/// them straight from it. The first lookup unpacks them into ordinary
+/// `(String, Value)` pairs, which the first change then takes over.
+#[derive(Clone, Default)]
+pub struct Extra {
+    /// The fields as decoded, until something changes them.
+    packed: Packed,
+    /// `packed` unpacked, built on the first lookup.
+    unpacked: OnceLock<Vec<(String, Value)>>,
+    /// The fields once changed; empty while `packed` holds them.
+    owned: Vec<(String, Value)>,
+}
+
+impl Extra {
+    /// No fields.
+    pub fn new() -> Self {
+        Extra::default()
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.pairs().iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A mutable reference to the value of `key`, if present.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.owned()
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key`, keeping its position if present; returns the old value.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        let key = key.into();
+        let value = value.into();
+        match self.get_mut(&key) {
+            Some(slot) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.owned.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let owned = self.owned();
+        let index = owned.iter().position(|(k, _)| k == key)?;
+        Some(owned.remove(index).1)
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.into_iter()
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.packed.len() + self.owned.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A copy as a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.pairs().iter().cloned().collect()
+    }
+
+    /// Reads the next value of `map` as the unknown field `key`. Generated
+    /// decoders call this for every field the spec does not list.
+    pub(crate) fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if self.owned.is_empty() {
+            self.packed.read(key, map)
+        } else {
+            let value = map.next_value()?;
+            self.owned.push((key.to_owned(), value));
+            Ok(())
+        }
+    }
+
+    /// Appends a field just read from the wire: no duplicate check, because a
+    /// JSON object's keys are unique already (and a repeat keeps both, as sent).
+    pub(crate) fn push_decoded(&mut self, key: &str, value: Value) {
+        if self.owned.is_empty() {
+            self.packed.push(key, value);
+        } else {
+            self.owned.push((key.to_owned(), value));
+        }
+    }
+
+    /// The fields as pairs, unpacking them on first use.
+    fn pairs(&self) -> &[(String, Value)] {
+        if self.packed.is_empty() {
+            &self.owned
+        } else {
+            self.unpacked.get_or_init(|| self.packed.unpack())
+        }
+    }
+
+    /// The fields as pairs to change: from here on they are `owned`.
+    fn owned(&mut self) -> &mut Vec<(String, Value)> {
+        if !self.packed.is_empty() {
+            let packed = std::mem::take(&mut self.packed);
+            let pairs = std::mem::take(&mut self.unpacked).into_inner();
+            self.owned = pairs.unwrap_or_else(|| packed.unpack());
+        }
+        &mut self.owned
+    }
+}
+
+/// Equal when both hold the same fields with the same values, in any order.
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<(String, Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        let mut extra = Extra::new();
+        for (key, value) in iter {
+            extra.insert(key, value);
+        }
+        extra
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Self {
+        Extra {
+            owned: map.into_iter().collect(),
+            ..Extra::default()
+        }
+    }
+}
+
+impl IntoIterator for Extra {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+
+    fn into_iter(mut self) -> Self::IntoIter {
+        std::mem::take(self.owned()).into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a str, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Value)>,
+        fn(&'a (String, Value)) -> (&'a str, &'a Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.pairs().iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// A JSON object.
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        if self.packed.is_empty() {
+            for (key, value) in &self.owned {
+                map.serialize_entry(key, value)?;
+            }
+        } else {
+            // Straight from the buffer: writing back needs no unpacking.
+            for (key, value) in self.packed.iter() {
+                map.serialize_entry(key, &value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// From a JSON object.
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::<String, Value>::deserialize(deserializer).map(Extra::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn behaves_like_an_ordered_map() {
+        let mut extra = Extra::new();
+        assert_eq!(extra.insert("b", 1), None);
+        assert_eq!(extra.insert("a", 2), None);
+        assert_eq!(extra.insert("b", 3), Some(json!(1)));
+        assert_eq!(extra.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(extra.get("b"), Some(&json!(3)));
+        assert_eq!(extra.remove("b"), Some(json!(3)));
+        assert!(!extra.contains_key("b"));
+        assert_eq!(serde_json::to_value(&extra).unwrap(), json!({"a": 2}));
+    }
+
+    #[test]
+    fn equality_ignores_order() {
+        let one: Extra = [("a".to_owned(), json!(1)), ("b".to_owned(), json!(2))]
+            .into_iter()
+            .collect();
+        let two: Extra = [("b".to_owned(), json!(2)), ("a".to_owned(), json!(1))]
+            .into_iter()
+            .collect();
+        assert_eq!(one, two);
+    }
+}
