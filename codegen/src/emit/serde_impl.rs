@@ -85,7 +85,7 @@ pub(super) fn impls(record: &Record<'_>, imports: &mut Imports) -> TokenStream {
                             #read_id
                             #(#wires => #names = map.next_value::<In<#types>>()?.keep(&key, &mut extra),)*
                             _ => {
-                                extra.push_decoded(key.into_owned(), map.next_value()?);
+                                extra.read_field(&key, &mut map)?;
                             }
                         }
                     }

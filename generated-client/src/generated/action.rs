@@ -407,7 +407,7 @@ impl<'de> Visitor<'de> for ActionVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

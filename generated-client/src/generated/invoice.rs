@@ -359,7 +359,7 @@ impl<'de> Visitor<'de> for InvoiceVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

@@ -390,7 +390,7 @@ impl<'de> Visitor<'de> for ProjectVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

@@ -236,7 +236,7 @@ impl<'de> Visitor<'de> for SupplierVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

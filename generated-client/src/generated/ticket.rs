@@ -671,7 +671,7 @@ impl<'de> Visitor<'de> for TicketVisitor {
                     api_url = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

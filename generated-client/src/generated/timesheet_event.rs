@@ -262,7 +262,7 @@ impl<'de> Visitor<'de> for TimesheetEventVisitor {
                     mileage = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

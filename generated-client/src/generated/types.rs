@@ -175,7 +175,7 @@ impl<'de> Visitor<'de> for CustomFieldVisitor {
                     hyperlink = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -257,7 +257,7 @@ impl<'de> Visitor<'de> for TagVisitor {
                 "id" => id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
                 "text" => text = map.next_value::<In<String>>()?.keep(&key, &mut extra),
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -436,7 +436,7 @@ impl<'de> Visitor<'de> for AddressVisitor {
                     user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -558,7 +558,7 @@ impl<'de> Visitor<'de> for FieldValueVisitor {
                     tab_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -725,7 +725,7 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
                     data_base64 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -887,7 +887,7 @@ impl<'de> Visitor<'de> for AssetSummaryVisitor {
                     inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -1012,7 +1012,7 @@ impl<'de> Visitor<'de> for UserSummaryVisitor {
                     inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -1165,7 +1165,7 @@ impl<'de> Visitor<'de> for TeamMemberVisitor {
                     forprojects = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -1449,7 +1449,7 @@ impl<'de> Visitor<'de> for InvoiceLineVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }
@@ -1730,7 +1730,7 @@ impl<'de> Visitor<'de> for QuoteLineVisitor {
                         .keep(&key, &mut extra);
                 }
                 _ => {
-                    extra.push_decoded(key.into_owned(), map.next_value()?);
+                    extra.read_field(&key, &mut map)?;
                 }
             }
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::MapAccess;
+use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 mod packed;
 
 use packed::Packed;
+
+use super::wire::Key;
 
 /// Fields a record carried that the spec does not list, in the order they
 /// arrived, so that an update sends them back unchanged.
@@ -214,7 +216,25 @@ impl Serialize for Extra {
 /// From a JSON object.
 impl<'de> Deserialize<'de> for Extra {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(Extra::from)
+        struct ExtraVisitor;
+
+        impl<'de> Visitor<'de> for ExtraVisitor {
+            type Value = Extra;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut extra = Extra::new();
+                while let Some(Key(key)) = map.next_key()? {
+                    extra.read_field(&key, &mut map)?;
+                }
+                Ok(extra)
+            }
+        }
+
+        deserializer.deserialize_map(ExtraVisitor)
     }
 }
 
@@ -245,5 +265,89 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(one, two);
+    }
+
+    /// Decoded fields, as a generated decoder leaves them: packed.
+    fn decoded(json: &str) -> Extra {
+        serde_json::from_str(json).expect("an object")
+    }
+
+    const MIXED: &str = r#"{"n":-3,"big":18446744073709551615,"f":0.1,"s":"tab\tquote\"","e":"","z":null,"t":true,"a":[1,{"x":"y"}],"o":{"k":[]}}"#;
+
+    fn mixed_pairs() -> Vec<(String, Value)> {
+        [
+            ("n", json!(-3)),
+            ("big", json!(u64::MAX)),
+            ("f", json!(0.1)),
+            ("s", json!("tab\tquote\"")),
+            ("e", json!("")),
+            ("z", Value::Null),
+            ("t", json!(true)),
+            ("a", json!([1, {"x": "y"}])),
+            ("o", json!({"k": []})),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
+    #[test]
+    fn decoded_fields_read_and_write_back_as_sent() {
+        let extra = decoded(MIXED);
+        let sent: Value = serde_json::from_str(MIXED).expect("JSON");
+        assert_eq!(extra.len(), 9);
+        assert_eq!(serde_json::to_value(&extra).expect("encodes"), sent);
+        // Written straight from the buffer, in arrival order, same text.
+        assert_eq!(serde_json::to_string(&extra).expect("encodes"), MIXED);
+        assert_eq!(extra.get("s"), Some(&json!("tab\tquote\"")));
+        assert_eq!(extra.get("big"), Some(&json!(u64::MAX)));
+        assert_eq!(extra.get("a"), Some(&json!([1, {"x": "y"}])));
+        let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["n", "big", "f", "s", "e", "z", "t", "a", "o"]);
+    }
+
+    #[test]
+    fn changing_decoded_fields_keeps_the_rest_and_the_order() {
+        let mut extra = decoded(MIXED);
+        assert_eq!(extra.get("t"), Some(&json!(true))); // unpacked once read
+        *extra.get_mut("n").expect("present") = json!(4);
+        assert_eq!(extra.insert("s", "new"), Some(json!("tab\tquote\"")));
+        assert_eq!(extra.remove("z"), Some(Value::Null));
+        assert_eq!(extra.insert("added", 1), None);
+        let mut expected: Map<String, Value> = serde_json::from_str(MIXED).expect("JSON");
+        expected.insert("n".into(), json!(4));
+        expected.insert("s".into(), json!("new"));
+        expected.remove("z");
+        expected.insert("added".into(), json!(1));
+        assert_eq!(extra.to_map(), expected);
+        let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["n", "big", "f", "s", "e", "t", "a", "o", "added"]);
+    }
+
+    #[test]
+    fn packed_and_unpacked_fields_compare_and_clone_alike() {
+        let packed = decoded(MIXED);
+        let owned: Extra = mixed_pairs().into_iter().collect();
+        assert_eq!(packed, owned);
+        assert_eq!(packed.clone(), owned);
+        assert_eq!(format!("{packed:?}"), format!("{owned:?}"));
+        let pairs: Vec<(String, Value)> = packed.into_iter().collect();
+        assert_eq!(pairs, owned.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn fields_kept_while_decoding_stay_in_arrival_order() {
+        let mut extra = Extra::new();
+        extra.push_decoded("first", json!(""));
+        let mut map = serde_json::Deserializer::from_str(r#"{"second":[2]}"#);
+        let read: Extra = Extra::deserialize(&mut map).expect("an object");
+        for (key, value) in read.iter() {
+            extra.push_decoded(key, value.clone());
+        }
+        extra.push_decoded("third", json!({"x": 3}));
+        assert_eq!(
+            serde_json::to_string(&extra).expect("encodes"),
+            r#"{"first":"","second":[2],"third":{"x":3}}"#
+        );
     }
 }

@@ -50,7 +50,7 @@ impl<T> In<T> {
             In::Value(value) => Some(value),
             In::Null => None,
             In::Placeholder(raw) => {
-                extra.push_decoded(key.to_owned(), raw);
+                extra.push_decoded(key, raw);
                 None
             }
         }
