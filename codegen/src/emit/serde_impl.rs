@@ -133,9 +133,7 @@ fn write_extra(fields: &[&Field]) -> TokenStream {
         .collect();
     if placeholders.is_empty() {
         return quote! {
-            for (key, value) in &self.extra {
-                map.serialize_entry(key, value)?;
-            }
+            self.extra.write_entries(&mut map, |_| false)?;
         };
     }
     let wires = placeholders.iter().map(|f| f.wire.as_str());
@@ -145,11 +143,7 @@ fn write_extra(fields: &[&Field]) -> TokenStream {
             #(#wires => self.#names.is_some(),)*
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
     }
 }
 

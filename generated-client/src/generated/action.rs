@@ -221,11 +221,7 @@ impl Serialize for Action {
             "last_updated" => self.last_updated.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -607,9 +603,7 @@ impl Serialize for NewAction {
         if let Some(value) = &self.actioncompletiondate {
             map.serialize_entry("actioncompletiondate", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -185,11 +185,7 @@ impl Serialize for Agent {
             "last_modified" => self.last_modified.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -495,9 +491,7 @@ impl Serialize for NewAgent {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

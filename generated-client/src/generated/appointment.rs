@@ -172,11 +172,7 @@ impl Serialize for Appointment {
             "last_modified" => self.last_modified.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -456,9 +452,7 @@ impl Serialize for NewAppointment {
         if let Some(value) = &self.colour {
             map.serialize_entry("colour", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

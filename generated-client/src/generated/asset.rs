@@ -196,11 +196,7 @@ impl Serialize for Asset {
             "dlastupdate" => self.dlastupdate.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -523,9 +519,7 @@ impl Serialize for NewAsset {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -132,11 +132,7 @@ impl Serialize for Client {
             "alastupdate" => self.alastupdate.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -349,9 +345,7 @@ impl Serialize for NewClient {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

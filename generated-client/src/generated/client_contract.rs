@@ -194,11 +194,7 @@ impl Serialize for ClientContract {
             "last_modified" => self.last_modified.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -508,9 +504,7 @@ impl Serialize for NewClientContract {
         if let Some(value) = &self.users {
             map.serialize_entry("users", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

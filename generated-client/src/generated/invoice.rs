@@ -193,11 +193,7 @@ impl Serialize for Invoice {
             "last_modified" => self.last_modified.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -519,9 +515,7 @@ impl Serialize for NewInvoice {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

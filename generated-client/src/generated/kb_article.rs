@@ -145,11 +145,7 @@ impl Serialize for KbArticle {
             "next_review_date" => self.next_review_date.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -367,9 +363,7 @@ impl Serialize for NewKbArticle {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -210,11 +210,7 @@ impl Serialize for Project {
             "last_update" => self.last_update.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -547,9 +543,7 @@ impl Serialize for NewProject {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -175,11 +175,7 @@ impl Serialize for Quotation {
             "last_update_time" => self.last_update_time.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -444,9 +440,7 @@ impl Serialize for NewQuotation {
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

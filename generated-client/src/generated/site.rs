@@ -156,11 +156,7 @@ impl Serialize for Site {
             "slastupdate" => self.slastupdate.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -428,9 +424,7 @@ impl Serialize for NewSite {
         if let Some(value) = &self.fields {
             map.serialize_entry("fields", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -100,11 +100,7 @@ impl Serialize for Status {
             "statuschangeto" => self.statuschangeto.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -274,9 +270,7 @@ impl Serialize for NewStatus {
         if let Some(value) = &self.dontsendslareminders {
             map.serialize_entry("dontsendslareminders", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

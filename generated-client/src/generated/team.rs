@@ -119,11 +119,7 @@ impl Serialize for Team {
             "last_modified" => self.last_modified.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -322,9 +318,7 @@ impl Serialize for NewTeam {
         if let Some(value) = &self.team_note {
             map.serialize_entry("team_note", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -369,11 +369,7 @@ impl Serialize for Ticket {
             "timetaken" => self.timetaken.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -968,9 +964,7 @@ impl Serialize for NewTicket {
         if let Some(value) = &self.attachments {
             map.serialize_entry("attachments", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

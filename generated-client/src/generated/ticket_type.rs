@@ -139,11 +139,7 @@ impl Serialize for TicketType {
             "chargerate" => self.chargerate.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -387,9 +383,7 @@ impl Serialize for NewTicketType {
         if let Some(value) = &self.default_category_1 {
             map.serialize_entry("default_category_1", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

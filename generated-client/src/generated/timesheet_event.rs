@@ -145,11 +145,7 @@ impl Serialize for TimesheetEvent {
             "mileage" => self.mileage.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -388,9 +384,7 @@ impl Serialize for NewTimesheetEvent {
         if let Some(value) = &self.mileage {
             map.serialize_entry("mileage", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -189,11 +189,7 @@ impl Serialize for User {
             "ulastupdate" => self.ulastupdate.is_some(),
             _ => false,
         };
-        for (key, value) in &self.extra {
-            if !replaced(key) {
-                map.serialize_entry(key, value)?;
-            }
-        }
+        self.extra.write_entries(&mut map, replaced)?;
         map.end()
     }
 }
@@ -522,9 +518,7 @@ impl Serialize for NewUser {
         if let Some(value) = &self.assets {
             map.serialize_entry("assets", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }

@@ -122,6 +122,30 @@ impl Extra {
         }
     }
 
+    /// Writes the fields into `map`, in order, except those `skip` names.
+    /// Generated `Serialize` impls call this after the record's own fields.
+    pub(crate) fn write_entries<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: impl Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        if self.packed.is_empty() {
+            for (key, value) in &self.owned {
+                if !skip(key) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        } else {
+            // Straight from the buffer: writing back needs no unpacking.
+            for (key, value) in self.packed.iter() {
+                if !skip(key) {
+                    map.serialize_entry(key, &value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The fields as pairs, unpacking them on first use.
     fn pairs(&self) -> &[(String, Value)] {
         if self.packed.is_empty() {
@@ -199,16 +223,7 @@ impl<'a> IntoIterator for &'a Extra {
 impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
-        if self.packed.is_empty() {
-            for (key, value) in &self.owned {
-                map.serialize_entry(key, value)?;
-            }
-        } else {
-            // Straight from the buffer: writing back needs no unpacking.
-            for (key, value) in self.packed.iter() {
-                map.serialize_entry(key, &value)?;
-            }
-        }
+        self.write_entries(&mut map, |_| false)?;
         map.end()
     }
 }
