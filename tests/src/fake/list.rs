@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::filters::filters;
 use super::store::{is_deleted, Record, Table};
-use super::values::{boolean, compare};
+use super::values::{boolean, compare, integer};
 
 /// Page size when `pageinate=true` comes without `page_size`.
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -35,6 +35,15 @@ impl Params {
             .rev()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Every parameter but those named, for telling queries apart.
+    pub(crate) fn without(&self, names: &[&str]) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter(|(n, _)| !names.iter().any(|name| name.eq_ignore_ascii_case(n)))
+            .cloned()
+            .collect()
     }
 
     /// A boolean parameter; an unreadable value is a 400, as in Halo.
@@ -65,24 +74,29 @@ pub(crate) fn not_valid(text: &str, name: &str, kind: &str) -> String {
 /// serialized where they lie: a page of a large table is never copied.
 pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec<u8>, String> {
     let collection = &table.collection;
-    let filters = filters(collection, params)?;
-    // Soft-deleted records show only when asked for, where there are any.
-    let show_deleted =
-        collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
-    let mut matching: Vec<&Record> = table
-        .records
-        .values()
-        .filter(|record| is_deleted(record) == show_deleted)
-        .filter(|record| filters.iter().all(|keep| keep(record)))
-        .collect();
-    sort(&mut matching, params)?;
-    let total = matching.len();
+    // Every page of a stream asks the same query: match it once.
+    let key = params.without(&[&api.page_param, &api.size_param]);
+    let ids = table.matching(key, || {
+        let filters = filters(collection, params)?;
+        // Soft-deleted records show only when asked for, where there are any.
+        let show_deleted =
+            collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
+        let mut matching: Vec<&Record> = table
+            .records()
+            .values()
+            .filter(|record| is_deleted(record) == show_deleted)
+            .filter(|record| filters.iter().all(|keep| keep(record)))
+            .collect();
+        sort(&mut matching, params)?;
+        Ok(matching.iter().filter_map(|r| r.get("id").and_then(integer)).collect())
+    })?;
+    let total = ids.len();
 
     let shape = collection.entity.list.as_ref();
     let paged =
         shape.is_some_and(|s| s.paginated) && params.flag(&api.enable_param)?.unwrap_or(false);
     let mut header = Map::new();
-    let items: Vec<&Record> = if paged {
+    let shown: &[i64] = if paged {
         let cap = (api.max_page_size as usize).max(1);
         let size = params
             .number(&api.size_param)?
@@ -91,15 +105,19 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
         let page_no = params.number(&api.page_param)?.unwrap_or(1).max(1);
         header.insert("page_no".into(), Value::from(page_no));
         header.insert("page_size".into(), Value::from(size));
-        let start = (page_no - 1).saturating_mul(size);
-        matching.into_iter().skip(start).take(size).collect()
+        let start = (page_no - 1).saturating_mul(size).min(total);
+        &ids[start..(start + size).min(total)]
     } else {
         let count_param = shape
             .and_then(|s| s.count_param.as_ref())
             .map_or("count", |(wire, _)| wire.as_str());
         let cap = params.number(count_param)?.unwrap_or(usize::MAX);
-        matching.into_iter().take(cap).collect()
+        &ids[..cap.min(total)]
     };
+    let items: Vec<&Record> = shown
+        .iter()
+        .filter_map(|id| table.records().get(id))
+        .collect();
     header.insert(api.count_field.clone(), Value::from(total));
 
     let items = serde_json::to_vec(&items).map_err(|err| err.to_string())?;
@@ -225,5 +243,42 @@ mod tests {
         );
         assert_eq!(ids("order=summary&orderdesc=true"), Ok(vec![2, 1, 3]));
         assert!(ids("client_id=1&open_only=perhaps").is_err());
+    }
+
+    #[test]
+    fn a_remembered_query_sees_every_change_to_the_table() {
+        let schema = Schema::load().expect("valid spec");
+        let mut store = Store::new(&schema);
+        let ticket = |summary: &str| match json!({"summary": summary, "client_id": 1}) {
+            Value::Object(record) => record,
+            _ => Record::new(),
+        };
+        for summary in ["a", "b", "c"] {
+            store.insert("Tickets", ticket(summary));
+        }
+        let page = |store: &Store, page_no: u32| {
+            let query = format!("client_id=1&pageinate=true&page_size=2&page_no={page_no}");
+            let table = store.table("Tickets").expect("tickets");
+            let body = list_body(table, &Params::parse(Some(&query)), &schema.api)?;
+            let body: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            let ids: Vec<i64> = body["tickets"]
+                .as_array()
+                .map(|items| items.iter().filter_map(|t| t["id"].as_i64()).collect())
+                .unwrap_or_default();
+            Ok::<_, String>((body["record_count"].as_u64(), ids))
+        };
+        assert_eq!(page(&store, 1), Ok((Some(3), vec![1, 2])));
+        assert_eq!(page(&store, 2), Ok((Some(3), vec![3])));
+        store.insert("Tickets", ticket("d"));
+        assert_eq!(page(&store, 2), Ok((Some(4), vec![3, 4])), "a create");
+        assert!(store.delete("Tickets", 1));
+        assert_eq!(page(&store, 1), Ok((Some(3), vec![2, 3])), "a delete");
+        let moved = json!([{"id": 2, "client_id": 7}]);
+        store
+            .save("Tickets", moved.as_array().map_or(&[][..], Vec::as_slice))
+            .map_err(|invalid| invalid.message)
+            .expect("saved");
+        assert_eq!(page(&store, 1), Ok((Some(2), vec![3, 4])), "an update");
+        assert_eq!(page(&store, 9), Ok((Some(2), vec![])), "past the end");
     }
 }

@@ -178,7 +178,7 @@ impl FakeHalo {
     /// (`Tickets`, `/api/Tickets`), case-insensitive.
     pub fn record(&self, path: &str, id: i64) -> Option<Value> {
         let store = lock(&self.shared.store);
-        let record = store.table(path)?.records.get(&id)?;
+        let record = store.table(path)?.records().get(&id)?;
         Some(Value::Object(record.clone()))
     }
 
@@ -186,7 +186,7 @@ impl FakeHalo {
     pub fn records(&self, path: &str) -> Vec<Value> {
         let store = lock(&self.shared.store);
         store.table(path).map_or_else(Vec::new, |table| {
-            table.records.values().cloned().map(Value::Object).collect()
+            table.records().values().cloned().map(Value::Object).collect()
         })
     }
 

@@ -7,7 +7,7 @@
 //! spelling alone, as a database column would.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{Timelike, Utc};
 use halopsa_codegen::model::Type;
@@ -21,8 +21,61 @@ pub(crate) type Record = Map<String, Value>;
 #[derive(Debug)]
 pub(crate) struct Table {
     pub(crate) collection: Arc<Collection>,
-    pub(crate) records: BTreeMap<i64, Record>,
+    records: BTreeMap<i64, Record>,
     next_id: i64,
+    /// Counts changes, so that remembered query results go stale.
+    generation: u64,
+    /// The ids recent list queries matched, newest last. A paged stream
+    /// repeats its query once per page; matching it afresh each time made
+    /// streaming a table quadratic in its size.
+    queries: Mutex<Vec<Query>>,
+}
+
+/// A list query's matching ids, in the order it asked for.
+#[derive(Debug)]
+struct Query {
+    generation: u64,
+    key: Vec<(String, String)>,
+    ids: Arc<Vec<i64>>,
+}
+
+/// How many distinct queries a table remembers (concurrent streams).
+const REMEMBERED_QUERIES: usize = 8;
+
+impl Table {
+    pub(crate) fn records(&self) -> &BTreeMap<i64, Record> {
+        &self.records
+    }
+
+    /// The records, to change: every remembered query is forgotten.
+    fn records_mut(&mut self) -> &mut BTreeMap<i64, Record> {
+        self.generation += 1;
+        &mut self.records
+    }
+
+    /// The ids the query `key` matches: remembered if the table has not
+    /// changed since it was last asked, else `matching` computes them.
+    pub(crate) fn matching(
+        &self,
+        key: Vec<(String, String)>,
+        matching: impl FnOnce() -> Result<Vec<i64>, String>,
+    ) -> Result<Arc<Vec<i64>>, String> {
+        let mut queries = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
+        queries.retain(|query| query.generation == self.generation);
+        if let Some(query) = queries.iter().find(|query| query.key == key) {
+            return Ok(Arc::clone(&query.ids));
+        }
+        let ids = Arc::new(matching()?);
+        if queries.len() == REMEMBERED_QUERIES {
+            queries.remove(0);
+        }
+        queries.push(Query {
+            generation: self.generation,
+            key,
+            ids: Arc::clone(&ids),
+        });
+        Ok(ids)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -58,6 +111,8 @@ impl Store {
                 collection: Arc::clone(collection),
                 records: BTreeMap::new(),
                 next_id: 1,
+                generation: 0,
+                queries: Mutex::default(),
             });
             // A second entity on the same path keeps the first one's table.
             store
@@ -101,7 +156,7 @@ impl Store {
         };
         record.insert("id".into(), Value::from(id));
         table.next_id = table.next_id.max(id.saturating_add(1));
-        table.records.insert(id, record);
+        table.records_mut().insert(id, record);
         Some(id)
     }
 
@@ -178,7 +233,7 @@ impl Store {
         }
         let names = self.names_for(index, &record);
         record.extend(names);
-        self.tables[index].records.insert(id, record);
+        self.tables[index].records_mut().insert(id, record);
         id
     }
 
@@ -193,7 +248,7 @@ impl Store {
             None => return,
         };
         let names = self.names_for(index, &changed);
-        let Some(record) = self.tables[index].records.get_mut(&id) else {
+        let Some(record) = self.tables[index].records_mut().get_mut(&id) else {
             return;
         };
         for (key, value) in fields {
@@ -270,13 +325,15 @@ impl Store {
         };
         let table = &mut self.tables[index];
         let soft = table.collection.field("deleted").is_some();
-        match table.records.get_mut(&id) {
+        match table.records.get(&id) {
             Some(record) if is_deleted(record) => false,
-            Some(record) if soft => {
-                record.insert("deleted".into(), Value::Bool(true));
+            Some(_) if soft => {
+                if let Some(record) = table.records_mut().get_mut(&id) {
+                    record.insert("deleted".into(), Value::Bool(true));
+                }
                 true
             }
-            Some(_) => table.records.remove(&id).is_some(),
+            Some(_) => table.records_mut().remove(&id).is_some(),
             None => false,
         }
     }
