@@ -95,13 +95,17 @@ fn parse_figure(json: &str) -> Result<Figure, String> {
 
 /// Seconds to rebuild `halopsa` alone (its dependencies already built), debug
 /// and release, and lines of generated code per entity.
+///
+/// Builds in a target directory of its own: cleaning `halopsa` in the main
+/// one would make the next `halo-bench` build recompile everything above it.
 pub fn compile_cost() -> Result<Vec<Figure>, String> {
     let root = workspace_root();
+    let target_dir = root.join("target/compile-cost");
     let mut figures = Vec::new();
     for (profile, flag) in [("debug", None), ("release", Some("--release"))] {
         let build = |clean: bool| -> Result<f64, String> {
             let mut command = Command::new(cargo());
-            command.current_dir(&root);
+            command.current_dir(&root).env("CARGO_TARGET_DIR", &target_dir);
             if clean {
                 command.args(["clean", "-p", "halopsa"]);
             } else {
