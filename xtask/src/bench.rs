@@ -105,7 +105,9 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
     for (profile, flag) in [("debug", None), ("release", Some("--release"))] {
         let build = |clean: bool| -> Result<f64, String> {
             let mut command = Command::new(cargo());
-            command.current_dir(&root).env("CARGO_TARGET_DIR", &target_dir);
+            command
+                .current_dir(&root)
+                .env("CARGO_TARGET_DIR", &target_dir);
             if clean {
                 command.args(["clean", "-p", "halopsa"]);
             } else {

@@ -88,7 +88,10 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
             .filter(|record| filters.iter().all(|keep| keep(record)))
             .collect();
         sort(&mut matching, params)?;
-        Ok(matching.iter().filter_map(|r| r.get("id").and_then(integer)).collect())
+        Ok(matching
+            .iter()
+            .filter_map(|r| r.get("id").and_then(integer))
+            .collect())
     })?;
     let total = ids.len();
 

@@ -186,7 +186,12 @@ impl FakeHalo {
     pub fn records(&self, path: &str) -> Vec<Value> {
         let store = lock(&self.shared.store);
         store.table(path).map_or_else(Vec::new, |table| {
-            table.records().values().cloned().map(Value::Object).collect()
+            table
+                .records()
+                .values()
+                .cloned()
+                .map(Value::Object)
+                .collect()
         })
     }
 

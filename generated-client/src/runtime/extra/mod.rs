@@ -256,6 +256,7 @@ impl<'de> Deserialize<'de> for Extra {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     #[test]
@@ -364,5 +365,61 @@ mod tests {
             serde_json::to_string(&extra).expect("encodes"),
             r#"{"first":"","second":[2],"third":{"x":3}}"#
         );
+    }
+
+    /// Any JSON value; objects keep their keys in the generated order.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from), // NaN and infinities become null
+            any::<String>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(any::<String>(), inner, 0..4)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// An object's fields in some order, and its JSON text in that order.
+    fn object() -> impl Strategy<Value = (Vec<(String, Value)>, String)> {
+        prop::collection::btree_map(any::<String>(), json_value(), 0..12)
+            .prop_map(|map| map.into_iter().collect::<Vec<_>>())
+            .prop_shuffle()
+            .prop_map(|pairs| {
+                let owned = Extra {
+                    owned: pairs.clone(),
+                    ..Extra::default()
+                };
+                let text = serde_json::to_string(&owned).unwrap_or_default();
+                (pairs, text)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn packed_fields_read_and_write_as_sent((pairs, text) in object()) {
+            // From text, keys and strings borrowed: the same text comes back.
+            let from_text: Extra = serde_json::from_str(&text).expect("an object");
+            prop_assert_eq!(serde_json::to_string(&from_text).expect("encodes"), text.as_str());
+            let read: Vec<(String, Value)> =
+                from_text.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+            prop_assert_eq!(&read, &pairs);
+            // From a value (owned strings; its map sorts keys): the same value.
+            let value: Value = serde_json::from_str(&text).expect("JSON");
+            let from_value: Extra = serde_json::from_value(value.clone()).expect("an object");
+            prop_assert_eq!(serde_json::to_value(&from_value).expect("encodes"), value);
+            prop_assert_eq!(&from_value, &from_text);
+        }
     }
 }
