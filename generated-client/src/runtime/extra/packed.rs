@@ -58,8 +58,8 @@ impl Packed {
         if self.fields.is_empty() {
             // Records with unknown fields usually have dozens: skip the
             // first few doublings of both buffers.
-            self.fields.reserve(32);
-            self.text.reserve(512);
+            self.fields.reserve(16);
+            self.text.reserve(256);
         }
         let key = self.append(key);
         let value = map.next_value_seed(ScalarSeed(&mut self.text))?;
