@@ -56,7 +56,7 @@ impl Packed {
         map: &mut A,
     ) -> Result<(), A::Error> {
         if self.fields.is_empty() {
-            // Records with unknown fields usually have dozens: skip the
+            // A record with one unknown field usually has more: skip the
             // first few doublings of both buffers.
             self.fields.reserve(16);
             self.text.reserve(256);
