@@ -477,6 +477,14 @@ async fn undecodable_values_are_errors_naming_the_field() {
 }
 
 #[test]
+fn records_and_their_unknown_fields_can_be_shared_across_tasks() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<Ticket>();
+    shared::<halopsa::runtime::Extra>();
+    shared::<halopsa::Page<Ticket>>();
+}
+
+#[test]
 fn records_round_trip_with_unknown_fields() {
     let original = json!({
         "id": 5,
