@@ -29,6 +29,18 @@ struct Span {
     end: usize,
 }
 
+impl Span {
+    /// Appends `s` to `text`; the range it now takes.
+    fn append(text: &mut String, s: &str) -> Span {
+        let start = text.len();
+        text.push_str(s);
+        Span {
+            start,
+            end: text.len(),
+        }
+    }
+}
+
 /// A JSON value: scalars inline, strings in the buffer, arrays and objects
 /// (rare in unknown fields) as ordinary values.
 #[derive(Clone)]
@@ -61,7 +73,7 @@ impl Packed {
             self.fields.reserve(16);
             self.text.reserve(256);
         }
-        let key = self.append(key);
+        let key = Span::append(&mut self.text, key);
         let value = map.next_value_seed(ScalarSeed(&mut self.text))?;
         self.fields.push(Field { key, value });
         Ok(())
@@ -69,12 +81,12 @@ impl Packed {
 
     /// Appends a field already decoded.
     pub(super) fn push(&mut self, key: &str, value: Value) {
-        let key = self.append(key);
+        let key = Span::append(&mut self.text, key);
         let value = match value {
             Value::Null => Scalar::Null,
             Value::Bool(b) => Scalar::Bool(b),
             Value::Number(n) => Scalar::Number(n),
-            Value::String(s) => Scalar::Text(self.append(&s)),
+            Value::String(s) => Scalar::Text(Span::append(&mut self.text, &s)),
             nested => Scalar::Nested(Box::new(nested)),
         };
         self.fields.push(Field { key, value });
@@ -93,15 +105,6 @@ impl Packed {
         self.fields
             .iter()
             .map(|field| (self.str(field.key), ScalarRef(self, &field.value)))
-    }
-
-    fn append(&mut self, s: &str) -> Span {
-        let start = self.text.len();
-        self.text.push_str(s);
-        Span {
-            start,
-            end: self.text.len(),
-        }
     }
 
     fn str(&self, span: Span) -> &str {
@@ -183,12 +186,7 @@ impl<'de> Visitor<'de> for ScalarSeed<'_> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-        let start = self.0.len();
-        self.0.push_str(v);
-        Ok(Scalar::Text(Span {
-            start,
-            end: self.0.len(),
-        }))
+        Ok(Scalar::Text(Span::append(self.0, v)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
