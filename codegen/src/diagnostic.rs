@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// A position in a spec file: 1-based line and column.
+/// A position in a spec file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Location {
     /// Line, counting from 1.
@@ -20,21 +20,21 @@ pub struct Diagnostic {
     pub location: Location,
     /// What is wrong.
     pub message: String,
-    /// What to do about it, when there is a clear fix.
-    pub help: Option<String>,
+    /// What to do about it. Every diagnostic has one.
+    pub help: String,
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "error: {}\n  --> {}:{}:{}",
-            self.message, self.file, self.location.line, self.location.column
-        )?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
-        }
-        Ok(())
+            "error: {}\n  --> {}:{}:{}\n  = help: {}",
+            self.message,
+            crate::text::printable(&self.file),
+            self.location.line,
+            self.location.column,
+            self.help
+        )
     }
 }
 
@@ -64,3 +64,20 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+impl Location {
+    /// The line and column of byte `offset` in `text`, which is valid UTF-8 up
+    /// to there (the column counts characters, as editors do).
+    pub(crate) fn of_offset(text: &[u8], offset: usize) -> Location {
+        let before = &text[..offset.min(text.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count();
+        Location { line, column }
+    }
+}

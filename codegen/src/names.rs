@@ -89,6 +89,17 @@ mod tests {
         assert_eq!(field_ident("né"), None);
     }
 
+    /// Generated code names its own helpers `__Visitor`, `__S`, ...: safe only
+    /// because no spec name can start with an underscore.
+    #[test]
+    fn no_spec_name_starts_with_an_underscore() {
+        for name in ["_x", "__x", "_", "__Visitor", "_recover"] {
+            assert_ne!(snake(name), name, "{name}");
+            assert_ne!(upper_camel(name), name, "{name}");
+            assert!(!field_ident(name).unwrap_or_default().starts_with('_'));
+        }
+    }
+
     #[test]
     fn plurals() {
         assert_eq!(plural("ticket"), "tickets");

@@ -12,6 +12,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Location;
+use crate::text::forbidden;
 
 /// Far more than a spec needs; deeper input is rejected before anything recurses on it.
 const MAX_DEPTH: usize = 64;
@@ -28,12 +29,24 @@ pub(crate) struct DuplicateKey {
     pub second: Location,
 }
 
+/// A scalar whose escapes (`"\u202E"`) produce a character that spec text
+/// must not hold (see [`crate::text::forbidden`]). Characters written
+/// literally are found before parsing, by [`crate::text::scan`].
+#[derive(Debug)]
+pub(crate) struct ForbiddenChar {
+    pub at: Location,
+    pub c: char,
+    pub name: &'static str,
+}
+
 /// Positions of keys and values, by path.
 #[derive(Debug, Default)]
 pub(crate) struct SourceMap {
     keys: HashMap<NodePath, Location>,
     values: HashMap<NodePath, Location>,
     pub duplicates: Vec<DuplicateKey>,
+    /// Scalars whose escapes produce a forbidden character, one report each.
+    pub forbidden: Vec<ForbiddenChar>,
 }
 
 impl SourceMap {
@@ -247,7 +260,12 @@ impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, event: Event, marker: Marker) {
         let at = location(&marker);
         match event {
-            Event::Scalar(value, ..) => self.leaf(Some(&value), at),
+            Event::Scalar(value, ..) => {
+                if let Some((c, name)) = value.chars().find_map(|c| Some((c, forbidden(c)?))) {
+                    self.map.forbidden.push(ForbiddenChar { at, c, name });
+                }
+                self.leaf(Some(&value), at)
+            }
             Event::Alias(_) => self.leaf(None, at),
             Event::MappingStart(..) => self.open(true, at),
             Event::SequenceStart(..) => self.open(false, at),

@@ -4,8 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::fields::{extra_field, optional_field, rust_type, Imports};
-use super::serde_impl::{self, Record};
-use super::{doc, doc_raw, ident, module_doc, render, words};
+use super::markdown::code_span;
+use super::serde_impl::{self, Kind};
+use super::{doc, doc_raw, ident, module_doc, module_doc_raw, render, words};
 use crate::model::{Entity, Field, Param, Spec, Type};
 use crate::GeneratedFile;
 
@@ -15,9 +16,10 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
 
     let name = ident(&entity.name);
     let id_type = ident(&entity.id_type);
-    let module_docs = module_doc(&format!(
-        "{}\n\nWire path: `{}/{}`.",
-        entity.doc, spec.api.base_path, entity.path
+    let module_docs = module_doc(&entity.doc);
+    let wire_path = module_doc_raw(&format!(
+        "\nWire path: {}.",
+        code_span(&format!("{}/{}", spec.api.base_path, entity.path))
     ));
     let id_doc = doc_raw(&format!(
         "Identifies {} [`{}`].",
@@ -35,25 +37,14 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     runtime.sort_by_key(|name| name.to_lowercase());
     let runtime = runtime.iter().map(|name| ident(name));
     let (external, internal) = imports.tokens(&[entity.id_type.as_str()]);
-    let serde_uses = serde_impl::uses(true);
-    // `In` reads optional fields; a record with only an id has none.
-    let wire_uses = if entity.fields.is_empty() {
-        quote!(
-            use crate::runtime::wire::Key;
-        )
-    } else {
-        quote!(
-            use crate::runtime::wire::{In, Key};
-        )
-    };
 
     let tokens = quote! {
         #module_docs
+        #wire_path
 
-        #serde_uses
         #external
 
-        #wire_uses
+        use crate::runtime::wire::record;
         use crate::runtime::{#(#runtime),*};
         #internal
 
@@ -93,13 +84,9 @@ fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
         "Fields the spec does not list, kept so that an update sends them back unchanged.",
     );
     let serde = serde_impl::impls(
-        &Record {
-            name: &entity.name,
-            id_type: Some(&entity.id_type),
-            read: true,
-            fields: entity.fields.iter().collect(),
-        },
-        imports,
+        &entity.name,
+        Kind::Entity(&entity.id_type),
+        &entity.fields.iter().collect::<Vec<_>>(),
     );
     quote! {
         #docs
@@ -130,19 +117,8 @@ fn new_model(entity: &Entity, imports: &mut Imports) -> TokenStream {
         .map(|field| optional_field(field, &entity.id_type, imports))
         .collect::<Vec<_>>();
     let extra = extra_field("Fields the spec does not list, sent as they are.");
-    let serde = serde_impl::impls(
-        &Record {
-            name: &entity.new_type,
-            id_type: None,
-            read: false,
-            fields: entity
-                .fields
-                .iter()
-                .filter(|field| !field.read_only)
-                .collect(),
-        },
-        imports,
-    );
+    let writable: Vec<&Field> = entity.fields.iter().filter(|f| !f.read_only).collect();
+    let serde = serde_impl::impls(&entity.new_type, Kind::Input, &writable);
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -314,8 +290,9 @@ fn requests(entity: &Entity, imports: &mut Imports) -> TokenStream {
         if let Some((wire, method)) = &list.count_param {
             let method = ident(method);
             let docs = doc_raw(&format!(
-                "Returns at most this many {} (`{wire}`).",
-                words(&entity.accessor)
+                "Returns at most this many {} ({}).",
+                words(&entity.accessor),
+                code_span(wire)
             ));
             setters.push(quote! {
                 #docs
@@ -358,7 +335,10 @@ fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStr
     let docs = doc(&field.doc);
     let method = ident(&field.rust);
     let clear = ident(&format!("clear_{}", field.rust));
-    let clear_docs = doc_raw(&format!("Clears `{}`: sends it as `null`.", field.wire));
+    let clear_docs = doc_raw(&format!(
+        "Clears {}: sends it as `null`.",
+        code_span(&field.wire)
+    ));
     let wire = &field.wire;
     let (arg, value) = argument(&field.ty, own_id, imports);
     quote! {

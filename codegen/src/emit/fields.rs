@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident};
+use super::markdown::code_span;
+use super::{doc, doc_raw, ident};
 use crate::model::{Field, Type};
 
 /// What a file needs to import, collected while emitting it.
@@ -84,7 +85,8 @@ pub(super) fn optional_field(field: &Field, own_id: &str, imports: &mut Imports)
     let docs = doc(&field.doc);
     let name = ident(&field.rust);
     let ty = rust_type(&field.ty, own_id, imports);
-    let wire = (field.rust != field.wire).then(|| doc(&format!("\nWire name: `{}`.", field.wire)));
+    let wire = (field.rust != field.wire)
+        .then(|| doc_raw(&format!("\nWire name: {}.", code_span(&field.wire))));
     quote! {
         #docs
         #wire

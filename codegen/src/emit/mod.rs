@@ -6,8 +6,10 @@
 
 mod entity;
 mod fields;
+mod markdown;
 mod root;
 mod serde_impl;
+mod tables;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -34,14 +36,14 @@ pub(crate) fn emit(spec: &Spec) -> Vec<GeneratedFile> {
 fn render(spec: &Spec, path: String, stamp: Option<&str>, tokens: TokenStream) -> GeneratedFile {
     let mut contents = format!(
         "{GENERATED_MARKER} from `{}`. Do not edit: change the spec and run `cargo xtask gen`.\n",
-        spec.file
+        crate::text::printable(&spec.file)
     );
     if let Some(stamp) = stamp {
         contents.push_str(stamp);
         contents.push('\n');
     }
     contents.push_str(&match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => space_items(&prettyplease::unparse(&file)),
+        Ok(file) => tables::format_tables(&space_items(&prettyplease::unparse(&file))),
         // Unreachable for a checked model; if it ever happens, the compiler
         // shows the exact spot instead of the generator crashing.
         Err(error) => format!("compile_error!({:?});\n", error.to_string()),
@@ -107,134 +109,39 @@ fn group(line: &str) -> Option<&str> {
     rest.split([';', ':']).next()
 }
 
-/// `#[doc]` attributes, one per line, escaped so that rustdoc reads the spec's
-/// text literally: brackets and angle brackets would otherwise become broken
-/// intra-doc links or HTML tags, which `-D warnings` rejects.
+/// `#[doc]` attributes for spec text, one per line, escaped so that rustdoc
+/// shows it as typed (see [`markdown`]): no code block, HTML or link can come
+/// from the spec.
 fn doc(text: &str) -> TokenStream {
     let lines = text
         .lines()
-        .map(|line| format!(" {}", escape_markdown(line.trim_end())));
+        .map(|line| format!(" {}", markdown::escape_line(line)));
     quote! { #(#[doc = #lines])* }
 }
 
 /// `#[doc]` attributes for text the generator writes itself: kept as markdown,
-/// so its intra-doc links work.
+/// so its intra-doc links work. Spec text inside it goes through
+/// [`markdown::code_span`] (wire names) or is an identifier the checker proved valid.
 fn doc_raw(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| format!(" {line}"));
     quote! { #(#[doc = #lines])* }
 }
 
-/// Inner (`//!`) doc attributes for a module.
+/// Inner (`//!`) doc attributes for a module; `text` is spec text.
 fn module_doc(text: &str) -> TokenStream {
     let lines = text
         .lines()
-        .map(|line| format!(" {}", escape_markdown(line.trim_end())));
+        .map(|line| format!(" {}", markdown::escape_line(line)));
     quote! { #(#![doc = #lines])* }
 }
 
-/// Escapes `[`, `]`, `<`, `>` outside `code spans`, and wraps bare URLs.
-fn escape_markdown(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    // A backtick without a partner is literal text in markdown, not the start
-    // of a code span, so the brackets after it still need escaping.
-    let mut backticks_left = line.matches('`').count();
-    for word in line.split_inclusive(' ') {
-        if !in_code && push_url(&mut out, word) {
-            continue;
-        }
-        for c in word.chars() {
-            match c {
-                '`' if !in_code && backticks_left == 1 => {
-                    backticks_left = 0;
-                    out.push_str("\\`");
-                }
-                '`' => {
-                    backticks_left -= 1;
-                    in_code = !in_code;
-                    out.push(c);
-                }
-                '[' | ']' | '<' | '>' if !in_code => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
-        }
-    }
-    out
-}
-
-/// Writes a word that holds a URL (after punctuation such as `(`, or already
-/// in `<...>`) as an autolink, so that rustdoc links it instead of warning
-/// about a bare URL. False when the word has no such URL.
-fn push_url(out: &mut String, word: &str) -> bool {
-    let Some(start) = word.find("https://").or_else(|| word.find("http://")) else {
-        return false;
-    };
-    let (lead, rest) = word.split_at(start);
-    if lead.contains(|c: char| c.is_alphanumeric() || c == '`') {
-        return false;
-    }
-    let trimmed = rest.trim_end();
-    let (lead, url, trailing) = match (lead.strip_suffix('<'), trimmed.find('>')) {
-        // The spec's own autolink: keep it, without escaping its brackets.
-        (Some(lead), Some(end)) => (lead, &trimmed[..end], &trimmed[end + 1..]),
-        _ => {
-            let (url, trailing) = split_trailing_punctuation(trimmed);
-            (lead, url, trailing)
-        }
-    };
-    push_escaped(out, lead);
-    out.push('<');
-    out.push_str(url);
-    out.push('>');
-    push_escaped(out, trailing);
-    out.push_str(&rest[trimmed.len()..]);
-    true
-}
-
-/// Text around a URL: no backticks, so only the brackets need escaping.
-fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if matches!(c, '[' | ']' | '<' | '>') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-}
-
-fn split_trailing_punctuation(url: &str) -> (&str, &str) {
-    let end = url
-        .trim_end_matches(['.', ',', ';', ':', ')', ']', '"', '\''])
-        .len();
-    url.split_at(end)
+/// Inner (`//!`) doc attributes for text the generator writes itself.
+fn module_doc_raw(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| format!(" {line}"));
+    quote! { #(#![doc = #lines])* }
 }
 
 /// The lower-case words of an UpperCamel or snake name: `ClientContract` -> `client contract`.
 fn words(name: &str) -> String {
     crate::names::snake(name).replace('_', " ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_markdown;
-
-    #[test]
-    fn escapes_outside_code_spans() {
-        assert_eq!(
-            escape_markdown("array [1,2] of <int>"),
-            "array \\[1,2\\] of \\<int\\>"
-        );
-        assert_eq!(escape_markdown("see `list<T>`"), "see `list<T>`");
-        assert_eq!(escape_markdown("at https://x.y/z."), "at <https://x.y/z>.");
-        assert_eq!(
-            escape_markdown("(see https://x.y)."),
-            "(see <https://x.y>)."
-        );
-        assert_eq!(escape_markdown("[https://x.y]"), "\\[<https://x.y>\\]");
-        assert_eq!(escape_markdown("at <https://x.y>."), "at <https://x.y>.");
-        assert_eq!(escape_markdown("a ` then [b]"), "a \\` then \\[b\\]");
-        assert_eq!(escape_markdown("`a` ` [b]"), "`a` \\` \\[b\\]");
-    }
 }

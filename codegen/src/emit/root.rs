@@ -2,15 +2,17 @@
 
 use quote::quote;
 
-use super::{doc, ident, module_doc, render};
+use super::markdown::code_span;
+use super::{doc, ident, module_doc, module_doc_raw, render};
 use crate::model::Spec;
 use crate::GeneratedFile;
 
 pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     let api = &spec.api;
-    let docs = module_doc(&format!(
-        "{}\n\nModels and endpoint handles generated from `{}`.",
-        api.doc, spec.file
+    let docs = module_doc(&api.doc);
+    let source = module_doc_raw(&format!(
+        "\nModels and endpoint handles generated from {}.",
+        code_span(&crate::text::printable(&spec.file))
     ));
     let types_mod = (!spec.types.is_empty()).then(|| {
         let mut names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
@@ -56,6 +58,7 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     );
     let tokens = quote! {
         #docs
+        #source
 
         use crate::runtime::spec::{ApiSpec, AuthSpec, PaginationSpec, RateLimitSpec};
 

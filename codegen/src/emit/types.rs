@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::fields::{extra_field, optional_field, Imports};
-use super::serde_impl::{self, Record};
+use super::serde_impl::{self, Kind};
 use super::{doc, ident, module_doc, render};
 use crate::model::{EnumRepr, NamedKind, NamedType, Spec, Variant, VariantValue};
 use crate::GeneratedFile;
@@ -25,34 +25,22 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         .types
         .iter()
         .any(|t| matches!(t.kind, NamedKind::Struct(_)));
-    // `In` reads optional fields; structs without fields do not need it.
-    let has_fields = spec
+    let has_enums = spec
         .types
         .iter()
-        .any(|t| matches!(&t.kind, NamedKind::Struct(fields) if !fields.is_empty()));
-    let (serde, wire) = if has_structs {
-        let wire = if has_fields {
-            quote! {
-                use crate::runtime::wire::{In, Key, Wire};
-                use crate::runtime::Extra;
-            }
-        } else {
-            quote! {
-                use crate::runtime::wire::{Key, Wire};
-                use crate::runtime::Extra;
-            }
-        };
-        (serde_impl::uses(false), wire)
-    } else {
-        (
-            quote!(
-                use serde::{Deserialize, Deserializer, Serialize, Serializer};
-            ),
-            quote!(
-                use crate::runtime::wire::Wire;
-            ),
+        .any(|t| matches!(t.kind, NamedKind::Enum { .. }));
+    let mut macros = Vec::new();
+    if has_structs {
+        macros.push(ident("record"));
+    }
+    if has_enums {
+        macros.push(ident("wire_enum"));
+    }
+    let extra = has_structs.then(|| {
+        quote!(
+            use crate::runtime::Extra;
         )
-    };
+    });
     let docs = module_doc("Shared types: structs and enums that several records use.");
     render(
         spec,
@@ -61,10 +49,10 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         quote! {
             #docs
 
-            #serde
             #external
 
-            #wire
+            use crate::runtime::wire::{#(#macros),*};
+            #extra
             #internal
 
             #(#items)*
@@ -78,15 +66,7 @@ fn named_struct(ty: &NamedType, imports: &mut Imports) -> TokenStream {
     };
     let docs = doc(&ty.doc);
     let name = ident(&ty.name);
-    let serde = serde_impl::impls(
-        &Record {
-            name: &ty.name,
-            id_type: None,
-            read: true,
-            fields: fields.iter().collect(),
-        },
-        imports,
-    );
+    let serde = serde_impl::impls(&ty.name, Kind::Struct, &fields.iter().collect::<Vec<_>>());
     let fields = fields.iter().map(|f| optional_field(f, "", imports));
     let extra =
         extra_field("Fields the spec does not list, kept so that nothing is lost on a round trip.");
@@ -99,8 +79,6 @@ fn named_struct(ty: &NamedType, imports: &mut Imports) -> TokenStream {
         }
 
         #serde
-
-        impl Wire for #name {}
     }
 }
 
@@ -121,35 +99,11 @@ fn named_enum(ty: &NamedType, repr: EnumRepr, variants: &[Variant]) -> TokenStre
             VariantValue::Str(s) => quote!(#s),
         })
         .collect();
-    let (other_ty, other_doc, serialize_known, serialize_other, deserialize) = match repr {
-        EnumRepr::Int => (
-            quote!(i64),
-            doc("A value the spec does not list, kept as sent."),
-            quote!(serializer.serialize_i64),
-            quote!(serializer.serialize_i64(*value)),
-            quote! {
-                let value = match i64::deserialize(deserializer)? {
-                    #(#values => Self::#variant_names,)*
-                    other => Self::Other(other),
-                };
-                Ok(value)
-            },
-        ),
-        EnumRepr::String => (
-            quote!(String),
-            doc("A value the spec does not list, kept as sent."),
-            quote!(serializer.serialize_str),
-            quote!(serializer.serialize_str(value)),
-            quote! {
-                let text = String::deserialize(deserializer)?;
-                let value = match text.as_str() {
-                    #(#values => Self::#variant_names,)*
-                    _ => Self::Other(text),
-                };
-                Ok(value)
-            },
-        ),
+    let (other_ty, repr) = match repr {
+        EnumRepr::Int => (quote!(i64), quote!(i64)),
+        EnumRepr::String => (quote!(String), quote!(String)),
     };
+    let other_doc = doc("A value the spec does not list, kept as sent.");
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -159,21 +113,6 @@ fn named_enum(ty: &NamedType, repr: EnumRepr, variants: &[Variant]) -> TokenStre
             Other(#other_ty),
         }
 
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variant_names => #serialize_known(#values),)*
-                    Self::Other(value) => #serialize_other,
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize
-            }
-        }
-
-        impl Wire for #name {}
+        wire_enum! { #name: #repr { #(#variant_names = #values,)* } }
     }
 }

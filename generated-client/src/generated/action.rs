@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Actions`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -97,354 +93,42 @@ pub struct Action {
     pub extra: Extra,
 }
 
-impl Serialize for Action {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.outcome {
-            map.serialize_entry("outcome", value)?;
-        }
-        if let Some(value) = &self.outcome_id {
-            map.serialize_entry("outcome_id", value)?;
-        }
-        if let Some(value) = &self.datetime {
-            map.serialize_entry("datetime", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.note_html {
-            map.serialize_entry("note_html", value)?;
-        }
-        if let Some(value) = &self.actionby_agent_id {
-            map.serialize_entry("actionby_agent_id", value)?;
-        }
-        if let Some(value) = &self.actionby_user_id {
-            map.serialize_entry("actionby_user_id", value)?;
-        }
-        if let Some(value) = &self.hiddenfromuser {
-            map.serialize_entry("hiddenfromuser", value)?;
-        }
-        if let Some(value) = &self.important {
-            map.serialize_entry("important", value)?;
-        }
-        if let Some(value) = &self.new_status {
-            map.serialize_entry("new_status", value)?;
-        }
-        if let Some(value) = &self.new_status_name {
-            map.serialize_entry("new_status_name", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.nonbilltime {
-            map.serialize_entry("nonbilltime", value)?;
-        }
-        if let Some(value) = &self.traveltime {
-            map.serialize_entry("traveltime", value)?;
-        }
-        if let Some(value) = &self.mileage {
-            map.serialize_entry("mileage", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.actisbillable {
-            map.serialize_entry("actisbillable", value)?;
-        }
-        if let Some(value) = &self.action_contract_id {
-            map.serialize_entry("action_contract_id", value)?;
-        }
-        if let Some(value) = &self.asset_id {
-            map.serialize_entry("asset_id", value)?;
-        }
-        if let Some(value) = &self.sendemail {
-            map.serialize_entry("sendemail", value)?;
-        }
-        if let Some(value) = &self.emailfrom {
-            map.serialize_entry("emailfrom", value)?;
-        }
-        if let Some(value) = &self.emailto {
-            map.serialize_entry("emailto", value)?;
-        }
-        if let Some(value) = &self.emailcc {
-            map.serialize_entry("emailcc", value)?;
-        }
-        if let Some(value) = &self.emailsubject {
-            map.serialize_entry("emailsubject", value)?;
-        }
-        if let Some(value) = &self.emailbody {
-            map.serialize_entry("emailbody", value)?;
-        }
-        if let Some(value) = &self.attachment_count {
-            map.serialize_entry("attachment_count", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.actionarrivaldate {
-            map.serialize_entry("actionarrivaldate", value)?;
-        }
-        if let Some(value) = &self.actioncompletiondate {
-            map.serialize_entry("actioncompletiondate", value)?;
-        }
-        if let Some(value) = &self.actiondatecreated {
-            map.serialize_entry("actiondatecreated", value)?;
-        }
-        if let Some(value) = &self.last_updated {
-            map.serialize_entry("last_updated", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "ticket_id" => self.ticket_id.is_some(),
-            "outcome_id" => self.outcome_id.is_some(),
-            "datetime" => self.datetime.is_some(),
-            "actionby_agent_id" => self.actionby_agent_id.is_some(),
-            "actionby_user_id" => self.actionby_user_id.is_some(),
-            "new_status" => self.new_status.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "nonbilltime" => self.nonbilltime.is_some(),
-            "traveltime" => self.traveltime.is_some(),
-            "mileage" => self.mileage.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            "action_contract_id" => self.action_contract_id.is_some(),
-            "asset_id" => self.asset_id.is_some(),
-            "attachment_count" => self.attachment_count.is_some(),
-            "actionarrivaldate" => self.actionarrivaldate.is_some(),
-            "actioncompletiondate" => self.actioncompletiondate.is_some(),
-            "actiondatecreated" => self.actiondatecreated.is_some(),
-            "last_updated" => self.last_updated.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ActionVisitor)
-    }
-}
-
-/// Reads a [`Action`]: known fields by name, every other field into `extra`.
-struct ActionVisitor;
-
-impl<'de> Visitor<'de> for ActionVisitor {
-    type Value = Action;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Action object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Action, A::Error> {
-        let mut id: Option<ActionId> = None;
-        let mut ticket_id: Option<TicketId> = None;
-        let mut outcome: Option<String> = None;
-        let mut outcome_id: Option<i32> = None;
-        let mut datetime: Option<DateTime<Utc>> = None;
-        let mut note: Option<String> = None;
-        let mut note_html: Option<String> = None;
-        let mut actionby_agent_id: Option<AgentId> = None;
-        let mut actionby_user_id: Option<UserId> = None;
-        let mut hiddenfromuser: Option<bool> = None;
-        let mut important: Option<bool> = None;
-        let mut new_status: Option<StatusId> = None;
-        let mut new_status_name: Option<String> = None;
-        let mut timetaken: Option<f64> = None;
-        let mut nonbilltime: Option<f64> = None;
-        let mut traveltime: Option<f64> = None;
-        let mut mileage: Option<f64> = None;
-        let mut chargerate: Option<i32> = None;
-        let mut actisbillable: Option<bool> = None;
-        let mut action_contract_id: Option<ClientContractId> = None;
-        let mut asset_id: Option<AssetId> = None;
-        let mut sendemail: Option<bool> = None;
-        let mut emailfrom: Option<String> = None;
-        let mut emailto: Option<String> = None;
-        let mut emailcc: Option<String> = None;
-        let mut emailsubject: Option<String> = None;
-        let mut emailbody: Option<String> = None;
-        let mut attachment_count: Option<i32> = None;
-        let mut attachments: Option<Vec<Attachment>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut actionarrivaldate: Option<DateTime<Utc>> = None;
-        let mut actioncompletiondate: Option<DateTime<Utc>> = None;
-        let mut actiondatecreated: Option<DateTime<Utc>> = None;
-        let mut last_updated: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "ticket_id" => {
-                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "outcome" => {
-                    outcome = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "outcome_id" => {
-                    outcome_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "datetime" => {
-                    datetime = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "note_html" => {
-                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "actionby_agent_id" => {
-                    actionby_agent_id = map
-                        .next_value::<In<AgentId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "actionby_user_id" => {
-                    actionby_user_id = map
-                        .next_value::<In<UserId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "hiddenfromuser" => {
-                    hiddenfromuser = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "important" => {
-                    important = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "new_status" => {
-                    new_status = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
-                }
-                "new_status_name" => {
-                    new_status_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "timetaken" => {
-                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "nonbilltime" => {
-                    nonbilltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "traveltime" => {
-                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "mileage" => {
-                    mileage = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "chargerate" => {
-                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "actisbillable" => {
-                    actisbillable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "action_contract_id" => {
-                    action_contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "asset_id" => {
-                    asset_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
-                }
-                "sendemail" => {
-                    sendemail = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "emailfrom" => {
-                    emailfrom = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emailto" => {
-                    emailto = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emailcc" => {
-                    emailcc = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emailsubject" => {
-                    emailsubject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emailbody" => {
-                    emailbody = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "attachment_count" => {
-                    attachment_count = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "attachments" => {
-                    attachments = map
-                        .next_value::<In<Vec<Attachment>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "actionarrivaldate" => {
-                    actionarrivaldate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "actioncompletiondate" => {
-                    actioncompletiondate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "actiondatecreated" => {
-                    actiondatecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_updated" => {
-                    last_updated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Action {
-            id,
-            ticket_id,
-            outcome,
-            outcome_id,
-            datetime,
-            note,
-            note_html,
-            actionby_agent_id,
-            actionby_user_id,
-            hiddenfromuser,
-            important,
-            new_status,
-            new_status_name,
-            timetaken,
-            nonbilltime,
-            traveltime,
-            mileage,
-            chargerate,
-            actisbillable,
-            action_contract_id,
-            asset_id,
-            sendemail,
-            emailfrom,
-            emailto,
-            emailcc,
-            emailsubject,
-            emailbody,
-            attachment_count,
-            attachments,
-            customfields,
-            actionarrivaldate,
-            actioncompletiondate,
-            actiondatecreated,
-            last_updated,
-            extra,
-        })
+record! {
+    Action {
+        id: ActionId,
+        "ticket_id" => ticket_id,
+        "outcome" => outcome,
+        "outcome_id" => outcome_id,
+        "datetime" => datetime,
+        "note" => note,
+        "note_html" => note_html,
+        "actionby_agent_id" => actionby_agent_id,
+        "actionby_user_id" => actionby_user_id,
+        "hiddenfromuser" => hiddenfromuser,
+        "important" => important,
+        "new_status" => new_status,
+        "new_status_name" => new_status_name,
+        "timetaken" => timetaken,
+        "nonbilltime" => nonbilltime,
+        "traveltime" => traveltime,
+        "mileage" => mileage,
+        "chargerate" => chargerate,
+        "actisbillable" => actisbillable,
+        "action_contract_id" => action_contract_id,
+        "asset_id" => asset_id,
+        "sendemail" => sendemail,
+        "emailfrom" => emailfrom,
+        "emailto" => emailto,
+        "emailcc" => emailcc,
+        "emailsubject" => emailsubject,
+        "emailbody" => emailbody,
+        "attachment_count" => attachment_count,
+        "attachments" => attachments,
+        "customfields" => customfields,
+        "actionarrivaldate" => actionarrivaldate,
+        "actioncompletiondate" => actioncompletiondate,
+        "actiondatecreated" => actiondatecreated,
+        "last_updated" => last_updated,
     }
 }
 
@@ -513,98 +197,37 @@ pub struct NewAction {
     pub extra: Extra,
 }
 
-impl Serialize for NewAction {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.outcome {
-            map.serialize_entry("outcome", value)?;
-        }
-        if let Some(value) = &self.outcome_id {
-            map.serialize_entry("outcome_id", value)?;
-        }
-        if let Some(value) = &self.datetime {
-            map.serialize_entry("datetime", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.note_html {
-            map.serialize_entry("note_html", value)?;
-        }
-        if let Some(value) = &self.actionby_agent_id {
-            map.serialize_entry("actionby_agent_id", value)?;
-        }
-        if let Some(value) = &self.actionby_user_id {
-            map.serialize_entry("actionby_user_id", value)?;
-        }
-        if let Some(value) = &self.hiddenfromuser {
-            map.serialize_entry("hiddenfromuser", value)?;
-        }
-        if let Some(value) = &self.important {
-            map.serialize_entry("important", value)?;
-        }
-        if let Some(value) = &self.new_status {
-            map.serialize_entry("new_status", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.nonbilltime {
-            map.serialize_entry("nonbilltime", value)?;
-        }
-        if let Some(value) = &self.traveltime {
-            map.serialize_entry("traveltime", value)?;
-        }
-        if let Some(value) = &self.mileage {
-            map.serialize_entry("mileage", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.actisbillable {
-            map.serialize_entry("actisbillable", value)?;
-        }
-        if let Some(value) = &self.action_contract_id {
-            map.serialize_entry("action_contract_id", value)?;
-        }
-        if let Some(value) = &self.asset_id {
-            map.serialize_entry("asset_id", value)?;
-        }
-        if let Some(value) = &self.sendemail {
-            map.serialize_entry("sendemail", value)?;
-        }
-        if let Some(value) = &self.emailfrom {
-            map.serialize_entry("emailfrom", value)?;
-        }
-        if let Some(value) = &self.emailto {
-            map.serialize_entry("emailto", value)?;
-        }
-        if let Some(value) = &self.emailcc {
-            map.serialize_entry("emailcc", value)?;
-        }
-        if let Some(value) = &self.emailsubject {
-            map.serialize_entry("emailsubject", value)?;
-        }
-        if let Some(value) = &self.emailbody {
-            map.serialize_entry("emailbody", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.actionarrivaldate {
-            map.serialize_entry("actionarrivaldate", value)?;
-        }
-        if let Some(value) = &self.actioncompletiondate {
-            map.serialize_entry("actioncompletiondate", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewAction {
+        "ticket_id" => ticket_id,
+        "outcome" => outcome,
+        "outcome_id" => outcome_id,
+        "datetime" => datetime,
+        "note" => note,
+        "note_html" => note_html,
+        "actionby_agent_id" => actionby_agent_id,
+        "actionby_user_id" => actionby_user_id,
+        "hiddenfromuser" => hiddenfromuser,
+        "important" => important,
+        "new_status" => new_status,
+        "timetaken" => timetaken,
+        "nonbilltime" => nonbilltime,
+        "traveltime" => traveltime,
+        "mileage" => mileage,
+        "chargerate" => chargerate,
+        "actisbillable" => actisbillable,
+        "action_contract_id" => action_contract_id,
+        "asset_id" => asset_id,
+        "sendemail" => sendemail,
+        "emailfrom" => emailfrom,
+        "emailto" => emailto,
+        "emailcc" => emailcc,
+        "emailsubject" => emailsubject,
+        "emailbody" => emailbody,
+        "attachments" => attachments,
+        "customfields" => customfields,
+        "actionarrivaldate" => actionarrivaldate,
+        "actioncompletiondate" => actioncompletiondate,
     }
 }
 

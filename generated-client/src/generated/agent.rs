@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Agent`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -84,290 +80,37 @@ pub struct Agent {
     pub extra: Extra,
 }
 
-impl Serialize for Agent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.firstname {
-            map.serialize_entry("firstname", value)?;
-        }
-        if let Some(value) = &self.surname {
-            map.serialize_entry("surname", value)?;
-        }
-        if let Some(value) = &self.initials {
-            map.serialize_entry("initials", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.jobtitle {
-            map.serialize_entry("jobtitle", value)?;
-        }
-        if let Some(value) = &self.sms {
-            map.serialize_entry("sms", value)?;
-        }
-        if let Some(value) = &self.extensionnumber {
-            map.serialize_entry("extensionnumber", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.department {
-            map.serialize_entry("department", value)?;
-        }
-        if let Some(value) = &self.teams {
-            map.serialize_entry("teams", value)?;
-        }
-        if let Some(value) = &self.isdisabled {
-            map.serialize_entry("isdisabled", value)?;
-        }
-        if let Some(value) = &self.is_agent {
-            map.serialize_entry("is_agent", value)?;
-        }
-        if let Some(value) = &self.isapiagent {
-            map.serialize_entry("isapiagent", value)?;
-        }
-        if let Some(value) = &self.is_online {
-            map.serialize_entry("is_online", value)?;
-        }
-        if let Some(value) = &self.onlinestatus {
-            map.serialize_entry("onlinestatus", value)?;
-        }
-        if let Some(value) = &self.linemanager {
-            map.serialize_entry("linemanager", value)?;
-        }
-        if let Some(value) = &self.linemanager_name {
-            map.serialize_entry("linemanager_name", value)?;
-        }
-        if let Some(value) = &self.ticket_count {
-            map.serialize_entry("ticket_count", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.costprice {
-            map.serialize_entry("costprice", value)?;
-        }
-        if let Some(value) = &self.workhour_start {
-            map.serialize_entry("workhour_start", value)?;
-        }
-        if let Some(value) = &self.workhour_end {
-            map.serialize_entry("workhour_end", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.lastlogindate {
-            map.serialize_entry("lastlogindate", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "onlinestatus" => self.onlinestatus.is_some(),
-            "linemanager" => self.linemanager.is_some(),
-            "ticket_count" => self.ticket_count.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            "costprice" => self.costprice.is_some(),
-            "workhour_start" => self.workhour_start.is_some(),
-            "workhour_end" => self.workhour_end.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "lastlogindate" => self.lastlogindate.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Agent {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(AgentVisitor)
-    }
-}
-
-/// Reads a [`Agent`]: known fields by name, every other field into `extra`.
-struct AgentVisitor;
-
-impl<'de> Visitor<'de> for AgentVisitor {
-    type Value = Agent;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Agent object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Agent, A::Error> {
-        let mut id: Option<AgentId> = None;
-        let mut name: Option<String> = None;
-        let mut firstname: Option<String> = None;
-        let mut surname: Option<String> = None;
-        let mut initials: Option<String> = None;
-        let mut email: Option<String> = None;
-        let mut jobtitle: Option<String> = None;
-        let mut sms: Option<String> = None;
-        let mut extensionnumber: Option<String> = None;
-        let mut colour: Option<String> = None;
-        let mut team: Option<String> = None;
-        let mut department: Option<String> = None;
-        let mut teams: Option<Vec<TeamMember>> = None;
-        let mut isdisabled: Option<bool> = None;
-        let mut is_agent: Option<bool> = None;
-        let mut isapiagent: Option<bool> = None;
-        let mut is_online: Option<bool> = None;
-        let mut onlinestatus: Option<i32> = None;
-        let mut linemanager: Option<AgentId> = None;
-        let mut linemanager_name: Option<String> = None;
-        let mut ticket_count: Option<i32> = None;
-        let mut chargerate: Option<i32> = None;
-        let mut costprice: Option<f64> = None;
-        let mut workhour_start: Option<f64> = None;
-        let mut workhour_end: Option<f64> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut lastlogindate: Option<DateTime<Utc>> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "firstname" => {
-                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "surname" => {
-                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "initials" => {
-                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "email" => email = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "jobtitle" => {
-                    jobtitle = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "sms" => sms = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "extensionnumber" => {
-                    extensionnumber = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "colour" => {
-                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "department" => {
-                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "teams" => {
-                    teams = map
-                        .next_value::<In<Vec<TeamMember>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "isdisabled" => {
-                    isdisabled = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "is_agent" => {
-                    is_agent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "isapiagent" => {
-                    isapiagent = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "is_online" => {
-                    is_online = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "onlinestatus" => {
-                    onlinestatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "linemanager" => {
-                    linemanager = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "linemanager_name" => {
-                    linemanager_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "ticket_count" => {
-                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "chargerate" => {
-                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "costprice" => {
-                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "workhour_start" => {
-                    workhour_start = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "workhour_end" => {
-                    workhour_end = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lastlogindate" => {
-                    lastlogindate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Agent {
-            id,
-            name,
-            firstname,
-            surname,
-            initials,
-            email,
-            jobtitle,
-            sms,
-            extensionnumber,
-            colour,
-            team,
-            department,
-            teams,
-            isdisabled,
-            is_agent,
-            isapiagent,
-            is_online,
-            onlinestatus,
-            linemanager,
-            linemanager_name,
-            ticket_count,
-            chargerate,
-            costprice,
-            workhour_start,
-            workhour_end,
-            customfields,
-            datecreated,
-            lastlogindate,
-            last_modified,
-            extra,
-        })
+record! {
+    Agent {
+        id: AgentId,
+        "name" => name,
+        "firstname" => firstname,
+        "surname" => surname,
+        "initials" => initials,
+        "email" => email,
+        "jobtitle" => jobtitle,
+        "sms" => sms,
+        "extensionnumber" => extensionnumber,
+        "colour" => colour,
+        "team" => team,
+        "department" => department,
+        "teams" => teams,
+        "isdisabled" => isdisabled,
+        "is_agent" => is_agent,
+        "isapiagent" => isapiagent,
+        "is_online" => is_online,
+        "onlinestatus" => onlinestatus,
+        "linemanager" => linemanager,
+        "linemanager_name" => linemanager_name,
+        "ticket_count" => ticket_count,
+        "chargerate" => chargerate,
+        "costprice" => costprice,
+        "workhour_start" => workhour_start,
+        "workhour_end" => workhour_end,
+        "customfields" => customfields,
+        "datecreated" => datecreated,
+        "lastlogindate" => lastlogindate,
+        "last_modified" => last_modified,
     }
 }
 
@@ -422,77 +165,30 @@ pub struct NewAgent {
     pub extra: Extra,
 }
 
-impl Serialize for NewAgent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.firstname {
-            map.serialize_entry("firstname", value)?;
-        }
-        if let Some(value) = &self.surname {
-            map.serialize_entry("surname", value)?;
-        }
-        if let Some(value) = &self.initials {
-            map.serialize_entry("initials", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.jobtitle {
-            map.serialize_entry("jobtitle", value)?;
-        }
-        if let Some(value) = &self.sms {
-            map.serialize_entry("sms", value)?;
-        }
-        if let Some(value) = &self.extensionnumber {
-            map.serialize_entry("extensionnumber", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.department {
-            map.serialize_entry("department", value)?;
-        }
-        if let Some(value) = &self.teams {
-            map.serialize_entry("teams", value)?;
-        }
-        if let Some(value) = &self.isdisabled {
-            map.serialize_entry("isdisabled", value)?;
-        }
-        if let Some(value) = &self.is_agent {
-            map.serialize_entry("is_agent", value)?;
-        }
-        if let Some(value) = &self.isapiagent {
-            map.serialize_entry("isapiagent", value)?;
-        }
-        if let Some(value) = &self.onlinestatus {
-            map.serialize_entry("onlinestatus", value)?;
-        }
-        if let Some(value) = &self.linemanager {
-            map.serialize_entry("linemanager", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.costprice {
-            map.serialize_entry("costprice", value)?;
-        }
-        if let Some(value) = &self.workhour_start {
-            map.serialize_entry("workhour_start", value)?;
-        }
-        if let Some(value) = &self.workhour_end {
-            map.serialize_entry("workhour_end", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewAgent {
+        "name" => name,
+        "firstname" => firstname,
+        "surname" => surname,
+        "initials" => initials,
+        "email" => email,
+        "jobtitle" => jobtitle,
+        "sms" => sms,
+        "extensionnumber" => extensionnumber,
+        "colour" => colour,
+        "team" => team,
+        "department" => department,
+        "teams" => teams,
+        "isdisabled" => isdisabled,
+        "is_agent" => is_agent,
+        "isapiagent" => isapiagent,
+        "onlinestatus" => onlinestatus,
+        "linemanager" => linemanager,
+        "chargerate" => chargerate,
+        "costprice" => costprice,
+        "workhour_start" => workhour_start,
+        "workhour_end" => workhour_end,
+        "customfields" => customfields,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Appointment`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -78,272 +74,34 @@ pub struct Appointment {
     pub extra: Extra,
 }
 
-impl Serialize for Appointment {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.allday {
-            map.serialize_entry("allday", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agent_name", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.note_html {
-            map.serialize_entry("note_html", value)?;
-        }
-        if let Some(value) = &self.appointment_type_id {
-            map.serialize_entry("appointment_type_id", value)?;
-        }
-        if let Some(value) = &self.appointment_type_name {
-            map.serialize_entry("appointment_type_name", value)?;
-        }
-        if let Some(value) = &self.is_task {
-            map.serialize_entry("is_task", value)?;
-        }
-        if let Some(value) = &self.is_private {
-            map.serialize_entry("is_private", value)?;
-        }
-        if let Some(value) = &self.complete_status {
-            map.serialize_entry("complete_status", value)?;
-        }
-        if let Some(value) = &self.complete_date {
-            map.serialize_entry("complete_date", value)?;
-        }
-        if let Some(value) = &self.online_meeting_url {
-            map.serialize_entry("online_meeting_url", value)?;
-        }
-        if let Some(value) = &self.reminderminutes {
-            map.serialize_entry("reminderminutes", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "appointment_type_id" => self.appointment_type_id.is_some(),
-            "complete_status" => self.complete_status.is_some(),
-            "complete_date" => self.complete_date.is_some(),
-            "reminderminutes" => self.reminderminutes.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Appointment {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(AppointmentVisitor)
-    }
-}
-
-/// Reads a [`Appointment`]: known fields by name, every other field into `extra`.
-struct AppointmentVisitor;
-
-impl<'de> Visitor<'de> for AppointmentVisitor {
-    type Value = Appointment;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Appointment object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Appointment, A::Error> {
-        let mut id: Option<AppointmentId> = None;
-        let mut subject: Option<String> = None;
-        let mut start_date: Option<DateTime<Utc>> = None;
-        let mut end_date: Option<DateTime<Utc>> = None;
-        let mut allday: Option<bool> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut agent_name: Option<String> = None;
-        let mut ticket_id: Option<TicketId> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut user_name: Option<String> = None;
-        let mut note: Option<String> = None;
-        let mut note_html: Option<String> = None;
-        let mut appointment_type_id: Option<i32> = None;
-        let mut appointment_type_name: Option<String> = None;
-        let mut is_task: Option<bool> = None;
-        let mut is_private: Option<bool> = None;
-        let mut complete_status: Option<i32> = None;
-        let mut complete_date: Option<DateTime<Utc>> = None;
-        let mut online_meeting_url: Option<String> = None;
-        let mut reminderminutes: Option<i32> = None;
-        let mut colour: Option<String> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "subject" => {
-                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "start_date" => {
-                    start_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "end_date" => {
-                    end_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "allday" => allday = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "agent_name" => {
-                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "ticket_id" => {
-                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "user_name" => {
-                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "note_html" => {
-                    note_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "appointment_type_id" => {
-                    appointment_type_id = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "appointment_type_name" => {
-                    appointment_type_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "is_task" => {
-                    is_task = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "is_private" => {
-                    is_private = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "complete_status" => {
-                    complete_status = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "complete_date" => {
-                    complete_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "online_meeting_url" => {
-                    online_meeting_url = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "reminderminutes" => {
-                    reminderminutes = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "colour" => {
-                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Appointment {
-            id,
-            subject,
-            start_date,
-            end_date,
-            allday,
-            agent_id,
-            agent_name,
-            ticket_id,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            user_id,
-            user_name,
-            note,
-            note_html,
-            appointment_type_id,
-            appointment_type_name,
-            is_task,
-            is_private,
-            complete_status,
-            complete_date,
-            online_meeting_url,
-            reminderminutes,
-            colour,
-            last_modified,
-            extra,
-        })
+record! {
+    Appointment {
+        id: AppointmentId,
+        "subject" => subject,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "allday" => allday,
+        "agent_id" => agent_id,
+        "agent_name" => agent_name,
+        "ticket_id" => ticket_id,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "user_id" => user_id,
+        "user_name" => user_name,
+        "note" => note,
+        "note_html" => note_html,
+        "appointment_type_id" => appointment_type_id,
+        "appointment_type_name" => appointment_type_name,
+        "is_task" => is_task,
+        "is_private" => is_private,
+        "complete_status" => complete_status,
+        "complete_date" => complete_date,
+        "online_meeting_url" => online_meeting_url,
+        "reminderminutes" => reminderminutes,
+        "colour" => colour,
+        "last_modified" => last_modified,
     }
 }
 
@@ -392,68 +150,27 @@ pub struct NewAppointment {
     pub extra: Extra,
 }
 
-impl Serialize for NewAppointment {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.allday {
-            map.serialize_entry("allday", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.note_html {
-            map.serialize_entry("note_html", value)?;
-        }
-        if let Some(value) = &self.appointment_type_id {
-            map.serialize_entry("appointment_type_id", value)?;
-        }
-        if let Some(value) = &self.is_task {
-            map.serialize_entry("is_task", value)?;
-        }
-        if let Some(value) = &self.is_private {
-            map.serialize_entry("is_private", value)?;
-        }
-        if let Some(value) = &self.complete_status {
-            map.serialize_entry("complete_status", value)?;
-        }
-        if let Some(value) = &self.complete_date {
-            map.serialize_entry("complete_date", value)?;
-        }
-        if let Some(value) = &self.online_meeting_url {
-            map.serialize_entry("online_meeting_url", value)?;
-        }
-        if let Some(value) = &self.reminderminutes {
-            map.serialize_entry("reminderminutes", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewAppointment {
+        "subject" => subject,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "allday" => allday,
+        "agent_id" => agent_id,
+        "ticket_id" => ticket_id,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "note" => note,
+        "note_html" => note_html,
+        "appointment_type_id" => appointment_type_id,
+        "is_task" => is_task,
+        "is_private" => is_private,
+        "complete_status" => complete_status,
+        "complete_date" => complete_date,
+        "online_meeting_url" => online_meeting_url,
+        "reminderminutes" => reminderminutes,
+        "colour" => colour,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Asset`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -89,313 +85,38 @@ pub struct Asset {
     pub extra: Extra,
 }
 
-impl Serialize for Asset {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.inventory_number {
-            map.serialize_entry("inventory_number", value)?;
-        }
-        if let Some(value) = &self.key_field {
-            map.serialize_entry("key_field", value)?;
-        }
-        if let Some(value) = &self.key_field2 {
-            map.serialize_entry("key_field2", value)?;
-        }
-        if let Some(value) = &self.key_field3 {
-            map.serialize_entry("key_field3", value)?;
-        }
-        if let Some(value) = &self.device_number {
-            map.serialize_entry("device_number", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.assettype_id {
-            map.serialize_entry("assettype_id", value)?;
-        }
-        if let Some(value) = &self.assettype_name {
-            map.serialize_entry("assettype_name", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.status_name {
-            map.serialize_entry("status_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.contract_ref {
-            map.serialize_entry("contract_ref", value)?;
-        }
-        if let Some(value) = &self.supplier_id {
-            map.serialize_entry("supplier_id", value)?;
-        }
-        if let Some(value) = &self.supplier_name {
-            map.serialize_entry("supplier_name", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.warranty_start {
-            map.serialize_entry("warranty_start", value)?;
-        }
-        if let Some(value) = &self.warranty_end {
-            map.serialize_entry("warranty_end", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        if let Some(value) = &self.dlastupdate {
-            map.serialize_entry("dlastupdate", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "device_number" => self.device_number.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "assettype_id" => self.assettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "parent_id" => self.parent_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "supplier_id" => self.supplier_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "warranty_start" => self.warranty_start.is_some(),
-            "warranty_end" => self.warranty_end.is_some(),
-            "dlastupdate" => self.dlastupdate.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Asset {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(AssetVisitor)
-    }
-}
-
-/// Reads a [`Asset`]: known fields by name, every other field into `extra`.
-struct AssetVisitor;
-
-impl<'de> Visitor<'de> for AssetVisitor {
-    type Value = Asset;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Asset object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Asset, A::Error> {
-        let mut id: Option<AssetId> = None;
-        let mut inventory_number: Option<String> = None;
-        let mut key_field: Option<String> = None;
-        let mut key_field2: Option<String> = None;
-        let mut key_field3: Option<String> = None;
-        let mut device_number: Option<i32> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut username: Option<String> = None;
-        let mut assettype_id: Option<i32> = None;
-        let mut assettype_name: Option<String> = None;
-        let mut status_id: Option<i32> = None;
-        let mut status_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut notes: Option<String> = None;
-        let mut parent_id: Option<AssetId> = None;
-        let mut contract_id: Option<ClientContractId> = None;
-        let mut contract_ref: Option<String> = None;
-        let mut supplier_id: Option<SupplierId> = None;
-        let mut supplier_name: Option<String> = None;
-        let mut sla_id: Option<i32> = None;
-        let mut priority_id: Option<i32> = None;
-        let mut warranty_start: Option<DateTime<Utc>> = None;
-        let mut warranty_end: Option<DateTime<Utc>> = None;
-        let mut fields: Option<Vec<FieldValue>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut users: Option<Vec<UserSummary>> = None;
-        let mut dlastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "inventory_number" => {
-                    inventory_number = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "key_field" => {
-                    key_field = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "key_field2" => {
-                    key_field2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "key_field3" => {
-                    key_field3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "device_number" => {
-                    device_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "username" => {
-                    username = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "assettype_id" => {
-                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "assettype_name" => {
-                    assettype_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "status_id" => {
-                    status_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "status_name" => {
-                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "parent_id" => {
-                    parent_id = map.next_value::<In<AssetId>>()?.keep(&key, &mut extra);
-                }
-                "contract_id" => {
-                    contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "contract_ref" => {
-                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "supplier_id" => {
-                    supplier_id = map
-                        .next_value::<In<SupplierId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "supplier_name" => {
-                    supplier_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "priority_id" => {
-                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "warranty_start" => {
-                    warranty_start = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "warranty_end" => {
-                    warranty_end = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "fields" => {
-                    fields = map
-                        .next_value::<In<Vec<FieldValue>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "users" => {
-                    users = map
-                        .next_value::<In<Vec<UserSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dlastupdate" => {
-                    dlastupdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Asset {
-            id,
-            inventory_number,
-            key_field,
-            key_field2,
-            key_field3,
-            device_number,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            username,
-            assettype_id,
-            assettype_name,
-            status_id,
-            status_name,
-            inactive,
-            notes,
-            parent_id,
-            contract_id,
-            contract_ref,
-            supplier_id,
-            supplier_name,
-            sla_id,
-            priority_id,
-            warranty_start,
-            warranty_end,
-            fields,
-            customfields,
-            users,
-            dlastupdate,
-            extra,
-        })
+record! {
+    Asset {
+        id: AssetId,
+        "inventory_number" => inventory_number,
+        "key_field" => key_field,
+        "key_field2" => key_field2,
+        "key_field3" => key_field3,
+        "device_number" => device_number,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "username" => username,
+        "assettype_id" => assettype_id,
+        "assettype_name" => assettype_name,
+        "status_id" => status_id,
+        "status_name" => status_name,
+        "inactive" => inactive,
+        "notes" => notes,
+        "parent_id" => parent_id,
+        "contract_id" => contract_id,
+        "contract_ref" => contract_ref,
+        "supplier_id" => supplier_id,
+        "supplier_name" => supplier_name,
+        "sla_id" => sla_id,
+        "priority_id" => priority_id,
+        "warranty_start" => warranty_start,
+        "warranty_end" => warranty_end,
+        "fields" => fields,
+        "customfields" => customfields,
+        "users" => users,
+        "dlastupdate" => dlastupdate,
     }
 }
 
@@ -450,77 +171,30 @@ pub struct NewAsset {
     pub extra: Extra,
 }
 
-impl Serialize for NewAsset {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.inventory_number {
-            map.serialize_entry("inventory_number", value)?;
-        }
-        if let Some(value) = &self.key_field {
-            map.serialize_entry("key_field", value)?;
-        }
-        if let Some(value) = &self.key_field2 {
-            map.serialize_entry("key_field2", value)?;
-        }
-        if let Some(value) = &self.key_field3 {
-            map.serialize_entry("key_field3", value)?;
-        }
-        if let Some(value) = &self.device_number {
-            map.serialize_entry("device_number", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.assettype_id {
-            map.serialize_entry("assettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.supplier_id {
-            map.serialize_entry("supplier_id", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.warranty_start {
-            map.serialize_entry("warranty_start", value)?;
-        }
-        if let Some(value) = &self.warranty_end {
-            map.serialize_entry("warranty_end", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewAsset {
+        "inventory_number" => inventory_number,
+        "key_field" => key_field,
+        "key_field2" => key_field2,
+        "key_field3" => key_field3,
+        "device_number" => device_number,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "username" => username,
+        "assettype_id" => assettype_id,
+        "status_id" => status_id,
+        "inactive" => inactive,
+        "notes" => notes,
+        "parent_id" => parent_id,
+        "contract_id" => contract_id,
+        "supplier_id" => supplier_id,
+        "sla_id" => sla_id,
+        "priority_id" => priority_id,
+        "warranty_start" => warranty_start,
+        "warranty_end" => warranty_end,
+        "fields" => fields,
+        "customfields" => customfields,
+        "users" => users,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Client`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -64,219 +60,27 @@ pub struct Client {
     pub extra: Extra,
 }
 
-impl Serialize for Client {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.toplevel_id {
-            map.serialize_entry("toplevel_id", value)?;
-        }
-        if let Some(value) = &self.toplevel_name {
-            map.serialize_entry("toplevel_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.accountsemailaddress {
-            map.serialize_entry("accountsemailaddress", value)?;
-        }
-        if let Some(value) = &self.main_site_id {
-            map.serialize_entry("main_site_id", value)?;
-        }
-        if let Some(value) = &self.main_site_name {
-            map.serialize_entry("main_site_name", value)?;
-        }
-        if let Some(value) = &self.accountmanagertech {
-            map.serialize_entry("accountmanagertech", value)?;
-        }
-        if let Some(value) = &self.accountmanagertech_name {
-            map.serialize_entry("accountmanagertech_name", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.open_ticket_count {
-            map.serialize_entry("open_ticket_count", value)?;
-        }
-        if let Some(value) = &self.total_ticket_count {
-            map.serialize_entry("total_ticket_count", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.alastupdate {
-            map.serialize_entry("alastupdate", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "toplevel_id" => self.toplevel_id.is_some(),
-            "main_site_id" => self.main_site_id.is_some(),
-            "accountmanagertech" => self.accountmanagertech.is_some(),
-            "open_ticket_count" => self.open_ticket_count.is_some(),
-            "total_ticket_count" => self.total_ticket_count.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "alastupdate" => self.alastupdate.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Client {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ClientVisitor)
-    }
-}
-
-/// Reads a [`Client`]: known fields by name, every other field into `extra`.
-struct ClientVisitor;
-
-impl<'de> Visitor<'de> for ClientVisitor {
-    type Value = Client;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Client object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Client, A::Error> {
-        let mut id: Option<ClientId> = None;
-        let mut name: Option<String> = None;
-        let mut toplevel_id: Option<i32> = None;
-        let mut toplevel_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut colour: Option<String> = None;
-        let mut notes: Option<String> = None;
-        let mut website: Option<String> = None;
-        let mut accountsemailaddress: Option<String> = None;
-        let mut main_site_id: Option<SiteId> = None;
-        let mut main_site_name: Option<String> = None;
-        let mut accountmanagertech: Option<AgentId> = None;
-        let mut accountmanagertech_name: Option<String> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut attachments: Option<Vec<Attachment>> = None;
-        let mut open_ticket_count: Option<i32> = None;
-        let mut total_ticket_count: Option<i32> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut alastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "toplevel_id" => {
-                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "toplevel_name" => {
-                    toplevel_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "colour" => {
-                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "website" => {
-                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "accountsemailaddress" => {
-                    accountsemailaddress = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "main_site_id" => {
-                    main_site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "main_site_name" => {
-                    main_site_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "accountmanagertech" => {
-                    accountmanagertech = map
-                        .next_value::<In<AgentId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "accountmanagertech_name" => {
-                    accountmanagertech_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "attachments" => {
-                    attachments = map
-                        .next_value::<In<Vec<Attachment>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "open_ticket_count" => {
-                    open_ticket_count = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "total_ticket_count" => {
-                    total_ticket_count = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "alastupdate" => {
-                    alastupdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Client {
-            id,
-            name,
-            toplevel_id,
-            toplevel_name,
-            inactive,
-            colour,
-            notes,
-            website,
-            accountsemailaddress,
-            main_site_id,
-            main_site_name,
-            accountmanagertech,
-            accountmanagertech_name,
-            customfields,
-            attachments,
-            open_ticket_count,
-            total_ticket_count,
-            datecreated,
-            alastupdate,
-            extra,
-        })
+record! {
+    Client {
+        id: ClientId,
+        "name" => name,
+        "toplevel_id" => toplevel_id,
+        "toplevel_name" => toplevel_name,
+        "inactive" => inactive,
+        "colour" => colour,
+        "notes" => notes,
+        "website" => website,
+        "accountsemailaddress" => accountsemailaddress,
+        "main_site_id" => main_site_id,
+        "main_site_name" => main_site_name,
+        "accountmanagertech" => accountmanagertech,
+        "accountmanagertech_name" => accountmanagertech_name,
+        "customfields" => customfields,
+        "attachments" => attachments,
+        "open_ticket_count" => open_ticket_count,
+        "total_ticket_count" => total_ticket_count,
+        "datecreated" => datecreated,
+        "alastupdate" => alastupdate,
     }
 }
 
@@ -309,44 +113,19 @@ pub struct NewClient {
     pub extra: Extra,
 }
 
-impl Serialize for NewClient {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.toplevel_id {
-            map.serialize_entry("toplevel_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.accountsemailaddress {
-            map.serialize_entry("accountsemailaddress", value)?;
-        }
-        if let Some(value) = &self.main_site_id {
-            map.serialize_entry("main_site_id", value)?;
-        }
-        if let Some(value) = &self.accountmanagertech {
-            map.serialize_entry("accountmanagertech", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewClient {
+        "name" => name,
+        "toplevel_id" => toplevel_id,
+        "inactive" => inactive,
+        "colour" => colour,
+        "notes" => notes,
+        "website" => website,
+        "accountsemailaddress" => accountsemailaddress,
+        "main_site_id" => main_site_id,
+        "accountmanagertech" => accountmanagertech,
+        "customfields" => customfields,
+        "attachments" => attachments,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/ClientContract`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -88,317 +84,38 @@ pub struct ClientContract {
     pub extra: Extra,
 }
 
-impl Serialize for ClientContract {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.reference {
-            map.serialize_entry("ref", value)?;
-        }
-        if let Some(value) = &self.refextra {
-            map.serialize_entry("refextra", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.contracttype {
-            map.serialize_entry("contracttype", value)?;
-        }
-        if let Some(value) = &self.contracttype_name {
-            map.serialize_entry("contracttype_name", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.started {
-            map.serialize_entry("started", value)?;
-        }
-        if let Some(value) = &self.expired {
-            map.serialize_entry("expired", value)?;
-        }
-        if let Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let Some(value) = &self.contract_status {
-            map.serialize_entry("contract_status", value)?;
-        }
-        if let Some(value) = &self.rollingcontract {
-            map.serialize_entry("rollingcontract", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.sla_name {
-            map.serialize_entry("sla_name", value)?;
-        }
-        if let Some(value) = &self.billingperiod {
-            map.serialize_entry("billingperiod", value)?;
-        }
-        if let Some(value) = &self.periodchargeamount {
-            map.serialize_entry("periodchargeamount", value)?;
-        }
-        if let Some(value) = &self.next_invoice_date {
-            map.serialize_entry("next_invoice_date", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        if let Some(value) = &self.createdby_id {
-            map.serialize_entry("createdby_id", value)?;
-        }
-        if let Some(value) = &self.createdby_name {
-            map.serialize_entry("createdby_name", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "contracttype" => self.contracttype.is_some(),
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "billingperiod" => self.billingperiod.is_some(),
-            "periodchargeamount" => self.periodchargeamount.is_some(),
-            "next_invoice_date" => self.next_invoice_date.is_some(),
-            "createdby_id" => self.createdby_id.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientContract {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ClientContractVisitor)
-    }
-}
-
-/// Reads a [`ClientContract`]: known fields by name, every other field into `extra`.
-struct ClientContractVisitor;
-
-impl<'de> Visitor<'de> for ClientContractVisitor {
-    type Value = ClientContract;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a ClientContract object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<ClientContract, A::Error> {
-        let mut id: Option<ClientContractId> = None;
-        let mut reference: Option<String> = None;
-        let mut refextra: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut user_name: Option<String> = None;
-        let mut contracttype: Option<i32> = None;
-        let mut contracttype_name: Option<String> = None;
-        let mut start_date: Option<DateTime<Utc>> = None;
-        let mut end_date: Option<DateTime<Utc>> = None;
-        let mut started: Option<bool> = None;
-        let mut expired: Option<bool> = None;
-        let mut active: Option<bool> = None;
-        let mut contract_status: Option<String> = None;
-        let mut rollingcontract: Option<bool> = None;
-        let mut sla_id: Option<i32> = None;
-        let mut sla_name: Option<String> = None;
-        let mut billingperiod: Option<i32> = None;
-        let mut periodchargeamount: Option<f64> = None;
-        let mut next_invoice_date: Option<DateTime<Utc>> = None;
-        let mut note: Option<String> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut assets: Option<Vec<AssetSummary>> = None;
-        let mut users: Option<Vec<UserSummary>> = None;
-        let mut createdby_id: Option<AgentId> = None;
-        let mut createdby_name: Option<String> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "ref" => {
-                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "refextra" => {
-                    refextra = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "user_name" => {
-                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "contracttype" => {
-                    contracttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "contracttype_name" => {
-                    contracttype_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "start_date" => {
-                    start_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "end_date" => {
-                    end_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "started" => {
-                    started = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "expired" => {
-                    expired = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "active" => active = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
-                "contract_status" => {
-                    contract_status = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "rollingcontract" => {
-                    rollingcontract = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "sla_name" => {
-                    sla_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "billingperiod" => {
-                    billingperiod = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "periodchargeamount" => {
-                    periodchargeamount = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "next_invoice_date" => {
-                    next_invoice_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "assets" => {
-                    assets = map
-                        .next_value::<In<Vec<AssetSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "users" => {
-                    users = map
-                        .next_value::<In<Vec<UserSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "createdby_id" => {
-                    createdby_id = map
-                        .next_value::<In<AgentId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "createdby_name" => {
-                    createdby_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(ClientContract {
-            id,
-            reference,
-            refextra,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            user_id,
-            user_name,
-            contracttype,
-            contracttype_name,
-            start_date,
-            end_date,
-            started,
-            expired,
-            active,
-            contract_status,
-            rollingcontract,
-            sla_id,
-            sla_name,
-            billingperiod,
-            periodchargeamount,
-            next_invoice_date,
-            note,
-            customfields,
-            assets,
-            users,
-            createdby_id,
-            createdby_name,
-            last_modified,
-            extra,
-        })
+record! {
+    ClientContract {
+        id: ClientContractId,
+        "ref" => reference,
+        "refextra" => refextra,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "user_id" => user_id,
+        "user_name" => user_name,
+        "contracttype" => contracttype,
+        "contracttype_name" => contracttype_name,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "started" => started,
+        "expired" => expired,
+        "active" => active,
+        "contract_status" => contract_status,
+        "rollingcontract" => rollingcontract,
+        "sla_id" => sla_id,
+        "sla_name" => sla_name,
+        "billingperiod" => billingperiod,
+        "periodchargeamount" => periodchargeamount,
+        "next_invoice_date" => next_invoice_date,
+        "note" => note,
+        "customfields" => customfields,
+        "assets" => assets,
+        "users" => users,
+        "createdby_id" => createdby_id,
+        "createdby_name" => createdby_name,
+        "last_modified" => last_modified,
     }
 }
 
@@ -447,65 +164,26 @@ pub struct NewClientContract {
     pub extra: Extra,
 }
 
-impl Serialize for NewClientContract {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference {
-            map.serialize_entry("ref", value)?;
-        }
-        if let Some(value) = &self.refextra {
-            map.serialize_entry("refextra", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.contracttype {
-            map.serialize_entry("contracttype", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let Some(value) = &self.rollingcontract {
-            map.serialize_entry("rollingcontract", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.billingperiod {
-            map.serialize_entry("billingperiod", value)?;
-        }
-        if let Some(value) = &self.periodchargeamount {
-            map.serialize_entry("periodchargeamount", value)?;
-        }
-        if let Some(value) = &self.next_invoice_date {
-            map.serialize_entry("next_invoice_date", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewClientContract {
+        "ref" => reference,
+        "refextra" => refextra,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "contracttype" => contracttype,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "active" => active,
+        "rollingcontract" => rollingcontract,
+        "sla_id" => sla_id,
+        "billingperiod" => billingperiod,
+        "periodchargeamount" => periodchargeamount,
+        "next_invoice_date" => next_invoice_date,
+        "note" => note,
+        "customfields" => customfields,
+        "assets" => assets,
+        "users" => users,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Invoice`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, NaiveDate, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -87,311 +83,37 @@ pub struct Invoice {
     pub extra: Extra,
 }
 
-impl Serialize for Invoice {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.invoicenumber {
-            map.serialize_entry("invoicenumber", value)?;
-        }
-        if let Some(value) = &self.thirdpartyinvoicenumber {
-            map.serialize_entry("thirdpartyinvoicenumber", value)?;
-        }
-        if let Some(value) = &self.invoicetype {
-            map.serialize_entry("invoicetype", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.contract_ref {
-            map.serialize_entry("contract_ref", value)?;
-        }
-        if let Some(value) = &self.invoice_date {
-            map.serialize_entry("invoice_date", value)?;
-        }
-        if let Some(value) = &self.duedate {
-            map.serialize_entry("duedate", value)?;
-        }
-        if let Some(value) = &self.datesent {
-            map.serialize_entry("datesent", value)?;
-        }
-        if let Some(value) = &self.datepaid {
-            map.serialize_entry("datepaid", value)?;
-        }
-        if let Some(value) = &self.posted {
-            map.serialize_entry("posted", value)?;
-        }
-        if let Some(value) = &self.dateposted {
-            map.serialize_entry("dateposted", value)?;
-        }
-        if let Some(value) = &self.paymentstatus {
-            map.serialize_entry("paymentstatus", value)?;
-        }
-        if let Some(value) = &self.amountpaid {
-            map.serialize_entry("amountpaid", value)?;
-        }
-        if let Some(value) = &self.amountdue {
-            map.serialize_entry("amountdue", value)?;
-        }
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let Some(value) = &self.tax_total {
-            map.serialize_entry("tax_total", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.reference {
-            map.serialize_entry("reference", value)?;
-        }
-        if let Some(value) = &self.cust_order_number {
-            map.serialize_entry("cust_order_number", value)?;
-        }
-        if let Some(value) = &self.notes_1 {
-            map.serialize_entry("notes_1", value)?;
-        }
-        if let Some(value) = &self.internal_note {
-            map.serialize_entry("internal_note", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "invoicetype" => self.invoicetype.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "invoice_date" => self.invoice_date.is_some(),
-            "duedate" => self.duedate.is_some(),
-            "datesent" => self.datesent.is_some(),
-            "datepaid" => self.datepaid.is_some(),
-            "dateposted" => self.dateposted.is_some(),
-            "paymentstatus" => self.paymentstatus.is_some(),
-            "amountpaid" => self.amountpaid.is_some(),
-            "amountdue" => self.amountdue.is_some(),
-            "total" => self.total.is_some(),
-            "tax_total" => self.tax_total.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(InvoiceVisitor)
-    }
-}
-
-/// Reads a [`Invoice`]: known fields by name, every other field into `extra`.
-struct InvoiceVisitor;
-
-impl<'de> Visitor<'de> for InvoiceVisitor {
-    type Value = Invoice;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Invoice object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Invoice, A::Error> {
-        let mut id: Option<InvoiceId> = None;
-        let mut invoicenumber: Option<String> = None;
-        let mut thirdpartyinvoicenumber: Option<String> = None;
-        let mut invoicetype: Option<i32> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_name: Option<String> = None;
-        let mut ticket_id: Option<TicketId> = None;
-        let mut contract_id: Option<ClientContractId> = None;
-        let mut contract_ref: Option<String> = None;
-        let mut invoice_date: Option<DateTime<Utc>> = None;
-        let mut duedate: Option<DateTime<Utc>> = None;
-        let mut datesent: Option<DateTime<Utc>> = None;
-        let mut datepaid: Option<DateTime<Utc>> = None;
-        let mut posted: Option<bool> = None;
-        let mut dateposted: Option<DateTime<Utc>> = None;
-        let mut paymentstatus: Option<i32> = None;
-        let mut amountpaid: Option<f64> = None;
-        let mut amountdue: Option<f64> = None;
-        let mut total: Option<f64> = None;
-        let mut tax_total: Option<f64> = None;
-        let mut currency: Option<String> = None;
-        let mut reference: Option<String> = None;
-        let mut cust_order_number: Option<String> = None;
-        let mut notes_1: Option<String> = None;
-        let mut internal_note: Option<String> = None;
-        let mut lines: Option<Vec<InvoiceLine>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "invoicenumber" => {
-                    invoicenumber = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "thirdpartyinvoicenumber" => {
-                    thirdpartyinvoicenumber = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "invoicetype" => {
-                    invoicetype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "ticket_id" => {
-                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "contract_id" => {
-                    contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "contract_ref" => {
-                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "invoice_date" => {
-                    invoice_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "duedate" => {
-                    duedate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datesent" => {
-                    datesent = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datepaid" => {
-                    datepaid = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "posted" => posted = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
-                "dateposted" => {
-                    dateposted = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "paymentstatus" => {
-                    paymentstatus = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "amountpaid" => {
-                    amountpaid = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "amountdue" => {
-                    amountdue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "total" => total = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
-                "tax_total" => {
-                    tax_total = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "currency" => {
-                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "reference" => {
-                    reference = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "cust_order_number" => {
-                    cust_order_number = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "notes_1" => {
-                    notes_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "internal_note" => {
-                    internal_note = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lines" => {
-                    lines = map
-                        .next_value::<In<Vec<InvoiceLine>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Invoice {
-            id,
-            invoicenumber,
-            thirdpartyinvoicenumber,
-            invoicetype,
-            client_id,
-            client_name,
-            site_name,
-            ticket_id,
-            contract_id,
-            contract_ref,
-            invoice_date,
-            duedate,
-            datesent,
-            datepaid,
-            posted,
-            dateposted,
-            paymentstatus,
-            amountpaid,
-            amountdue,
-            total,
-            tax_total,
-            currency,
-            reference,
-            cust_order_number,
-            notes_1,
-            internal_note,
-            lines,
-            customfields,
-            last_modified,
-            extra,
-        })
+record! {
+    Invoice {
+        id: InvoiceId,
+        "invoicenumber" => invoicenumber,
+        "thirdpartyinvoicenumber" => thirdpartyinvoicenumber,
+        "invoicetype" => invoicetype,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_name" => site_name,
+        "ticket_id" => ticket_id,
+        "contract_id" => contract_id,
+        "contract_ref" => contract_ref,
+        "invoice_date" => invoice_date,
+        "duedate" => duedate,
+        "datesent" => datesent,
+        "datepaid" => datepaid,
+        "posted" => posted,
+        "dateposted" => dateposted,
+        "paymentstatus" => paymentstatus,
+        "amountpaid" => amountpaid,
+        "amountdue" => amountdue,
+        "total" => total,
+        "tax_total" => tax_total,
+        "currency" => currency,
+        "reference" => reference,
+        "cust_order_number" => cust_order_number,
+        "notes_1" => notes_1,
+        "internal_note" => internal_note,
+        "lines" => lines,
+        "customfields" => customfields,
+        "last_modified" => last_modified,
     }
 }
 
@@ -446,77 +168,30 @@ pub struct NewInvoice {
     pub extra: Extra,
 }
 
-impl Serialize for NewInvoice {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.invoicenumber {
-            map.serialize_entry("invoicenumber", value)?;
-        }
-        if let Some(value) = &self.thirdpartyinvoicenumber {
-            map.serialize_entry("thirdpartyinvoicenumber", value)?;
-        }
-        if let Some(value) = &self.invoicetype {
-            map.serialize_entry("invoicetype", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.invoice_date {
-            map.serialize_entry("invoice_date", value)?;
-        }
-        if let Some(value) = &self.duedate {
-            map.serialize_entry("duedate", value)?;
-        }
-        if let Some(value) = &self.datesent {
-            map.serialize_entry("datesent", value)?;
-        }
-        if let Some(value) = &self.datepaid {
-            map.serialize_entry("datepaid", value)?;
-        }
-        if let Some(value) = &self.posted {
-            map.serialize_entry("posted", value)?;
-        }
-        if let Some(value) = &self.dateposted {
-            map.serialize_entry("dateposted", value)?;
-        }
-        if let Some(value) = &self.paymentstatus {
-            map.serialize_entry("paymentstatus", value)?;
-        }
-        if let Some(value) = &self.amountpaid {
-            map.serialize_entry("amountpaid", value)?;
-        }
-        if let Some(value) = &self.amountdue {
-            map.serialize_entry("amountdue", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.reference {
-            map.serialize_entry("reference", value)?;
-        }
-        if let Some(value) = &self.cust_order_number {
-            map.serialize_entry("cust_order_number", value)?;
-        }
-        if let Some(value) = &self.notes_1 {
-            map.serialize_entry("notes_1", value)?;
-        }
-        if let Some(value) = &self.internal_note {
-            map.serialize_entry("internal_note", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewInvoice {
+        "invoicenumber" => invoicenumber,
+        "thirdpartyinvoicenumber" => thirdpartyinvoicenumber,
+        "invoicetype" => invoicetype,
+        "client_id" => client_id,
+        "ticket_id" => ticket_id,
+        "contract_id" => contract_id,
+        "invoice_date" => invoice_date,
+        "duedate" => duedate,
+        "datesent" => datesent,
+        "datepaid" => datepaid,
+        "posted" => posted,
+        "dateposted" => dateposted,
+        "paymentstatus" => paymentstatus,
+        "amountpaid" => amountpaid,
+        "amountdue" => amountdue,
+        "currency" => currency,
+        "reference" => reference,
+        "cust_order_number" => cust_order_number,
+        "notes_1" => notes_1,
+        "internal_note" => internal_note,
+        "lines" => lines,
+        "customfields" => customfields,
     }
 }
 

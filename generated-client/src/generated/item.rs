@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Item`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -78,286 +74,34 @@ pub struct Item {
     pub extra: Extra,
 }
 
-impl Serialize for Item {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.purchase_description {
-            map.serialize_entry("purchase_description", value)?;
-        }
-        if let Some(value) = &self.internalreference {
-            map.serialize_entry("internalreference", value)?;
-        }
-        if let Some(value) = &self.externalreference {
-            map.serialize_entry("externalreference", value)?;
-        }
-        if let Some(value) = &self.supplier_part_code {
-            map.serialize_entry("supplier_part_code", value)?;
-        }
-        if let Some(value) = &self.assetgroup_id {
-            map.serialize_entry("assetgroup_id", value)?;
-        }
-        if let Some(value) = &self.assetgroup_name {
-            map.serialize_entry("assetgroup_name", value)?;
-        }
-        if let Some(value) = &self.assettype_id {
-            map.serialize_entry("assettype_id", value)?;
-        }
-        if let Some(value) = &self.supplier_id {
-            map.serialize_entry("supplier_id", value)?;
-        }
-        if let Some(value) = &self.supplier_name {
-            map.serialize_entry("supplier_name", value)?;
-        }
-        if let Some(value) = &self.baseprice {
-            map.serialize_entry("baseprice", value)?;
-        }
-        if let Some(value) = &self.costprice {
-            map.serialize_entry("costprice", value)?;
-        }
-        if let Some(value) = &self.recurringprice {
-            map.serialize_entry("recurringprice", value)?;
-        }
-        if let Some(value) = &self.recurringcost {
-            map.serialize_entry("recurringcost", value)?;
-        }
-        if let Some(value) = &self.markupperc {
-            map.serialize_entry("markupperc", value)?;
-        }
-        if let Some(value) = &self.isrecurringitem {
-            map.serialize_entry("isrecurringitem", value)?;
-        }
-        if let Some(value) = &self.taxable {
-            map.serialize_entry("taxable", value)?;
-        }
-        if let Some(value) = &self.dontinvoice {
-            map.serialize_entry("dontinvoice", value)?;
-        }
-        if let Some(value) = &self.quantity_in_stock {
-            map.serialize_entry("quantity_in_stock", value)?;
-        }
-        if let Some(value) = &self.quantity_on_order {
-            map.serialize_entry("quantity_on_order", value)?;
-        }
-        if let Some(value) = &self.nominalcode {
-            map.serialize_entry("nominalcode", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.lastmodified {
-            map.serialize_entry("lastmodified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "assetgroup_id" => self.assetgroup_id.is_some(),
-            "assettype_id" => self.assettype_id.is_some(),
-            "supplier_id" => self.supplier_id.is_some(),
-            "baseprice" => self.baseprice.is_some(),
-            "costprice" => self.costprice.is_some(),
-            "recurringprice" => self.recurringprice.is_some(),
-            "recurringcost" => self.recurringcost.is_some(),
-            "markupperc" => self.markupperc.is_some(),
-            "quantity_in_stock" => self.quantity_in_stock.is_some(),
-            "quantity_on_order" => self.quantity_on_order.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "lastmodified" => self.lastmodified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ItemVisitor)
-    }
-}
-
-/// Reads a [`Item`]: known fields by name, every other field into `extra`.
-struct ItemVisitor;
-
-impl<'de> Visitor<'de> for ItemVisitor {
-    type Value = Item;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Item object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
-        let mut id: Option<ItemId> = None;
-        let mut name: Option<String> = None;
-        let mut description: Option<String> = None;
-        let mut purchase_description: Option<String> = None;
-        let mut internalreference: Option<String> = None;
-        let mut externalreference: Option<String> = None;
-        let mut supplier_part_code: Option<String> = None;
-        let mut assetgroup_id: Option<i32> = None;
-        let mut assetgroup_name: Option<String> = None;
-        let mut assettype_id: Option<i32> = None;
-        let mut supplier_id: Option<SupplierId> = None;
-        let mut supplier_name: Option<String> = None;
-        let mut baseprice: Option<f64> = None;
-        let mut costprice: Option<f64> = None;
-        let mut recurringprice: Option<f64> = None;
-        let mut recurringcost: Option<f64> = None;
-        let mut markupperc: Option<f64> = None;
-        let mut isrecurringitem: Option<bool> = None;
-        let mut taxable: Option<bool> = None;
-        let mut dontinvoice: Option<bool> = None;
-        let mut quantity_in_stock: Option<f64> = None;
-        let mut quantity_on_order: Option<f64> = None;
-        let mut nominalcode: Option<String> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut lastmodified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "description" => {
-                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "purchase_description" => {
-                    purchase_description = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "internalreference" => {
-                    internalreference = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "externalreference" => {
-                    externalreference = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "supplier_part_code" => {
-                    supplier_part_code = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "assetgroup_id" => {
-                    assetgroup_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "assetgroup_name" => {
-                    assetgroup_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "assettype_id" => {
-                    assettype_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "supplier_id" => {
-                    supplier_id = map
-                        .next_value::<In<SupplierId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "supplier_name" => {
-                    supplier_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "baseprice" => {
-                    baseprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "costprice" => {
-                    costprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "recurringprice" => {
-                    recurringprice = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "recurringcost" => {
-                    recurringcost = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "markupperc" => {
-                    markupperc = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "isrecurringitem" => {
-                    isrecurringitem = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "taxable" => {
-                    taxable = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "dontinvoice" => {
-                    dontinvoice = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "quantity_in_stock" => {
-                    quantity_in_stock = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "quantity_on_order" => {
-                    quantity_on_order = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "nominalcode" => {
-                    nominalcode = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lastmodified" => {
-                    lastmodified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Item {
-            id,
-            name,
-            description,
-            purchase_description,
-            internalreference,
-            externalreference,
-            supplier_part_code,
-            assetgroup_id,
-            assetgroup_name,
-            assettype_id,
-            supplier_id,
-            supplier_name,
-            baseprice,
-            costprice,
-            recurringprice,
-            recurringcost,
-            markupperc,
-            isrecurringitem,
-            taxable,
-            dontinvoice,
-            quantity_in_stock,
-            quantity_on_order,
-            nominalcode,
-            customfields,
-            datecreated,
-            lastmodified,
-            extra,
-        })
+record! {
+    Item {
+        id: ItemId,
+        "name" => name,
+        "description" => description,
+        "purchase_description" => purchase_description,
+        "internalreference" => internalreference,
+        "externalreference" => externalreference,
+        "supplier_part_code" => supplier_part_code,
+        "assetgroup_id" => assetgroup_id,
+        "assetgroup_name" => assetgroup_name,
+        "assettype_id" => assettype_id,
+        "supplier_id" => supplier_id,
+        "supplier_name" => supplier_name,
+        "baseprice" => baseprice,
+        "costprice" => costprice,
+        "recurringprice" => recurringprice,
+        "recurringcost" => recurringcost,
+        "markupperc" => markupperc,
+        "isrecurringitem" => isrecurringitem,
+        "taxable" => taxable,
+        "dontinvoice" => dontinvoice,
+        "quantity_in_stock" => quantity_in_stock,
+        "quantity_on_order" => quantity_on_order,
+        "nominalcode" => nominalcode,
+        "customfields" => customfields,
+        "datecreated" => datecreated,
+        "lastmodified" => lastmodified,
     }
 }
 
@@ -406,68 +150,27 @@ pub struct NewItem {
     pub extra: Extra,
 }
 
-impl Serialize for NewItem {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.purchase_description {
-            map.serialize_entry("purchase_description", value)?;
-        }
-        if let Some(value) = &self.internalreference {
-            map.serialize_entry("internalreference", value)?;
-        }
-        if let Some(value) = &self.externalreference {
-            map.serialize_entry("externalreference", value)?;
-        }
-        if let Some(value) = &self.supplier_part_code {
-            map.serialize_entry("supplier_part_code", value)?;
-        }
-        if let Some(value) = &self.assetgroup_id {
-            map.serialize_entry("assetgroup_id", value)?;
-        }
-        if let Some(value) = &self.assettype_id {
-            map.serialize_entry("assettype_id", value)?;
-        }
-        if let Some(value) = &self.supplier_id {
-            map.serialize_entry("supplier_id", value)?;
-        }
-        if let Some(value) = &self.baseprice {
-            map.serialize_entry("baseprice", value)?;
-        }
-        if let Some(value) = &self.costprice {
-            map.serialize_entry("costprice", value)?;
-        }
-        if let Some(value) = &self.recurringprice {
-            map.serialize_entry("recurringprice", value)?;
-        }
-        if let Some(value) = &self.recurringcost {
-            map.serialize_entry("recurringcost", value)?;
-        }
-        if let Some(value) = &self.markupperc {
-            map.serialize_entry("markupperc", value)?;
-        }
-        if let Some(value) = &self.isrecurringitem {
-            map.serialize_entry("isrecurringitem", value)?;
-        }
-        if let Some(value) = &self.taxable {
-            map.serialize_entry("taxable", value)?;
-        }
-        if let Some(value) = &self.dontinvoice {
-            map.serialize_entry("dontinvoice", value)?;
-        }
-        if let Some(value) = &self.nominalcode {
-            map.serialize_entry("nominalcode", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewItem {
+        "name" => name,
+        "description" => description,
+        "purchase_description" => purchase_description,
+        "internalreference" => internalreference,
+        "externalreference" => externalreference,
+        "supplier_part_code" => supplier_part_code,
+        "assetgroup_id" => assetgroup_id,
+        "assettype_id" => assettype_id,
+        "supplier_id" => supplier_id,
+        "baseprice" => baseprice,
+        "costprice" => costprice,
+        "recurringprice" => recurringprice,
+        "recurringcost" => recurringcost,
+        "markupperc" => markupperc,
+        "isrecurringitem" => isrecurringitem,
+        "taxable" => taxable,
+        "dontinvoice" => dontinvoice,
+        "nominalcode" => nominalcode,
+        "customfields" => customfields,
     }
 }
 

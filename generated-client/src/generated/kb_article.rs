@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/KBArticle`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -70,224 +66,29 @@ pub struct KbArticle {
     pub extra: Extra,
 }
 
-impl Serialize for KbArticle {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.description_html {
-            map.serialize_entry("description_html", value)?;
-        }
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        if let Some(value) = &self.resolution_html {
-            map.serialize_entry("resolution_html", value)?;
-        }
-        if let Some(value) = &self.article_type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.showforall {
-            map.serialize_entry("showforall", value)?;
-        }
-        if let Some(value) = &self.tag_string {
-            map.serialize_entry("tag_string", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.link {
-            map.serialize_entry("link", value)?;
-        }
-        if let Some(value) = &self.view_count {
-            map.serialize_entry("view_count", value)?;
-        }
-        if let Some(value) = &self.useful_count {
-            map.serialize_entry("useful_count", value)?;
-        }
-        if let Some(value) = &self.notuseful_count {
-            map.serialize_entry("notuseful_count", value)?;
-        }
-        if let Some(value) = &self.creator_id {
-            map.serialize_entry("creator_id", value)?;
-        }
-        if let Some(value) = &self.creator_name {
-            map.serialize_entry("creator_name", value)?;
-        }
-        if let Some(value) = &self.date_created {
-            map.serialize_entry("date_created", value)?;
-        }
-        if let Some(value) = &self.date_edited {
-            map.serialize_entry("date_edited", value)?;
-        }
-        if let Some(value) = &self.next_review_date {
-            map.serialize_entry("next_review_date", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "type" => self.article_type.is_some(),
-            "view_count" => self.view_count.is_some(),
-            "useful_count" => self.useful_count.is_some(),
-            "notuseful_count" => self.notuseful_count.is_some(),
-            "creator_id" => self.creator_id.is_some(),
-            "date_created" => self.date_created.is_some(),
-            "date_edited" => self.date_edited.is_some(),
-            "next_review_date" => self.next_review_date.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for KbArticle {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(KbArticleVisitor)
-    }
-}
-
-/// Reads a [`KbArticle`]: known fields by name, every other field into `extra`.
-struct KbArticleVisitor;
-
-impl<'de> Visitor<'de> for KbArticleVisitor {
-    type Value = KbArticle;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a KbArticle object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KbArticle, A::Error> {
-        let mut id: Option<KbArticleId> = None;
-        let mut name: Option<String> = None;
-        let mut description: Option<String> = None;
-        let mut description_html: Option<String> = None;
-        let mut resolution: Option<String> = None;
-        let mut resolution_html: Option<String> = None;
-        let mut article_type: Option<i32> = None;
-        let mut inactive: Option<bool> = None;
-        let mut showforall: Option<bool> = None;
-        let mut tag_string: Option<String> = None;
-        let mut tags: Option<Vec<Tag>> = None;
-        let mut link: Option<String> = None;
-        let mut view_count: Option<i32> = None;
-        let mut useful_count: Option<i32> = None;
-        let mut notuseful_count: Option<i32> = None;
-        let mut creator_id: Option<AgentId> = None;
-        let mut creator_name: Option<String> = None;
-        let mut date_created: Option<DateTime<Utc>> = None;
-        let mut date_edited: Option<DateTime<Utc>> = None;
-        let mut next_review_date: Option<DateTime<Utc>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "description" => {
-                    description = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "description_html" => {
-                    description_html = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "resolution" => {
-                    resolution = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "resolution_html" => {
-                    resolution_html = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "type" => {
-                    article_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "showforall" => {
-                    showforall = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "tag_string" => {
-                    tag_string = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
-                "link" => link = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "view_count" => {
-                    view_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "useful_count" => {
-                    useful_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "notuseful_count" => {
-                    notuseful_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "creator_id" => {
-                    creator_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "creator_name" => {
-                    creator_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "date_created" => {
-                    date_created = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "date_edited" => {
-                    date_edited = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "next_review_date" => {
-                    next_review_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(KbArticle {
-            id,
-            name,
-            description,
-            description_html,
-            resolution,
-            resolution_html,
-            article_type,
-            inactive,
-            showforall,
-            tag_string,
-            tags,
-            link,
-            view_count,
-            useful_count,
-            notuseful_count,
-            creator_id,
-            creator_name,
-            date_created,
-            date_edited,
-            next_review_date,
-            customfields,
-            extra,
-        })
+record! {
+    KbArticle {
+        id: KbArticleId,
+        "name" => name,
+        "description" => description,
+        "description_html" => description_html,
+        "resolution" => resolution,
+        "resolution_html" => resolution_html,
+        "type" => article_type,
+        "inactive" => inactive,
+        "showforall" => showforall,
+        "tag_string" => tag_string,
+        "tags" => tags,
+        "link" => link,
+        "view_count" => view_count,
+        "useful_count" => useful_count,
+        "notuseful_count" => notuseful_count,
+        "creator_id" => creator_id,
+        "creator_name" => creator_name,
+        "date_created" => date_created,
+        "date_edited" => date_edited,
+        "next_review_date" => next_review_date,
+        "customfields" => customfields,
     }
 }
 
@@ -324,47 +125,20 @@ pub struct NewKbArticle {
     pub extra: Extra,
 }
 
-impl Serialize for NewKbArticle {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.description_html {
-            map.serialize_entry("description_html", value)?;
-        }
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        if let Some(value) = &self.resolution_html {
-            map.serialize_entry("resolution_html", value)?;
-        }
-        if let Some(value) = &self.article_type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.showforall {
-            map.serialize_entry("showforall", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.link {
-            map.serialize_entry("link", value)?;
-        }
-        if let Some(value) = &self.next_review_date {
-            map.serialize_entry("next_review_date", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewKbArticle {
+        "name" => name,
+        "description" => description,
+        "description_html" => description_html,
+        "resolution" => resolution,
+        "resolution_html" => resolution_html,
+        "type" => article_type,
+        "inactive" => inactive,
+        "showforall" => showforall,
+        "tags" => tags,
+        "link" => link,
+        "next_review_date" => next_review_date,
+        "customfields" => customfields,
     }
 }
 

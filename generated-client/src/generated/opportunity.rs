@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Opportunities`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -84,318 +80,37 @@ pub struct Opportunity {
     pub extra: Extra,
 }
 
-impl Serialize for Opportunity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.status_name {
-            map.serialize_entry("status_name", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agent_name", value)?;
-        }
-        if let Some(value) = &self.oppcompanyname {
-            map.serialize_entry("oppcompanyname", value)?;
-        }
-        if let Some(value) = &self.oppcontactname {
-            map.serialize_entry("oppcontactname", value)?;
-        }
-        if let Some(value) = &self.oppemailaddress {
-            map.serialize_entry("oppemailaddress", value)?;
-        }
-        if let Some(value) = &self.opptel {
-            map.serialize_entry("opptel", value)?;
-        }
-        if let Some(value) = &self.opptype {
-            map.serialize_entry("opptype", value)?;
-        }
-        if let Some(value) = &self.oppvalue {
-            map.serialize_entry("oppvalue", value)?;
-        }
-        if let Some(value) = &self.oppconversionprobability {
-            map.serialize_entry("oppconversionprobability", value)?;
-        }
-        if let Some(value) = &self.oppvalueadjusted {
-            map.serialize_entry("oppvalueadjusted", value)?;
-        }
-        if let Some(value) = &self.oppprofit {
-            map.serialize_entry("oppprofit", value)?;
-        }
-        if let Some(value) = &self.oppcompetitors {
-            map.serialize_entry("oppcompetitors", value)?;
-        }
-        if let Some(value) = &self.oppconverteddate {
-            map.serialize_entry("oppconverteddate", value)?;
-        }
-        if let Some(value) = &self.oppclosurecategory {
-            map.serialize_entry("oppclosurecategory", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.last_update {
-            map.serialize_entry("last_update", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "oppvalue" => self.oppvalue.is_some(),
-            "oppconversionprobability" => self.oppconversionprobability.is_some(),
-            "oppvalueadjusted" => self.oppvalueadjusted.is_some(),
-            "oppprofit" => self.oppprofit.is_some(),
-            "oppconverteddate" => self.oppconverteddate.is_some(),
-            "oppclosurecategory" => self.oppclosurecategory.is_some(),
-            "currency" => self.currency.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            "last_update" => self.last_update.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Opportunity {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(OpportunityVisitor)
-    }
-}
-
-/// Reads a [`Opportunity`]: known fields by name, every other field into `extra`.
-struct OpportunityVisitor;
-
-impl<'de> Visitor<'de> for OpportunityVisitor {
-    type Value = Opportunity;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Opportunity object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Opportunity, A::Error> {
-        let mut id: Option<OpportunityId> = None;
-        let mut summary: Option<String> = None;
-        let mut details: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut tickettype_id: Option<TicketTypeId> = None;
-        let mut status_id: Option<StatusId> = None;
-        let mut status_name: Option<String> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut agent_name: Option<String> = None;
-        let mut oppcompanyname: Option<String> = None;
-        let mut oppcontactname: Option<String> = None;
-        let mut oppemailaddress: Option<String> = None;
-        let mut opptel: Option<String> = None;
-        let mut opptype: Option<String> = None;
-        let mut oppvalue: Option<f64> = None;
-        let mut oppconversionprobability: Option<f64> = None;
-        let mut oppvalueadjusted: Option<f64> = None;
-        let mut oppprofit: Option<f64> = None;
-        let mut oppcompetitors: Option<String> = None;
-        let mut oppconverteddate: Option<DateTime<Utc>> = None;
-        let mut oppclosurecategory: Option<i32> = None;
-        let mut currency: Option<i32> = None;
-        let mut dateoccurred: Option<DateTime<Utc>> = None;
-        let mut targetdate: Option<DateTime<Utc>> = None;
-        let mut dateclosed: Option<DateTime<Utc>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut last_update: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "summary" => {
-                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "details" => {
-                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "tickettype_id" => {
-                    tickettype_id = map
-                        .next_value::<In<TicketTypeId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "status_id" => {
-                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
-                }
-                "status_name" => {
-                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "agent_name" => {
-                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "oppcompanyname" => {
-                    oppcompanyname = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppcontactname" => {
-                    oppcontactname = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppemailaddress" => {
-                    oppemailaddress = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "opptel" => {
-                    opptel = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "opptype" => {
-                    opptype = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "oppvalue" => {
-                    oppvalue = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "oppconversionprobability" => {
-                    oppconversionprobability = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppvalueadjusted" => {
-                    oppvalueadjusted = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppprofit" => {
-                    oppprofit = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "oppcompetitors" => {
-                    oppcompetitors = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppconverteddate" => {
-                    oppconverteddate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "oppclosurecategory" => {
-                    oppclosurecategory = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "currency" => {
-                    currency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "dateoccurred" => {
-                    dateoccurred = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "targetdate" => {
-                    targetdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dateclosed" => {
-                    dateclosed = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_update" => {
-                    last_update = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Opportunity {
-            id,
-            summary,
-            details,
-            client_id,
-            client_name,
-            user_id,
-            tickettype_id,
-            status_id,
-            status_name,
-            agent_id,
-            agent_name,
-            oppcompanyname,
-            oppcontactname,
-            oppemailaddress,
-            opptel,
-            opptype,
-            oppvalue,
-            oppconversionprobability,
-            oppvalueadjusted,
-            oppprofit,
-            oppcompetitors,
-            oppconverteddate,
-            oppclosurecategory,
-            currency,
-            dateoccurred,
-            targetdate,
-            dateclosed,
-            customfields,
-            last_update,
-            extra,
-        })
+record! {
+    Opportunity {
+        id: OpportunityId,
+        "summary" => summary,
+        "details" => details,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "user_id" => user_id,
+        "tickettype_id" => tickettype_id,
+        "status_id" => status_id,
+        "status_name" => status_name,
+        "agent_id" => agent_id,
+        "agent_name" => agent_name,
+        "oppcompanyname" => oppcompanyname,
+        "oppcontactname" => oppcontactname,
+        "oppemailaddress" => oppemailaddress,
+        "opptel" => opptel,
+        "opptype" => opptype,
+        "oppvalue" => oppvalue,
+        "oppconversionprobability" => oppconversionprobability,
+        "oppvalueadjusted" => oppvalueadjusted,
+        "oppprofit" => oppprofit,
+        "oppcompetitors" => oppcompetitors,
+        "oppconverteddate" => oppconverteddate,
+        "oppclosurecategory" => oppclosurecategory,
+        "currency" => currency,
+        "dateoccurred" => dateoccurred,
+        "targetdate" => targetdate,
+        "dateclosed" => dateclosed,
+        "customfields" => customfields,
+        "last_update" => last_update,
     }
 }
 
@@ -452,80 +167,31 @@ pub struct NewOpportunity {
     pub extra: Extra,
 }
 
-impl Serialize for NewOpportunity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.oppcompanyname {
-            map.serialize_entry("oppcompanyname", value)?;
-        }
-        if let Some(value) = &self.oppcontactname {
-            map.serialize_entry("oppcontactname", value)?;
-        }
-        if let Some(value) = &self.oppemailaddress {
-            map.serialize_entry("oppemailaddress", value)?;
-        }
-        if let Some(value) = &self.opptel {
-            map.serialize_entry("opptel", value)?;
-        }
-        if let Some(value) = &self.opptype {
-            map.serialize_entry("opptype", value)?;
-        }
-        if let Some(value) = &self.oppvalue {
-            map.serialize_entry("oppvalue", value)?;
-        }
-        if let Some(value) = &self.oppconversionprobability {
-            map.serialize_entry("oppconversionprobability", value)?;
-        }
-        if let Some(value) = &self.oppprofit {
-            map.serialize_entry("oppprofit", value)?;
-        }
-        if let Some(value) = &self.oppcompetitors {
-            map.serialize_entry("oppcompetitors", value)?;
-        }
-        if let Some(value) = &self.oppconverteddate {
-            map.serialize_entry("oppconverteddate", value)?;
-        }
-        if let Some(value) = &self.oppclosurecategory {
-            map.serialize_entry("oppclosurecategory", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewOpportunity {
+        "summary" => summary,
+        "details" => details,
+        "client_id" => client_id,
+        "user_id" => user_id,
+        "tickettype_id" => tickettype_id,
+        "status_id" => status_id,
+        "agent_id" => agent_id,
+        "oppcompanyname" => oppcompanyname,
+        "oppcontactname" => oppcontactname,
+        "oppemailaddress" => oppemailaddress,
+        "opptel" => opptel,
+        "opptype" => opptype,
+        "oppvalue" => oppvalue,
+        "oppconversionprobability" => oppconversionprobability,
+        "oppprofit" => oppprofit,
+        "oppcompetitors" => oppcompetitors,
+        "oppconverteddate" => oppconverteddate,
+        "oppclosurecategory" => oppclosurecategory,
+        "currency" => currency,
+        "dateoccurred" => dateoccurred,
+        "targetdate" => targetdate,
+        "dateclosed" => dateclosed,
+        "customfields" => customfields,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Projects`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -91,340 +87,39 @@ pub struct Project {
     pub extra: Extra,
 }
 
-impl Serialize for Project {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.details_html {
-            map.serialize_entry("details_html", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.status_name {
-            map.serialize_entry("status_name", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agent_name", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.startdate {
-            map.serialize_entry("startdate", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.deadlinedate {
-            map.serialize_entry("deadlinedate", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.estimate {
-            map.serialize_entry("estimate", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.projecttimebudget {
-            map.serialize_entry("projecttimebudget", value)?;
-        }
-        if let Some(value) = &self.projecttimeactual {
-            map.serialize_entry("projecttimeactual", value)?;
-        }
-        if let Some(value) = &self.projectmoneybudget {
-            map.serialize_entry("projectmoneybudget", value)?;
-        }
-        if let Some(value) = &self.projectmoneyactual {
-            map.serialize_entry("projectmoneyactual", value)?;
-        }
-        if let Some(value) = &self.projecttimepercentage {
-            map.serialize_entry("projecttimepercentage", value)?;
-        }
-        if let Some(value) = &self.child_count {
-            map.serialize_entry("child_count", value)?;
-        }
-        if let Some(value) = &self.child_count_open {
-            map.serialize_entry("child_count_open", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.last_update {
-            map.serialize_entry("last_update", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "startdate" => self.startdate.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "deadlinedate" => self.deadlinedate.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            "estimate" => self.estimate.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "projecttimebudget" => self.projecttimebudget.is_some(),
-            "projecttimeactual" => self.projecttimeactual.is_some(),
-            "projectmoneybudget" => self.projectmoneybudget.is_some(),
-            "projectmoneyactual" => self.projectmoneyactual.is_some(),
-            "projecttimepercentage" => self.projecttimepercentage.is_some(),
-            "child_count" => self.child_count.is_some(),
-            "child_count_open" => self.child_count_open.is_some(),
-            "last_update" => self.last_update.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Project {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ProjectVisitor)
-    }
-}
-
-/// Reads a [`Project`]: known fields by name, every other field into `extra`.
-struct ProjectVisitor;
-
-impl<'de> Visitor<'de> for ProjectVisitor {
-    type Value = Project;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Project object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Project, A::Error> {
-        let mut id: Option<ProjectId> = None;
-        let mut summary: Option<String> = None;
-        let mut details: Option<String> = None;
-        let mut details_html: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut tickettype_id: Option<TicketTypeId> = None;
-        let mut status_id: Option<StatusId> = None;
-        let mut status_name: Option<String> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut agent_name: Option<String> = None;
-        let mut team: Option<String> = None;
-        let mut contract_id: Option<ClientContractId> = None;
-        let mut dateoccurred: Option<DateTime<Utc>> = None;
-        let mut startdate: Option<DateTime<Utc>> = None;
-        let mut targetdate: Option<DateTime<Utc>> = None;
-        let mut deadlinedate: Option<DateTime<Utc>> = None;
-        let mut dateclosed: Option<DateTime<Utc>> = None;
-        let mut estimate: Option<f64> = None;
-        let mut timetaken: Option<f64> = None;
-        let mut projecttimebudget: Option<f64> = None;
-        let mut projecttimeactual: Option<f64> = None;
-        let mut projectmoneybudget: Option<f64> = None;
-        let mut projectmoneyactual: Option<f64> = None;
-        let mut projecttimepercentage: Option<f64> = None;
-        let mut child_count: Option<i32> = None;
-        let mut child_count_open: Option<i32> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut last_update: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "summary" => {
-                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "details" => {
-                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "details_html" => {
-                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "tickettype_id" => {
-                    tickettype_id = map
-                        .next_value::<In<TicketTypeId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "status_id" => {
-                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
-                }
-                "status_name" => {
-                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "agent_name" => {
-                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "contract_id" => {
-                    contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dateoccurred" => {
-                    dateoccurred = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "startdate" => {
-                    startdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "targetdate" => {
-                    targetdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "deadlinedate" => {
-                    deadlinedate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dateclosed" => {
-                    dateclosed = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "estimate" => {
-                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "timetaken" => {
-                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "projecttimebudget" => {
-                    projecttimebudget = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "projecttimeactual" => {
-                    projecttimeactual = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "projectmoneybudget" => {
-                    projectmoneybudget = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "projectmoneyactual" => {
-                    projectmoneyactual = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "projecttimepercentage" => {
-                    projecttimepercentage = map
-                        .next_value::<In<f64>>()?
-                        .keep(&key, &mut extra);
-                }
-                "child_count" => {
-                    child_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "child_count_open" => {
-                    child_count_open = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_update" => {
-                    last_update = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Project {
-            id,
-            summary,
-            details,
-            details_html,
-            client_id,
-            client_name,
-            site_id,
-            user_id,
-            tickettype_id,
-            status_id,
-            status_name,
-            agent_id,
-            agent_name,
-            team,
-            contract_id,
-            dateoccurred,
-            startdate,
-            targetdate,
-            deadlinedate,
-            dateclosed,
-            estimate,
-            timetaken,
-            projecttimebudget,
-            projecttimeactual,
-            projectmoneybudget,
-            projectmoneyactual,
-            projecttimepercentage,
-            child_count,
-            child_count_open,
-            customfields,
-            last_update,
-            extra,
-        })
+record! {
+    Project {
+        id: ProjectId,
+        "summary" => summary,
+        "details" => details,
+        "details_html" => details_html,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "tickettype_id" => tickettype_id,
+        "status_id" => status_id,
+        "status_name" => status_name,
+        "agent_id" => agent_id,
+        "agent_name" => agent_name,
+        "team" => team,
+        "contract_id" => contract_id,
+        "dateoccurred" => dateoccurred,
+        "startdate" => startdate,
+        "targetdate" => targetdate,
+        "deadlinedate" => deadlinedate,
+        "dateclosed" => dateclosed,
+        "estimate" => estimate,
+        "timetaken" => timetaken,
+        "projecttimebudget" => projecttimebudget,
+        "projecttimeactual" => projecttimeactual,
+        "projectmoneybudget" => projectmoneybudget,
+        "projectmoneyactual" => projectmoneyactual,
+        "projecttimepercentage" => projecttimepercentage,
+        "child_count" => child_count,
+        "child_count_open" => child_count_open,
+        "customfields" => customfields,
+        "last_update" => last_update,
     }
 }
 
@@ -477,74 +172,29 @@ pub struct NewProject {
     pub extra: Extra,
 }
 
-impl Serialize for NewProject {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.details_html {
-            map.serialize_entry("details_html", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.startdate {
-            map.serialize_entry("startdate", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.deadlinedate {
-            map.serialize_entry("deadlinedate", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.estimate {
-            map.serialize_entry("estimate", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.projecttimebudget {
-            map.serialize_entry("projecttimebudget", value)?;
-        }
-        if let Some(value) = &self.projectmoneybudget {
-            map.serialize_entry("projectmoneybudget", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewProject {
+        "summary" => summary,
+        "details" => details,
+        "details_html" => details_html,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "tickettype_id" => tickettype_id,
+        "status_id" => status_id,
+        "agent_id" => agent_id,
+        "team" => team,
+        "contract_id" => contract_id,
+        "dateoccurred" => dateoccurred,
+        "startdate" => startdate,
+        "targetdate" => targetdate,
+        "deadlinedate" => deadlinedate,
+        "dateclosed" => dateclosed,
+        "estimate" => estimate,
+        "timetaken" => timetaken,
+        "projecttimebudget" => projecttimebudget,
+        "projectmoneybudget" => projectmoneybudget,
+        "customfields" => customfields,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Quotation`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -78,265 +74,34 @@ pub struct Quotation {
     pub extra: Extra,
 }
 
-impl Serialize for Quotation {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.date {
-            map.serialize_entry("date", value)?;
-        }
-        if let Some(value) = &self.expiry_date {
-            map.serialize_entry("expiry_date", value)?;
-        }
-        if let Some(value) = &self.po_ref {
-            map.serialize_entry("po_ref", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let Some(value) = &self.tax_total {
-            map.serialize_entry("tax_total", value)?;
-        }
-        if let Some(value) = &self.margin {
-            map.serialize_entry("margin", value)?;
-        }
-        if let Some(value) = &self.approvalstate {
-            map.serialize_entry("approvalstate", value)?;
-        }
-        if let Some(value) = &self.approvalname {
-            map.serialize_entry("approvalname", value)?;
-        }
-        if let Some(value) = &self.approvaldatetime {
-            map.serialize_entry("approvaldatetime", value)?;
-        }
-        if let Some(value) = &self.salesorder_id {
-            map.serialize_entry("salesorder_id", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.last_update_time {
-            map.serialize_entry("last_update_time", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "ticket_id" => self.ticket_id.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "status" => self.status.is_some(),
-            "date" => self.date.is_some(),
-            "expiry_date" => self.expiry_date.is_some(),
-            "total" => self.total.is_some(),
-            "tax_total" => self.tax_total.is_some(),
-            "margin" => self.margin.is_some(),
-            "approvalstate" => self.approvalstate.is_some(),
-            "approvaldatetime" => self.approvaldatetime.is_some(),
-            "salesorder_id" => self.salesorder_id.is_some(),
-            "last_update_time" => self.last_update_time.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Quotation {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(QuotationVisitor)
-    }
-}
-
-/// Reads a [`Quotation`]: known fields by name, every other field into `extra`.
-struct QuotationVisitor;
-
-impl<'de> Visitor<'de> for QuotationVisitor {
-    type Value = Quotation;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Quotation object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Quotation, A::Error> {
-        let mut id: Option<QuotationId> = None;
-        let mut title: Option<String> = None;
-        let mut ticket_id: Option<TicketId> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut user_name: Option<String> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut status: Option<i32> = None;
-        let mut date: Option<DateTime<Utc>> = None;
-        let mut expiry_date: Option<DateTime<Utc>> = None;
-        let mut po_ref: Option<String> = None;
-        let mut note: Option<String> = None;
-        let mut currency: Option<String> = None;
-        let mut total: Option<f64> = None;
-        let mut tax_total: Option<f64> = None;
-        let mut margin: Option<f64> = None;
-        let mut approvalstate: Option<i32> = None;
-        let mut approvalname: Option<String> = None;
-        let mut approvaldatetime: Option<DateTime<Utc>> = None;
-        let mut salesorder_id: Option<i32> = None;
-        let mut lines: Option<Vec<QuoteLine>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut last_update_time: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "ticket_id" => {
-                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "user_name" => {
-                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "status" => status = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "date" => {
-                    date = map.next_value::<In<DateTime<Utc>>>()?.keep(&key, &mut extra);
-                }
-                "expiry_date" => {
-                    expiry_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "po_ref" => {
-                    po_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "currency" => {
-                    currency = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "total" => total = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
-                "tax_total" => {
-                    tax_total = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "margin" => margin = map.next_value::<In<f64>>()?.keep(&key, &mut extra),
-                "approvalstate" => {
-                    approvalstate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "approvalname" => {
-                    approvalname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "approvaldatetime" => {
-                    approvaldatetime = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "salesorder_id" => {
-                    salesorder_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "lines" => {
-                    lines = map
-                        .next_value::<In<Vec<QuoteLine>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_update_time" => {
-                    last_update_time = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Quotation {
-            id,
-            title,
-            ticket_id,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            user_id,
-            user_name,
-            agent_id,
-            status,
-            date,
-            expiry_date,
-            po_ref,
-            note,
-            currency,
-            total,
-            tax_total,
-            margin,
-            approvalstate,
-            approvalname,
-            approvaldatetime,
-            salesorder_id,
-            lines,
-            customfields,
-            last_update_time,
-            extra,
-        })
+record! {
+    Quotation {
+        id: QuotationId,
+        "title" => title,
+        "ticket_id" => ticket_id,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "user_id" => user_id,
+        "user_name" => user_name,
+        "agent_id" => agent_id,
+        "status" => status,
+        "date" => date,
+        "expiry_date" => expiry_date,
+        "po_ref" => po_ref,
+        "note" => note,
+        "currency" => currency,
+        "total" => total,
+        "tax_total" => tax_total,
+        "margin" => margin,
+        "approvalstate" => approvalstate,
+        "approvalname" => approvalname,
+        "approvaldatetime" => approvaldatetime,
+        "salesorder_id" => salesorder_id,
+        "lines" => lines,
+        "customfields" => customfields,
+        "last_update_time" => last_update_time,
     }
 }
 
@@ -383,65 +148,26 @@ pub struct NewQuotation {
     pub extra: Extra,
 }
 
-impl Serialize for NewQuotation {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.date {
-            map.serialize_entry("date", value)?;
-        }
-        if let Some(value) = &self.expiry_date {
-            map.serialize_entry("expiry_date", value)?;
-        }
-        if let Some(value) = &self.po_ref {
-            map.serialize_entry("po_ref", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.approvalstate {
-            map.serialize_entry("approvalstate", value)?;
-        }
-        if let Some(value) = &self.approvalname {
-            map.serialize_entry("approvalname", value)?;
-        }
-        if let Some(value) = &self.approvaldatetime {
-            map.serialize_entry("approvaldatetime", value)?;
-        }
-        if let Some(value) = &self.salesorder_id {
-            map.serialize_entry("salesorder_id", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewQuotation {
+        "title" => title,
+        "ticket_id" => ticket_id,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "agent_id" => agent_id,
+        "status" => status,
+        "date" => date,
+        "expiry_date" => expiry_date,
+        "po_ref" => po_ref,
+        "note" => note,
+        "currency" => currency,
+        "approvalstate" => approvalstate,
+        "approvalname" => approvalname,
+        "approvaldatetime" => approvaldatetime,
+        "salesorder_id" => salesorder_id,
+        "lines" => lines,
+        "customfields" => customfields,
     }
 }
 

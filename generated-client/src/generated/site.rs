@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Site`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -74,258 +70,32 @@ pub struct Site {
     pub extra: Extra,
 }
 
-impl Serialize for Site {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.clientsite_name {
-            map.serialize_entry("clientsite_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.phonenumber {
-            map.serialize_entry("phonenumber", value)?;
-        }
-        if let Some(value) = &self.emaildomain {
-            map.serialize_entry("emaildomain", value)?;
-        }
-        if let Some(value) = &self.timezone {
-            map.serialize_entry("timezone", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.isinvoicesite {
-            map.serialize_entry("isinvoicesite", value)?;
-        }
-        if let Some(value) = &self.isstocklocation {
-            map.serialize_entry("isstocklocation", value)?;
-        }
-        if let Some(value) = &self.maincontact_id {
-            map.serialize_entry("maincontact_id", value)?;
-        }
-        if let Some(value) = &self.maincontact_name {
-            map.serialize_entry("maincontact_name", value)?;
-        }
-        if let Some(value) = &self.delivery_address {
-            map.serialize_entry("delivery_address", value)?;
-        }
-        if let Some(value) = &self.invoice_address {
-            map.serialize_entry("invoice_address", value)?;
-        }
-        if let Some(value) = &self.invoice_address_isdelivery {
-            map.serialize_entry("invoice_address_isdelivery", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.open_ticket_count {
-            map.serialize_entry("open_ticket_count", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.slastupdate {
-            map.serialize_entry("slastupdate", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "maincontact_id" => self.maincontact_id.is_some(),
-            "open_ticket_count" => self.open_ticket_count.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "slastupdate" => self.slastupdate.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Site {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(SiteVisitor)
-    }
-}
-
-/// Reads a [`Site`]: known fields by name, every other field into `extra`.
-struct SiteVisitor;
-
-impl<'de> Visitor<'de> for SiteVisitor {
-    type Value = Site;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Site object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Site, A::Error> {
-        let mut id: Option<SiteId> = None;
-        let mut name: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut clientsite_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut sla_id: Option<i32> = None;
-        let mut phonenumber: Option<String> = None;
-        let mut emaildomain: Option<String> = None;
-        let mut timezone: Option<String> = None;
-        let mut notes: Option<String> = None;
-        let mut colour: Option<String> = None;
-        let mut isinvoicesite: Option<bool> = None;
-        let mut isstocklocation: Option<bool> = None;
-        let mut maincontact_id: Option<UserId> = None;
-        let mut maincontact_name: Option<String> = None;
-        let mut delivery_address: Option<Address> = None;
-        let mut invoice_address: Option<Address> = None;
-        let mut invoice_address_isdelivery: Option<bool> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut fields: Option<Vec<FieldValue>> = None;
-        let mut open_ticket_count: Option<i32> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut slastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "clientsite_name" => {
-                    clientsite_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "phonenumber" => {
-                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emaildomain" => {
-                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "timezone" => {
-                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "colour" => {
-                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "isinvoicesite" => {
-                    isinvoicesite = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "isstocklocation" => {
-                    isstocklocation = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "maincontact_id" => {
-                    maincontact_id = map
-                        .next_value::<In<UserId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "maincontact_name" => {
-                    maincontact_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "delivery_address" => {
-                    delivery_address = map
-                        .next_value::<In<Address>>()?
-                        .keep(&key, &mut extra);
-                }
-                "invoice_address" => {
-                    invoice_address = map
-                        .next_value::<In<Address>>()?
-                        .keep(&key, &mut extra);
-                }
-                "invoice_address_isdelivery" => {
-                    invoice_address_isdelivery = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "fields" => {
-                    fields = map
-                        .next_value::<In<Vec<FieldValue>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "open_ticket_count" => {
-                    open_ticket_count = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "slastupdate" => {
-                    slastupdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Site {
-            id,
-            name,
-            client_id,
-            client_name,
-            clientsite_name,
-            inactive,
-            sla_id,
-            phonenumber,
-            emaildomain,
-            timezone,
-            notes,
-            colour,
-            isinvoicesite,
-            isstocklocation,
-            maincontact_id,
-            maincontact_name,
-            delivery_address,
-            invoice_address,
-            invoice_address_isdelivery,
-            customfields,
-            fields,
-            open_ticket_count,
-            datecreated,
-            slastupdate,
-            extra,
-        })
+record! {
+    Site {
+        id: SiteId,
+        "name" => name,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "clientsite_name" => clientsite_name,
+        "inactive" => inactive,
+        "sla_id" => sla_id,
+        "phonenumber" => phonenumber,
+        "emaildomain" => emaildomain,
+        "timezone" => timezone,
+        "notes" => notes,
+        "colour" => colour,
+        "isinvoicesite" => isinvoicesite,
+        "isstocklocation" => isstocklocation,
+        "maincontact_id" => maincontact_id,
+        "maincontact_name" => maincontact_name,
+        "delivery_address" => delivery_address,
+        "invoice_address" => invoice_address,
+        "invoice_address_isdelivery" => invoice_address_isdelivery,
+        "customfields" => customfields,
+        "fields" => fields,
+        "open_ticket_count" => open_ticket_count,
+        "datecreated" => datecreated,
+        "slastupdate" => slastupdate,
     }
 }
 
@@ -370,62 +140,25 @@ pub struct NewSite {
     pub extra: Extra,
 }
 
-impl Serialize for NewSite {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.phonenumber {
-            map.serialize_entry("phonenumber", value)?;
-        }
-        if let Some(value) = &self.emaildomain {
-            map.serialize_entry("emaildomain", value)?;
-        }
-        if let Some(value) = &self.timezone {
-            map.serialize_entry("timezone", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.isinvoicesite {
-            map.serialize_entry("isinvoicesite", value)?;
-        }
-        if let Some(value) = &self.isstocklocation {
-            map.serialize_entry("isstocklocation", value)?;
-        }
-        if let Some(value) = &self.maincontact_id {
-            map.serialize_entry("maincontact_id", value)?;
-        }
-        if let Some(value) = &self.delivery_address {
-            map.serialize_entry("delivery_address", value)?;
-        }
-        if let Some(value) = &self.invoice_address {
-            map.serialize_entry("invoice_address", value)?;
-        }
-        if let Some(value) = &self.invoice_address_isdelivery {
-            map.serialize_entry("invoice_address_isdelivery", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewSite {
+        "name" => name,
+        "client_id" => client_id,
+        "inactive" => inactive,
+        "sla_id" => sla_id,
+        "phonenumber" => phonenumber,
+        "emaildomain" => emaildomain,
+        "timezone" => timezone,
+        "notes" => notes,
+        "colour" => colour,
+        "isinvoicesite" => isinvoicesite,
+        "isstocklocation" => isstocklocation,
+        "maincontact_id" => maincontact_id,
+        "delivery_address" => delivery_address,
+        "invoice_address" => invoice_address,
+        "invoice_address_isdelivery" => invoice_address_isdelivery,
+        "customfields" => customfields,
+        "fields" => fields,
     }
 }
 

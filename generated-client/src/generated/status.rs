@@ -3,11 +3,7 @@
 //!
 //! Wire path: `/api/Status`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -53,158 +49,21 @@ pub struct Status {
     pub extra: Extra,
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.shortname {
-            map.serialize_entry("shortname", value)?;
-        }
-        if let Some(value) = &self.status_type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.slaaction {
-            map.serialize_entry("slaaction", value)?;
-        }
-        if let Some(value) = &self.ticket_count {
-            map.serialize_entry("ticket_count", value)?;
-        }
-        if let Some(value) = &self.showonquickchange {
-            map.serialize_entry("showonquickchange", value)?;
-        }
-        if let Some(value) = &self.statuschangeto {
-            map.serialize_entry("statuschangeto", value)?;
-        }
-        if let Some(value) = &self.statuschangetoname {
-            map.serialize_entry("statuschangetoname", value)?;
-        }
-        if let Some(value) = &self.includeinloadbalance {
-            map.serialize_entry("includeinloadbalance", value)?;
-        }
-        if let Some(value) = &self.dontsendslareminders {
-            map.serialize_entry("dontsendslareminders", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "type" => self.status_type.is_some(),
-            "sequence" => self.sequence.is_some(),
-            "ticket_count" => self.ticket_count.is_some(),
-            "statuschangeto" => self.statuschangeto.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(StatusVisitor)
-    }
-}
-
-/// Reads a [`Status`]: known fields by name, every other field into `extra`.
-struct StatusVisitor;
-
-impl<'de> Visitor<'de> for StatusVisitor {
-    type Value = Status;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Status object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Status, A::Error> {
-        let mut id: Option<StatusId> = None;
-        let mut name: Option<String> = None;
-        let mut shortname: Option<String> = None;
-        let mut status_type: Option<i32> = None;
-        let mut sequence: Option<i32> = None;
-        let mut colour: Option<String> = None;
-        let mut slaaction: Option<String> = None;
-        let mut ticket_count: Option<i32> = None;
-        let mut showonquickchange: Option<bool> = None;
-        let mut statuschangeto: Option<StatusId> = None;
-        let mut statuschangetoname: Option<String> = None;
-        let mut includeinloadbalance: Option<bool> = None;
-        let mut dontsendslareminders: Option<bool> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "shortname" => {
-                    shortname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "type" => {
-                    status_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "sequence" => {
-                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "colour" => {
-                    colour = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "slaaction" => {
-                    slaaction = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "ticket_count" => {
-                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "showonquickchange" => {
-                    showonquickchange = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "statuschangeto" => {
-                    statuschangeto = map
-                        .next_value::<In<StatusId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "statuschangetoname" => {
-                    statuschangetoname = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "includeinloadbalance" => {
-                    includeinloadbalance = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dontsendslareminders" => {
-                    dontsendslareminders = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Status {
-            id,
-            name,
-            shortname,
-            status_type,
-            sequence,
-            colour,
-            slaaction,
-            ticket_count,
-            showonquickchange,
-            statuschangeto,
-            statuschangetoname,
-            includeinloadbalance,
-            dontsendslareminders,
-            extra,
-        })
+record! {
+    Status {
+        id: StatusId,
+        "name" => name,
+        "shortname" => shortname,
+        "type" => status_type,
+        "sequence" => sequence,
+        "colour" => colour,
+        "slaaction" => slaaction,
+        "ticket_count" => ticket_count,
+        "showonquickchange" => showonquickchange,
+        "statuschangeto" => statuschangeto,
+        "statuschangetoname" => statuschangetoname,
+        "includeinloadbalance" => includeinloadbalance,
+        "dontsendslareminders" => dontsendslareminders,
     }
 }
 
@@ -237,41 +96,18 @@ pub struct NewStatus {
     pub extra: Extra,
 }
 
-impl Serialize for NewStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.shortname {
-            map.serialize_entry("shortname", value)?;
-        }
-        if let Some(value) = &self.status_type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.colour {
-            map.serialize_entry("colour", value)?;
-        }
-        if let Some(value) = &self.slaaction {
-            map.serialize_entry("slaaction", value)?;
-        }
-        if let Some(value) = &self.showonquickchange {
-            map.serialize_entry("showonquickchange", value)?;
-        }
-        if let Some(value) = &self.statuschangeto {
-            map.serialize_entry("statuschangeto", value)?;
-        }
-        if let Some(value) = &self.includeinloadbalance {
-            map.serialize_entry("includeinloadbalance", value)?;
-        }
-        if let Some(value) = &self.dontsendslareminders {
-            map.serialize_entry("dontsendslareminders", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewStatus {
+        "name" => name,
+        "shortname" => shortname,
+        "type" => status_type,
+        "sequence" => sequence,
+        "colour" => colour,
+        "slaaction" => slaaction,
+        "showonquickchange" => showonquickchange,
+        "statuschangeto" => statuschangeto,
+        "includeinloadbalance" => includeinloadbalance,
+        "dontsendslareminders" => dontsendslareminders,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Supplier`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -62,202 +58,26 @@ pub struct Supplier {
     pub extra: Extra,
 }
 
-impl Serialize for Supplier {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.toplevel_id {
-            map.serialize_entry("toplevel_id", value)?;
-        }
-        if let Some(value) = &self.toplevel_name {
-            map.serialize_entry("toplevel_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.contact_name {
-            map.serialize_entry("contact_name", value)?;
-        }
-        if let Some(value) = &self.email_address {
-            map.serialize_entry("email_address", value)?;
-        }
-        if let Some(value) = &self.support_email_address {
-            map.serialize_entry("support_email_address", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.emaildomain {
-            map.serialize_entry("emaildomain", value)?;
-        }
-        if let Some(value) = &self.accounts_id {
-            map.serialize_entry("accounts_id", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.default_contract_id {
-            map.serialize_entry("default_contract_id", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "toplevel_id" => self.toplevel_id.is_some(),
-            "default_contract_id" => self.default_contract_id.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Supplier {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(SupplierVisitor)
-    }
-}
-
-/// Reads a [`Supplier`]: known fields by name, every other field into `extra`.
-struct SupplierVisitor;
-
-impl<'de> Visitor<'de> for SupplierVisitor {
-    type Value = Supplier;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Supplier object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Supplier, A::Error> {
-        let mut id: Option<SupplierId> = None;
-        let mut name: Option<String> = None;
-        let mut toplevel_id: Option<i32> = None;
-        let mut toplevel_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut contact_name: Option<String> = None;
-        let mut email_address: Option<String> = None;
-        let mut support_email_address: Option<String> = None;
-        let mut phone_number: Option<String> = None;
-        let mut website: Option<String> = None;
-        let mut emaildomain: Option<String> = None;
-        let mut accounts_id: Option<String> = None;
-        let mut notes: Option<String> = None;
-        let mut default_contract_id: Option<i32> = None;
-        let mut users: Option<Vec<UserSummary>> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "toplevel_id" => {
-                    toplevel_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "toplevel_name" => {
-                    toplevel_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "contact_name" => {
-                    contact_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "email_address" => {
-                    email_address = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "support_email_address" => {
-                    support_email_address = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "phone_number" => {
-                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "website" => {
-                    website = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emaildomain" => {
-                    emaildomain = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "accounts_id" => {
-                    accounts_id = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "default_contract_id" => {
-                    default_contract_id = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "users" => {
-                    users = map
-                        .next_value::<In<Vec<UserSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Supplier {
-            id,
-            name,
-            toplevel_id,
-            toplevel_name,
-            inactive,
-            contact_name,
-            email_address,
-            support_email_address,
-            phone_number,
-            website,
-            emaildomain,
-            accounts_id,
-            notes,
-            default_contract_id,
-            users,
-            customfields,
-            datecreated,
-            last_modified,
-            extra,
-        })
+record! {
+    Supplier {
+        id: SupplierId,
+        "name" => name,
+        "toplevel_id" => toplevel_id,
+        "toplevel_name" => toplevel_name,
+        "inactive" => inactive,
+        "contact_name" => contact_name,
+        "email_address" => email_address,
+        "support_email_address" => support_email_address,
+        "phone_number" => phone_number,
+        "website" => website,
+        "emaildomain" => emaildomain,
+        "accounts_id" => accounts_id,
+        "notes" => notes,
+        "default_contract_id" => default_contract_id,
+        "users" => users,
+        "customfields" => customfields,
+        "datecreated" => datecreated,
+        "last_modified" => last_modified,
     }
 }
 
@@ -296,53 +116,22 @@ pub struct NewSupplier {
     pub extra: Extra,
 }
 
-impl Serialize for NewSupplier {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.toplevel_id {
-            map.serialize_entry("toplevel_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.contact_name {
-            map.serialize_entry("contact_name", value)?;
-        }
-        if let Some(value) = &self.email_address {
-            map.serialize_entry("email_address", value)?;
-        }
-        if let Some(value) = &self.support_email_address {
-            map.serialize_entry("support_email_address", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.website {
-            map.serialize_entry("website", value)?;
-        }
-        if let Some(value) = &self.emaildomain {
-            map.serialize_entry("emaildomain", value)?;
-        }
-        if let Some(value) = &self.accounts_id {
-            map.serialize_entry("accounts_id", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.default_contract_id {
-            map.serialize_entry("default_contract_id", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewSupplier {
+        "name" => name,
+        "toplevel_id" => toplevel_id,
+        "inactive" => inactive,
+        "contact_name" => contact_name,
+        "email_address" => email_address,
+        "support_email_address" => support_email_address,
+        "phone_number" => phone_number,
+        "website" => website,
+        "emaildomain" => emaildomain,
+        "accounts_id" => accounts_id,
+        "notes" => notes,
+        "default_contract_id" => default_contract_id,
+        "users" => users,
+        "customfields" => customfields,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Team`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -60,186 +56,25 @@ pub struct Team {
     pub extra: Extra,
 }
 
-impl Serialize for Team {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.forrequests {
-            map.serialize_entry("forrequests", value)?;
-        }
-        if let Some(value) = &self.foropps {
-            map.serialize_entry("foropps", value)?;
-        }
-        if let Some(value) = &self.forprojects {
-            map.serialize_entry("forprojects", value)?;
-        }
-        if let Some(value) = &self.department_id {
-            map.serialize_entry("department_id", value)?;
-        }
-        if let Some(value) = &self.department_name {
-            map.serialize_entry("department_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.emailaddress {
-            map.serialize_entry("emailaddress", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.timezone {
-            map.serialize_entry("timezone", value)?;
-        }
-        if let Some(value) = &self.allowlivechat {
-            map.serialize_entry("allowlivechat", value)?;
-        }
-        if let Some(value) = &self.ticket_count {
-            map.serialize_entry("ticket_count", value)?;
-        }
-        if let Some(value) = &self.agents {
-            map.serialize_entry("agents", value)?;
-        }
-        if let Some(value) = &self.team_note {
-            map.serialize_entry("team_note", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "sequence" => self.sequence.is_some(),
-            "department_id" => self.department_id.is_some(),
-            "ticket_count" => self.ticket_count.is_some(),
-            "last_modified" => self.last_modified.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Team {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TeamVisitor)
-    }
-}
-
-/// Reads a [`Team`]: known fields by name, every other field into `extra`.
-struct TeamVisitor;
-
-impl<'de> Visitor<'de> for TeamVisitor {
-    type Value = Team;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Team object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Team, A::Error> {
-        let mut id: Option<TeamId> = None;
-        let mut name: Option<String> = None;
-        let mut sequence: Option<i32> = None;
-        let mut forrequests: Option<bool> = None;
-        let mut foropps: Option<bool> = None;
-        let mut forprojects: Option<bool> = None;
-        let mut department_id: Option<i32> = None;
-        let mut department_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut emailaddress: Option<String> = None;
-        let mut phone_number: Option<String> = None;
-        let mut timezone: Option<String> = None;
-        let mut allowlivechat: Option<bool> = None;
-        let mut ticket_count: Option<i32> = None;
-        let mut agents: Option<Vec<TeamMember>> = None;
-        let mut team_note: Option<String> = None;
-        let mut last_modified: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "sequence" => {
-                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "forrequests" => {
-                    forrequests = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "foropps" => {
-                    foropps = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "forprojects" => {
-                    forprojects = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "department_id" => {
-                    department_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "department_name" => {
-                    department_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "emailaddress" => {
-                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "phone_number" => {
-                    phone_number = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "timezone" => {
-                    timezone = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "allowlivechat" => {
-                    allowlivechat = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "ticket_count" => {
-                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "agents" => {
-                    agents = map
-                        .next_value::<In<Vec<TeamMember>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "team_note" => {
-                    team_note = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "last_modified" => {
-                    last_modified = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Team {
-            id,
-            name,
-            sequence,
-            forrequests,
-            foropps,
-            forprojects,
-            department_id,
-            department_name,
-            inactive,
-            emailaddress,
-            phone_number,
-            timezone,
-            allowlivechat,
-            ticket_count,
-            agents,
-            team_note,
-            last_modified,
-            extra,
-        })
+record! {
+    Team {
+        id: TeamId,
+        "name" => name,
+        "sequence" => sequence,
+        "forrequests" => forrequests,
+        "foropps" => foropps,
+        "forprojects" => forprojects,
+        "department_id" => department_id,
+        "department_name" => department_name,
+        "inactive" => inactive,
+        "emailaddress" => emailaddress,
+        "phone_number" => phone_number,
+        "timezone" => timezone,
+        "allowlivechat" => allowlivechat,
+        "ticket_count" => ticket_count,
+        "agents" => agents,
+        "team_note" => team_note,
+        "last_modified" => last_modified,
     }
 }
 
@@ -276,50 +111,21 @@ pub struct NewTeam {
     pub extra: Extra,
 }
 
-impl Serialize for NewTeam {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.forrequests {
-            map.serialize_entry("forrequests", value)?;
-        }
-        if let Some(value) = &self.foropps {
-            map.serialize_entry("foropps", value)?;
-        }
-        if let Some(value) = &self.forprojects {
-            map.serialize_entry("forprojects", value)?;
-        }
-        if let Some(value) = &self.department_id {
-            map.serialize_entry("department_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.emailaddress {
-            map.serialize_entry("emailaddress", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.timezone {
-            map.serialize_entry("timezone", value)?;
-        }
-        if let Some(value) = &self.allowlivechat {
-            map.serialize_entry("allowlivechat", value)?;
-        }
-        if let Some(value) = &self.agents {
-            map.serialize_entry("agents", value)?;
-        }
-        if let Some(value) = &self.team_note {
-            map.serialize_entry("team_note", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewTeam {
+        "name" => name,
+        "sequence" => sequence,
+        "forrequests" => forrequests,
+        "foropps" => foropps,
+        "forprojects" => forprojects,
+        "department_id" => department_id,
+        "inactive" => inactive,
+        "emailaddress" => emailaddress,
+        "phone_number" => phone_number,
+        "timezone" => timezone,
+        "allowlivechat" => allowlivechat,
+        "agents" => agents,
+        "team_note" => team_note,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Tickets`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -151,591 +147,69 @@ pub struct Ticket {
     pub extra: Extra,
 }
 
-impl Serialize for Ticket {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.details_html {
-            map.serialize_entry("details_html", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.user_email {
-            map.serialize_entry("user_email", value)?;
-        }
-        if let Some(value) = &self.reportedby {
-            map.serialize_entry("reportedby", value)?;
-        }
-        if let Some(value) = &self.emailcclist {
-            map.serialize_entry("emailcclist", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.tickettype_name {
-            map.serialize_entry("tickettype_name", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.status_name {
-            map.serialize_entry("status_name", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.priority_name {
-            map.serialize_entry("priority_name", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.sla_name {
-            map.serialize_entry("sla_name", value)?;
-        }
-        if let Some(value) = &self.impact {
-            map.serialize_entry("impact", value)?;
-        }
-        if let Some(value) = &self.urgency {
-            map.serialize_entry("urgency", value)?;
-        }
-        if let Some(value) = &self.category_1 {
-            map.serialize_entry("category_1", value)?;
-        }
-        if let Some(value) = &self.category_2 {
-            map.serialize_entry("category_2", value)?;
-        }
-        if let Some(value) = &self.category_3 {
-            map.serialize_entry("category_3", value)?;
-        }
-        if let Some(value) = &self.category_4 {
-            map.serialize_entry("category_4", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agent_name", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.child_count {
-            map.serialize_entry("child_count", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.contract_ref {
-            map.serialize_entry("contract_ref", value)?;
-        }
-        if let Some(value) = &self.attachment_count {
-            map.serialize_entry("attachment_count", value)?;
-        }
-        if let Some(value) = &self.onhold {
-            map.serialize_entry("onhold", value)?;
-        }
-        if let Some(value) = &self.flagged {
-            map.serialize_entry("flagged", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.dateassigned {
-            map.serialize_entry("dateassigned", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.respondbydate {
-            map.serialize_entry("respondbydate", value)?;
-        }
-        if let Some(value) = &self.responsedate {
-            map.serialize_entry("responsedate", value)?;
-        }
-        if let Some(value) = &self.fixbydate {
-            map.serialize_entry("fixbydate", value)?;
-        }
-        if let Some(value) = &self.deadlinedate {
-            map.serialize_entry("deadlinedate", value)?;
-        }
-        if let Some(value) = &self.startdate {
-            map.serialize_entry("startdate", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.lastactiondate {
-            map.serialize_entry("lastactiondate", value)?;
-        }
-        if let Some(value) = &self.last_update {
-            map.serialize_entry("last_update", value)?;
-        }
-        if let Some(value) = &self.lastincomingemail {
-            map.serialize_entry("lastincomingemail", value)?;
-        }
-        if let Some(value) = &self.estimate {
-            map.serialize_entry("estimate", value)?;
-        }
-        if let Some(value) = &self.estimatedays {
-            map.serialize_entry("estimatedays", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.web_url {
-            map.serialize_entry("web_url", value)?;
-        }
-        if let Some(value) = &self.api_url {
-            map.serialize_entry("api_url", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "user_id" => self.user_id.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "status_id" => self.status_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "sla_id" => self.sla_id.is_some(),
-            "impact" => self.impact.is_some(),
-            "urgency" => self.urgency.is_some(),
-            "source" => self.source.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "parent_id" => self.parent_id.is_some(),
-            "child_count" => self.child_count.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "attachment_count" => self.attachment_count.is_some(),
-            "dateoccurred" => self.dateoccurred.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "dateassigned" => self.dateassigned.is_some(),
-            "dateclosed" => self.dateclosed.is_some(),
-            "respondbydate" => self.respondbydate.is_some(),
-            "responsedate" => self.responsedate.is_some(),
-            "fixbydate" => self.fixbydate.is_some(),
-            "deadlinedate" => self.deadlinedate.is_some(),
-            "startdate" => self.startdate.is_some(),
-            "targetdate" => self.targetdate.is_some(),
-            "lastactiondate" => self.lastactiondate.is_some(),
-            "last_update" => self.last_update.is_some(),
-            "lastincomingemail" => self.lastincomingemail.is_some(),
-            "estimate" => self.estimate.is_some(),
-            "estimatedays" => self.estimatedays.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Ticket {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TicketVisitor)
-    }
-}
-
-/// Reads a [`Ticket`]: known fields by name, every other field into `extra`.
-struct TicketVisitor;
-
-impl<'de> Visitor<'de> for TicketVisitor {
-    type Value = Ticket;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Ticket object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ticket, A::Error> {
-        let mut id: Option<TicketId> = None;
-        let mut summary: Option<String> = None;
-        let mut details: Option<String> = None;
-        let mut details_html: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut user_id: Option<UserId> = None;
-        let mut user_name: Option<String> = None;
-        let mut user_email: Option<String> = None;
-        let mut reportedby: Option<String> = None;
-        let mut emailcclist: Option<String> = None;
-        let mut tickettype_id: Option<TicketTypeId> = None;
-        let mut tickettype_name: Option<String> = None;
-        let mut status_id: Option<StatusId> = None;
-        let mut status_name: Option<String> = None;
-        let mut priority_id: Option<i32> = None;
-        let mut priority_name: Option<String> = None;
-        let mut sla_id: Option<i32> = None;
-        let mut sla_name: Option<String> = None;
-        let mut impact: Option<i32> = None;
-        let mut urgency: Option<i32> = None;
-        let mut category_1: Option<String> = None;
-        let mut category_2: Option<String> = None;
-        let mut category_3: Option<String> = None;
-        let mut category_4: Option<String> = None;
-        let mut source: Option<i32> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut agent_name: Option<String> = None;
-        let mut team: Option<String> = None;
-        let mut parent_id: Option<TicketId> = None;
-        let mut child_count: Option<i32> = None;
-        let mut contract_id: Option<ClientContractId> = None;
-        let mut contract_ref: Option<String> = None;
-        let mut attachment_count: Option<i32> = None;
-        let mut onhold: Option<bool> = None;
-        let mut flagged: Option<bool> = None;
-        let mut deleted: Option<bool> = None;
-        let mut dateoccurred: Option<DateTime<Utc>> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut dateassigned: Option<DateTime<Utc>> = None;
-        let mut dateclosed: Option<DateTime<Utc>> = None;
-        let mut respondbydate: Option<DateTime<Utc>> = None;
-        let mut responsedate: Option<DateTime<Utc>> = None;
-        let mut fixbydate: Option<DateTime<Utc>> = None;
-        let mut deadlinedate: Option<DateTime<Utc>> = None;
-        let mut startdate: Option<DateTime<Utc>> = None;
-        let mut targetdate: Option<DateTime<Utc>> = None;
-        let mut lastactiondate: Option<DateTime<Utc>> = None;
-        let mut last_update: Option<DateTime<Utc>> = None;
-        let mut lastincomingemail: Option<DateTime<Utc>> = None;
-        let mut estimate: Option<f64> = None;
-        let mut estimatedays: Option<f64> = None;
-        let mut timetaken: Option<f64> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut tags: Option<Vec<Tag>> = None;
-        let mut assets: Option<Vec<AssetSummary>> = None;
-        let mut attachments: Option<Vec<Attachment>> = None;
-        let mut web_url: Option<String> = None;
-        let mut api_url: Option<String> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "summary" => {
-                    summary = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "details" => {
-                    details = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "details_html" => {
-                    details_html = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_id" => {
-                    user_id = map.next_value::<In<UserId>>()?.keep(&key, &mut extra);
-                }
-                "user_name" => {
-                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_email" => {
-                    user_email = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "reportedby" => {
-                    reportedby = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "emailcclist" => {
-                    emailcclist = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "tickettype_id" => {
-                    tickettype_id = map
-                        .next_value::<In<TicketTypeId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "tickettype_name" => {
-                    tickettype_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "status_id" => {
-                    status_id = map.next_value::<In<StatusId>>()?.keep(&key, &mut extra);
-                }
-                "status_name" => {
-                    status_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "priority_id" => {
-                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "priority_name" => {
-                    priority_name = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "sla_id" => sla_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "sla_name" => {
-                    sla_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "impact" => impact = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "urgency" => {
-                    urgency = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "category_1" => {
-                    category_1 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "category_2" => {
-                    category_2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "category_3" => {
-                    category_3 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "category_4" => {
-                    category_4 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "source" => source = map.next_value::<In<i32>>()?.keep(&key, &mut extra),
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "agent_name" => {
-                    agent_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "team" => team = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "parent_id" => {
-                    parent_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "child_count" => {
-                    child_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "contract_id" => {
-                    contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "contract_ref" => {
-                    contract_ref = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "attachment_count" => {
-                    attachment_count = map
-                        .next_value::<In<i32>>()?
-                        .keep(&key, &mut extra);
-                }
-                "onhold" => onhold = map.next_value::<In<bool>>()?.keep(&key, &mut extra),
-                "flagged" => {
-                    flagged = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "deleted" => {
-                    deleted = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "dateoccurred" => {
-                    dateoccurred = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dateassigned" => {
-                    dateassigned = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "dateclosed" => {
-                    dateclosed = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "respondbydate" => {
-                    respondbydate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "responsedate" => {
-                    responsedate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "fixbydate" => {
-                    fixbydate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "deadlinedate" => {
-                    deadlinedate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "startdate" => {
-                    startdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "targetdate" => {
-                    targetdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lastactiondate" => {
-                    lastactiondate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "last_update" => {
-                    last_update = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lastincomingemail" => {
-                    lastincomingemail = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "estimate" => {
-                    estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "estimatedays" => {
-                    estimatedays = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "timetaken" => {
-                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "tags" => tags = map.next_value::<In<Vec<Tag>>>()?.keep(&key, &mut extra),
-                "assets" => {
-                    assets = map
-                        .next_value::<In<Vec<AssetSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "attachments" => {
-                    attachments = map
-                        .next_value::<In<Vec<Attachment>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "web_url" => {
-                    web_url = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "api_url" => {
-                    api_url = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(Ticket {
-            id,
-            summary,
-            details,
-            details_html,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            user_id,
-            user_name,
-            user_email,
-            reportedby,
-            emailcclist,
-            tickettype_id,
-            tickettype_name,
-            status_id,
-            status_name,
-            priority_id,
-            priority_name,
-            sla_id,
-            sla_name,
-            impact,
-            urgency,
-            category_1,
-            category_2,
-            category_3,
-            category_4,
-            source,
-            agent_id,
-            agent_name,
-            team,
-            parent_id,
-            child_count,
-            contract_id,
-            contract_ref,
-            attachment_count,
-            onhold,
-            flagged,
-            deleted,
-            dateoccurred,
-            datecreated,
-            dateassigned,
-            dateclosed,
-            respondbydate,
-            responsedate,
-            fixbydate,
-            deadlinedate,
-            startdate,
-            targetdate,
-            lastactiondate,
-            last_update,
-            lastincomingemail,
-            estimate,
-            estimatedays,
-            timetaken,
-            customfields,
-            tags,
-            assets,
-            attachments,
-            web_url,
-            api_url,
-            extra,
-        })
+record! {
+    Ticket {
+        id: TicketId,
+        "summary" => summary,
+        "details" => details,
+        "details_html" => details_html,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "user_id" => user_id,
+        "user_name" => user_name,
+        "user_email" => user_email,
+        "reportedby" => reportedby,
+        "emailcclist" => emailcclist,
+        "tickettype_id" => tickettype_id,
+        "tickettype_name" => tickettype_name,
+        "status_id" => status_id,
+        "status_name" => status_name,
+        "priority_id" => priority_id,
+        "priority_name" => priority_name,
+        "sla_id" => sla_id,
+        "sla_name" => sla_name,
+        "impact" => impact,
+        "urgency" => urgency,
+        "category_1" => category_1,
+        "category_2" => category_2,
+        "category_3" => category_3,
+        "category_4" => category_4,
+        "source" => source,
+        "agent_id" => agent_id,
+        "agent_name" => agent_name,
+        "team" => team,
+        "parent_id" => parent_id,
+        "child_count" => child_count,
+        "contract_id" => contract_id,
+        "contract_ref" => contract_ref,
+        "attachment_count" => attachment_count,
+        "onhold" => onhold,
+        "flagged" => flagged,
+        "deleted" => deleted,
+        "dateoccurred" => dateoccurred,
+        "datecreated" => datecreated,
+        "dateassigned" => dateassigned,
+        "dateclosed" => dateclosed,
+        "respondbydate" => respondbydate,
+        "responsedate" => responsedate,
+        "fixbydate" => fixbydate,
+        "deadlinedate" => deadlinedate,
+        "startdate" => startdate,
+        "targetdate" => targetdate,
+        "lastactiondate" => lastactiondate,
+        "last_update" => last_update,
+        "lastincomingemail" => lastincomingemail,
+        "estimate" => estimate,
+        "estimatedays" => estimatedays,
+        "timetaken" => timetaken,
+        "customfields" => customfields,
+        "tags" => tags,
+        "assets" => assets,
+        "attachments" => attachments,
+        "web_url" => web_url,
+        "api_url" => api_url,
     }
 }
 
@@ -832,140 +306,51 @@ pub struct NewTicket {
     pub extra: Extra,
 }
 
-impl Serialize for NewTicket {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.details_html {
-            map.serialize_entry("details_html", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user_email {
-            map.serialize_entry("user_email", value)?;
-        }
-        if let Some(value) = &self.reportedby {
-            map.serialize_entry("reportedby", value)?;
-        }
-        if let Some(value) = &self.emailcclist {
-            map.serialize_entry("emailcclist", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.status_id {
-            map.serialize_entry("status_id", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.sla_id {
-            map.serialize_entry("sla_id", value)?;
-        }
-        if let Some(value) = &self.impact {
-            map.serialize_entry("impact", value)?;
-        }
-        if let Some(value) = &self.urgency {
-            map.serialize_entry("urgency", value)?;
-        }
-        if let Some(value) = &self.category_1 {
-            map.serialize_entry("category_1", value)?;
-        }
-        if let Some(value) = &self.category_2 {
-            map.serialize_entry("category_2", value)?;
-        }
-        if let Some(value) = &self.category_3 {
-            map.serialize_entry("category_3", value)?;
-        }
-        if let Some(value) = &self.category_4 {
-            map.serialize_entry("category_4", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.team {
-            map.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.onhold {
-            map.serialize_entry("onhold", value)?;
-        }
-        if let Some(value) = &self.flagged {
-            map.serialize_entry("flagged", value)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.dateoccurred {
-            map.serialize_entry("dateoccurred", value)?;
-        }
-        if let Some(value) = &self.dateassigned {
-            map.serialize_entry("dateassigned", value)?;
-        }
-        if let Some(value) = &self.dateclosed {
-            map.serialize_entry("dateclosed", value)?;
-        }
-        if let Some(value) = &self.respondbydate {
-            map.serialize_entry("respondbydate", value)?;
-        }
-        if let Some(value) = &self.responsedate {
-            map.serialize_entry("responsedate", value)?;
-        }
-        if let Some(value) = &self.fixbydate {
-            map.serialize_entry("fixbydate", value)?;
-        }
-        if let Some(value) = &self.deadlinedate {
-            map.serialize_entry("deadlinedate", value)?;
-        }
-        if let Some(value) = &self.startdate {
-            map.serialize_entry("startdate", value)?;
-        }
-        if let Some(value) = &self.targetdate {
-            map.serialize_entry("targetdate", value)?;
-        }
-        if let Some(value) = &self.estimate {
-            map.serialize_entry("estimate", value)?;
-        }
-        if let Some(value) = &self.estimatedays {
-            map.serialize_entry("estimatedays", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewTicket {
+        "summary" => summary,
+        "details" => details,
+        "details_html" => details_html,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "user_id" => user_id,
+        "user_email" => user_email,
+        "reportedby" => reportedby,
+        "emailcclist" => emailcclist,
+        "tickettype_id" => tickettype_id,
+        "status_id" => status_id,
+        "priority_id" => priority_id,
+        "sla_id" => sla_id,
+        "impact" => impact,
+        "urgency" => urgency,
+        "category_1" => category_1,
+        "category_2" => category_2,
+        "category_3" => category_3,
+        "category_4" => category_4,
+        "source" => source,
+        "agent_id" => agent_id,
+        "team" => team,
+        "parent_id" => parent_id,
+        "contract_id" => contract_id,
+        "onhold" => onhold,
+        "flagged" => flagged,
+        "deleted" => deleted,
+        "dateoccurred" => dateoccurred,
+        "dateassigned" => dateassigned,
+        "dateclosed" => dateclosed,
+        "respondbydate" => respondbydate,
+        "responsedate" => responsedate,
+        "fixbydate" => fixbydate,
+        "deadlinedate" => deadlinedate,
+        "startdate" => startdate,
+        "targetdate" => targetdate,
+        "estimate" => estimate,
+        "estimatedays" => estimatedays,
+        "timetaken" => timetaken,
+        "customfields" => customfields,
+        "tags" => tags,
+        "assets" => assets,
+        "attachments" => attachments,
     }
 }
 

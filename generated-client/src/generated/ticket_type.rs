@@ -3,11 +3,7 @@
 //!
 //! Wire path: `/api/TicketType`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -67,222 +63,28 @@ pub struct TicketType {
     pub extra: Extra,
 }
 
-impl Serialize for TicketType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.module {
-            map.serialize_entry("use", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        if let Some(value) = &self.group_name {
-            map.serialize_entry("group_name", value)?;
-        }
-        if let Some(value) = &self.itilrequesttype {
-            map.serialize_entry("itilrequesttype", value)?;
-        }
-        if let Some(value) = &self.visible {
-            map.serialize_entry("visible", value)?;
-        }
-        if let Some(value) = &self.agentscanselect {
-            map.serialize_entry("agentscanselect", value)?;
-        }
-        if let Some(value) = &self.enduserscanselect {
-            map.serialize_entry("enduserscanselect", value)?;
-        }
-        if let Some(value) = &self.anonymouscanselect {
-            map.serialize_entry("anonymouscanselect", value)?;
-        }
-        if let Some(value) = &self.allowattachments {
-            map.serialize_entry("allowattachments", value)?;
-        }
-        if let Some(value) = &self.ticket_count {
-            map.serialize_entry("ticket_count", value)?;
-        }
-        if let Some(value) = &self.default_sla {
-            map.serialize_entry("default_sla", value)?;
-        }
-        if let Some(value) = &self.initial_status {
-            map.serialize_entry("initial_status", value)?;
-        }
-        if let Some(value) = &self.workflow_id {
-            map.serialize_entry("workflow_id", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.default_summary {
-            map.serialize_entry("default_summary", value)?;
-        }
-        if let Some(value) = &self.default_details {
-            map.serialize_entry("default_details", value)?;
-        }
-        if let Some(value) = &self.default_category_1 {
-            map.serialize_entry("default_category_1", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "sequence" => self.sequence.is_some(),
-            "group_id" => self.group_id.is_some(),
-            "itilrequesttype" => self.itilrequesttype.is_some(),
-            "ticket_count" => self.ticket_count.is_some(),
-            "default_sla" => self.default_sla.is_some(),
-            "initial_status" => self.initial_status.is_some(),
-            "workflow_id" => self.workflow_id.is_some(),
-            "chargerate" => self.chargerate.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TicketType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TicketTypeVisitor)
-    }
-}
-
-/// Reads a [`TicketType`]: known fields by name, every other field into `extra`.
-struct TicketTypeVisitor;
-
-impl<'de> Visitor<'de> for TicketTypeVisitor {
-    type Value = TicketType;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a TicketType object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TicketType, A::Error> {
-        let mut id: Option<TicketTypeId> = None;
-        let mut name: Option<String> = None;
-        let mut module: Option<String> = None;
-        let mut sequence: Option<i32> = None;
-        let mut group_id: Option<i32> = None;
-        let mut group_name: Option<String> = None;
-        let mut itilrequesttype: Option<i32> = None;
-        let mut visible: Option<bool> = None;
-        let mut agentscanselect: Option<bool> = None;
-        let mut enduserscanselect: Option<bool> = None;
-        let mut anonymouscanselect: Option<bool> = None;
-        let mut allowattachments: Option<bool> = None;
-        let mut ticket_count: Option<i32> = None;
-        let mut default_sla: Option<i32> = None;
-        let mut initial_status: Option<StatusId> = None;
-        let mut workflow_id: Option<i32> = None;
-        let mut chargerate: Option<i32> = None;
-        let mut default_summary: Option<String> = None;
-        let mut default_details: Option<String> = None;
-        let mut default_category_1: Option<String> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "use" => module = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "sequence" => {
-                    sequence = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "group_id" => {
-                    group_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "group_name" => {
-                    group_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "itilrequesttype" => {
-                    itilrequesttype = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "visible" => {
-                    visible = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "agentscanselect" => {
-                    agentscanselect = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "enduserscanselect" => {
-                    enduserscanselect = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "anonymouscanselect" => {
-                    anonymouscanselect = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "allowattachments" => {
-                    allowattachments = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "ticket_count" => {
-                    ticket_count = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "default_sla" => {
-                    default_sla = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "initial_status" => {
-                    initial_status = map
-                        .next_value::<In<StatusId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "workflow_id" => {
-                    workflow_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "chargerate" => {
-                    chargerate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "default_summary" => {
-                    default_summary = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "default_details" => {
-                    default_details = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                "default_category_1" => {
-                    default_category_1 = map
-                        .next_value::<In<String>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(TicketType {
-            id,
-            name,
-            module,
-            sequence,
-            group_id,
-            group_name,
-            itilrequesttype,
-            visible,
-            agentscanselect,
-            enduserscanselect,
-            anonymouscanselect,
-            allowattachments,
-            ticket_count,
-            default_sla,
-            initial_status,
-            workflow_id,
-            chargerate,
-            default_summary,
-            default_details,
-            default_category_1,
-            extra,
-        })
+record! {
+    TicketType {
+        id: TicketTypeId,
+        "name" => name,
+        "use" => module,
+        "sequence" => sequence,
+        "group_id" => group_id,
+        "group_name" => group_name,
+        "itilrequesttype" => itilrequesttype,
+        "visible" => visible,
+        "agentscanselect" => agentscanselect,
+        "enduserscanselect" => enduserscanselect,
+        "anonymouscanselect" => anonymouscanselect,
+        "allowattachments" => allowattachments,
+        "ticket_count" => ticket_count,
+        "default_sla" => default_sla,
+        "initial_status" => initial_status,
+        "workflow_id" => workflow_id,
+        "chargerate" => chargerate,
+        "default_summary" => default_summary,
+        "default_details" => default_details,
+        "default_category_1" => default_category_1,
     }
 }
 
@@ -329,62 +131,25 @@ pub struct NewTicketType {
     pub extra: Extra,
 }
 
-impl Serialize for NewTicketType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.module {
-            map.serialize_entry("use", value)?;
-        }
-        if let Some(value) = &self.sequence {
-            map.serialize_entry("sequence", value)?;
-        }
-        if let Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        if let Some(value) = &self.itilrequesttype {
-            map.serialize_entry("itilrequesttype", value)?;
-        }
-        if let Some(value) = &self.visible {
-            map.serialize_entry("visible", value)?;
-        }
-        if let Some(value) = &self.agentscanselect {
-            map.serialize_entry("agentscanselect", value)?;
-        }
-        if let Some(value) = &self.enduserscanselect {
-            map.serialize_entry("enduserscanselect", value)?;
-        }
-        if let Some(value) = &self.anonymouscanselect {
-            map.serialize_entry("anonymouscanselect", value)?;
-        }
-        if let Some(value) = &self.allowattachments {
-            map.serialize_entry("allowattachments", value)?;
-        }
-        if let Some(value) = &self.default_sla {
-            map.serialize_entry("default_sla", value)?;
-        }
-        if let Some(value) = &self.initial_status {
-            map.serialize_entry("initial_status", value)?;
-        }
-        if let Some(value) = &self.workflow_id {
-            map.serialize_entry("workflow_id", value)?;
-        }
-        if let Some(value) = &self.chargerate {
-            map.serialize_entry("chargerate", value)?;
-        }
-        if let Some(value) = &self.default_summary {
-            map.serialize_entry("default_summary", value)?;
-        }
-        if let Some(value) = &self.default_details {
-            map.serialize_entry("default_details", value)?;
-        }
-        if let Some(value) = &self.default_category_1 {
-            map.serialize_entry("default_category_1", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewTicketType {
+        "name" => name,
+        "use" => module,
+        "sequence" => sequence,
+        "group_id" => group_id,
+        "itilrequesttype" => itilrequesttype,
+        "visible" => visible,
+        "agentscanselect" => agentscanselect,
+        "enduserscanselect" => enduserscanselect,
+        "anonymouscanselect" => anonymouscanselect,
+        "allowattachments" => allowattachments,
+        "default_sla" => default_sla,
+        "initial_status" => initial_status,
+        "workflow_id" => workflow_id,
+        "chargerate" => chargerate,
+        "default_summary" => default_summary,
+        "default_details" => default_details,
+        "default_category_1" => default_category_1,
     }
 }
 

@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/TimesheetEvent`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListShape, PatchRequest, Resource, UnpagedListRequest, UpdateRequest,
@@ -66,226 +62,28 @@ pub struct TimesheetEvent {
     pub extra: Extra,
 }
 
-impl Serialize for TimesheetEvent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.break_type {
-            map.serialize_entry("break_type", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.action_number {
-            map.serialize_entry("action_number", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.customer {
-            map.serialize_entry("customer", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.charge_rate {
-            map.serialize_entry("charge_rate", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.traveltime {
-            map.serialize_entry("traveltime", value)?;
-        }
-        if let Some(value) = &self.mileage {
-            map.serialize_entry("mileage", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "event_type" => self.event_type.is_some(),
-            "start_date" => self.start_date.is_some(),
-            "end_date" => self.end_date.is_some(),
-            "timetaken" => self.timetaken.is_some(),
-            "agent_id" => self.agent_id.is_some(),
-            "break_type" => self.break_type.is_some(),
-            "ticket_id" => self.ticket_id.is_some(),
-            "action_number" => self.action_number.is_some(),
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "charge_rate" => self.charge_rate.is_some(),
-            "tickettype_id" => self.tickettype_id.is_some(),
-            "contract_id" => self.contract_id.is_some(),
-            "traveltime" => self.traveltime.is_some(),
-            "mileage" => self.mileage.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TimesheetEvent {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TimesheetEventVisitor)
-    }
-}
-
-/// Reads a [`TimesheetEvent`]: known fields by name, every other field into `extra`.
-struct TimesheetEventVisitor;
-
-impl<'de> Visitor<'de> for TimesheetEventVisitor {
-    type Value = TimesheetEvent;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a TimesheetEvent object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<TimesheetEvent, A::Error> {
-        let mut id: Option<TimesheetEventId> = None;
-        let mut event_type: Option<i32> = None;
-        let mut subject: Option<String> = None;
-        let mut start_date: Option<DateTime<Utc>> = None;
-        let mut end_date: Option<DateTime<Utc>> = None;
-        let mut timetaken: Option<f64> = None;
-        let mut agent_id: Option<AgentId> = None;
-        let mut break_type: Option<i32> = None;
-        let mut ticket_id: Option<TicketId> = None;
-        let mut action_number: Option<i32> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut customer: Option<String> = None;
-        let mut user_name: Option<String> = None;
-        let mut note: Option<String> = None;
-        let mut charge_rate: Option<i32> = None;
-        let mut tickettype_id: Option<TicketTypeId> = None;
-        let mut contract_id: Option<ClientContractId> = None;
-        let mut traveltime: Option<f64> = None;
-        let mut mileage: Option<i32> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "event_type" => {
-                    event_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "subject" => {
-                    subject = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "start_date" => {
-                    start_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "end_date" => {
-                    end_date = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "timetaken" => {
-                    timetaken = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "agent_id" => {
-                    agent_id = map.next_value::<In<AgentId>>()?.keep(&key, &mut extra);
-                }
-                "break_type" => {
-                    break_type = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "ticket_id" => {
-                    ticket_id = map.next_value::<In<TicketId>>()?.keep(&key, &mut extra);
-                }
-                "action_number" => {
-                    action_number = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "customer" => {
-                    customer = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "user_name" => {
-                    user_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "note" => note = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "charge_rate" => {
-                    charge_rate = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "tickettype_id" => {
-                    tickettype_id = map
-                        .next_value::<In<TicketTypeId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "contract_id" => {
-                    contract_id = map
-                        .next_value::<In<ClientContractId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "traveltime" => {
-                    traveltime = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
-                }
-                "mileage" => {
-                    mileage = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(TimesheetEvent {
-            id,
-            event_type,
-            subject,
-            start_date,
-            end_date,
-            timetaken,
-            agent_id,
-            break_type,
-            ticket_id,
-            action_number,
-            client_id,
-            site_id,
-            customer,
-            user_name,
-            note,
-            charge_rate,
-            tickettype_id,
-            contract_id,
-            traveltime,
-            mileage,
-            extra,
-        })
+record! {
+    TimesheetEvent {
+        id: TimesheetEventId,
+        "event_type" => event_type,
+        "subject" => subject,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "timetaken" => timetaken,
+        "agent_id" => agent_id,
+        "break_type" => break_type,
+        "ticket_id" => ticket_id,
+        "action_number" => action_number,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "customer" => customer,
+        "user_name" => user_name,
+        "note" => note,
+        "charge_rate" => charge_rate,
+        "tickettype_id" => tickettype_id,
+        "contract_id" => contract_id,
+        "traveltime" => traveltime,
+        "mileage" => mileage,
     }
 }
 
@@ -330,62 +128,25 @@ pub struct NewTimesheetEvent {
     pub extra: Extra,
 }
 
-impl Serialize for NewTimesheetEvent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.timetaken {
-            map.serialize_entry("timetaken", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let Some(value) = &self.break_type {
-            map.serialize_entry("break_type", value)?;
-        }
-        if let Some(value) = &self.ticket_id {
-            map.serialize_entry("ticket_id", value)?;
-        }
-        if let Some(value) = &self.action_number {
-            map.serialize_entry("action_number", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.charge_rate {
-            map.serialize_entry("charge_rate", value)?;
-        }
-        if let Some(value) = &self.tickettype_id {
-            map.serialize_entry("tickettype_id", value)?;
-        }
-        if let Some(value) = &self.contract_id {
-            map.serialize_entry("contract_id", value)?;
-        }
-        if let Some(value) = &self.traveltime {
-            map.serialize_entry("traveltime", value)?;
-        }
-        if let Some(value) = &self.mileage {
-            map.serialize_entry("mileage", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewTimesheetEvent {
+        "event_type" => event_type,
+        "subject" => subject,
+        "start_date" => start_date,
+        "end_date" => end_date,
+        "timetaken" => timetaken,
+        "agent_id" => agent_id,
+        "break_type" => break_type,
+        "ticket_id" => ticket_id,
+        "action_number" => action_number,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "note" => note,
+        "charge_rate" => charge_rate,
+        "tickettype_id" => tickettype_id,
+        "contract_id" => contract_id,
+        "traveltime" => traveltime,
+        "mileage" => mileage,
     }
 }
 

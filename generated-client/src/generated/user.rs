@@ -3,12 +3,8 @@
 //!
 //! Wire path: `/api/Users`.
 
-use std::fmt;
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::{In, Key};
+use crate::runtime::wire::record;
 use crate::runtime::{
     CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
     ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
@@ -88,303 +84,38 @@ pub struct User {
     pub extra: Extra,
 }
 
-impl Serialize for User {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.firstname {
-            map.serialize_entry("firstname", value)?;
-        }
-        if let Some(value) = &self.surname {
-            map.serialize_entry("surname", value)?;
-        }
-        if let Some(value) = &self.initials {
-            map.serialize_entry("initials", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.emailaddress {
-            map.serialize_entry("emailaddress", value)?;
-        }
-        if let Some(value) = &self.email2 {
-            map.serialize_entry("email2", value)?;
-        }
-        if let Some(value) = &self.phonenumber {
-            map.serialize_entry("phonenumber", value)?;
-        }
-        if let Some(value) = &self.mobilenumber {
-            map.serialize_entry("mobilenumber", value)?;
-        }
-        if let Some(value) = &self.login {
-            map.serialize_entry("login", value)?;
-        }
-        if let Some(value) = &self.department {
-            map.serialize_entry("department", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_name {
-            map.serialize_entry("client_name", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.site_name {
-            map.serialize_entry("site_name", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.isimportantcontact {
-            map.serialize_entry("isimportantcontact", value)?;
-        }
-        if let Some(value) = &self.isserviceaccount {
-            map.serialize_entry("isserviceaccount", value)?;
-        }
-        if let Some(value) = &self.neversendemails {
-            map.serialize_entry("neversendemails", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.linked_agent_id {
-            map.serialize_entry("linked_agent_id", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.primary_address {
-            map.serialize_entry("primary_address", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        if let Some(value) = &self.datecreated {
-            map.serialize_entry("datecreated", value)?;
-        }
-        if let Some(value) = &self.lastlogindate {
-            map.serialize_entry("lastlogindate", value)?;
-        }
-        if let Some(value) = &self.ulastupdate {
-            map.serialize_entry("ulastupdate", value)?;
-        }
-        let replaced = |key: &str| match key {
-            "client_id" => self.client_id.is_some(),
-            "site_id" => self.site_id.is_some(),
-            "priority_id" => self.priority_id.is_some(),
-            "linked_agent_id" => self.linked_agent_id.is_some(),
-            "datecreated" => self.datecreated.is_some(),
-            "lastlogindate" => self.lastlogindate.is_some(),
-            "ulastupdate" => self.ulastupdate.is_some(),
-            _ => false,
-        };
-        self.extra.write_entries(&mut map, replaced)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for User {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(UserVisitor)
-    }
-}
-
-/// Reads a [`User`]: known fields by name, every other field into `extra`.
-struct UserVisitor;
-
-impl<'de> Visitor<'de> for UserVisitor {
-    type Value = User;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a User object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-        let mut id: Option<UserId> = None;
-        let mut name: Option<String> = None;
-        let mut firstname: Option<String> = None;
-        let mut surname: Option<String> = None;
-        let mut initials: Option<String> = None;
-        let mut title: Option<String> = None;
-        let mut emailaddress: Option<String> = None;
-        let mut email2: Option<String> = None;
-        let mut phonenumber: Option<String> = None;
-        let mut mobilenumber: Option<String> = None;
-        let mut login: Option<String> = None;
-        let mut department: Option<String> = None;
-        let mut client_id: Option<ClientId> = None;
-        let mut client_name: Option<String> = None;
-        let mut site_id: Option<SiteId> = None;
-        let mut site_name: Option<String> = None;
-        let mut inactive: Option<bool> = None;
-        let mut isimportantcontact: Option<bool> = None;
-        let mut isserviceaccount: Option<bool> = None;
-        let mut neversendemails: Option<bool> = None;
-        let mut priority_id: Option<i32> = None;
-        let mut linked_agent_id: Option<AgentId> = None;
-        let mut notes: Option<String> = None;
-        let mut primary_address: Option<Address> = None;
-        let mut customfields: Option<Vec<CustomField>> = None;
-        let mut attachments: Option<Vec<Attachment>> = None;
-        let mut assets: Option<Vec<AssetSummary>> = None;
-        let mut datecreated: Option<DateTime<Utc>> = None;
-        let mut lastlogindate: Option<DateTime<Utc>> = None;
-        let mut ulastupdate: Option<DateTime<Utc>> = None;
-        let mut extra = Extra::new();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "firstname" => {
-                    firstname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "surname" => {
-                    surname = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "initials" => {
-                    initials = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "title" => title = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "emailaddress" => {
-                    emailaddress = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "email2" => {
-                    email2 = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "phonenumber" => {
-                    phonenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "mobilenumber" => {
-                    mobilenumber = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "login" => login = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "department" => {
-                    department = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "client_id" => {
-                    client_id = map.next_value::<In<ClientId>>()?.keep(&key, &mut extra);
-                }
-                "client_name" => {
-                    client_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "site_id" => {
-                    site_id = map.next_value::<In<SiteId>>()?.keep(&key, &mut extra);
-                }
-                "site_name" => {
-                    site_name = map.next_value::<In<String>>()?.keep(&key, &mut extra);
-                }
-                "inactive" => {
-                    inactive = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
-                }
-                "isimportantcontact" => {
-                    isimportantcontact = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "isserviceaccount" => {
-                    isserviceaccount = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "neversendemails" => {
-                    neversendemails = map
-                        .next_value::<In<bool>>()?
-                        .keep(&key, &mut extra);
-                }
-                "priority_id" => {
-                    priority_id = map.next_value::<In<i32>>()?.keep(&key, &mut extra);
-                }
-                "linked_agent_id" => {
-                    linked_agent_id = map
-                        .next_value::<In<AgentId>>()?
-                        .keep(&key, &mut extra);
-                }
-                "notes" => notes = map.next_value::<In<String>>()?.keep(&key, &mut extra),
-                "primary_address" => {
-                    primary_address = map
-                        .next_value::<In<Address>>()?
-                        .keep(&key, &mut extra);
-                }
-                "customfields" => {
-                    customfields = map
-                        .next_value::<In<Vec<CustomField>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "attachments" => {
-                    attachments = map
-                        .next_value::<In<Vec<Attachment>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "assets" => {
-                    assets = map
-                        .next_value::<In<Vec<AssetSummary>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "datecreated" => {
-                    datecreated = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "lastlogindate" => {
-                    lastlogindate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                "ulastupdate" => {
-                    ulastupdate = map
-                        .next_value::<In<DateTime<Utc>>>()?
-                        .keep(&key, &mut extra);
-                }
-                _ => {
-                    extra.read_field(&key, &mut map)?;
-                }
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        Ok(User {
-            id,
-            name,
-            firstname,
-            surname,
-            initials,
-            title,
-            emailaddress,
-            email2,
-            phonenumber,
-            mobilenumber,
-            login,
-            department,
-            client_id,
-            client_name,
-            site_id,
-            site_name,
-            inactive,
-            isimportantcontact,
-            isserviceaccount,
-            neversendemails,
-            priority_id,
-            linked_agent_id,
-            notes,
-            primary_address,
-            customfields,
-            attachments,
-            assets,
-            datecreated,
-            lastlogindate,
-            ulastupdate,
-            extra,
-        })
+record! {
+    User {
+        id: UserId,
+        "name" => name,
+        "firstname" => firstname,
+        "surname" => surname,
+        "initials" => initials,
+        "title" => title,
+        "emailaddress" => emailaddress,
+        "email2" => email2,
+        "phonenumber" => phonenumber,
+        "mobilenumber" => mobilenumber,
+        "login" => login,
+        "department" => department,
+        "client_id" => client_id,
+        "client_name" => client_name,
+        "site_id" => site_id,
+        "site_name" => site_name,
+        "inactive" => inactive,
+        "isimportantcontact" => isimportantcontact,
+        "isserviceaccount" => isserviceaccount,
+        "neversendemails" => neversendemails,
+        "priority_id" => priority_id,
+        "linked_agent_id" => linked_agent_id,
+        "notes" => notes,
+        "primary_address" => primary_address,
+        "customfields" => customfields,
+        "attachments" => attachments,
+        "assets" => assets,
+        "datecreated" => datecreated,
+        "lastlogindate" => lastlogindate,
+        "ulastupdate" => ulastupdate,
     }
 }
 
@@ -443,83 +174,32 @@ pub struct NewUser {
     pub extra: Extra,
 }
 
-impl Serialize for NewUser {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.firstname {
-            map.serialize_entry("firstname", value)?;
-        }
-        if let Some(value) = &self.surname {
-            map.serialize_entry("surname", value)?;
-        }
-        if let Some(value) = &self.initials {
-            map.serialize_entry("initials", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.emailaddress {
-            map.serialize_entry("emailaddress", value)?;
-        }
-        if let Some(value) = &self.email2 {
-            map.serialize_entry("email2", value)?;
-        }
-        if let Some(value) = &self.phonenumber {
-            map.serialize_entry("phonenumber", value)?;
-        }
-        if let Some(value) = &self.mobilenumber {
-            map.serialize_entry("mobilenumber", value)?;
-        }
-        if let Some(value) = &self.login {
-            map.serialize_entry("login", value)?;
-        }
-        if let Some(value) = &self.department {
-            map.serialize_entry("department", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.site_id {
-            map.serialize_entry("site_id", value)?;
-        }
-        if let Some(value) = &self.inactive {
-            map.serialize_entry("inactive", value)?;
-        }
-        if let Some(value) = &self.isimportantcontact {
-            map.serialize_entry("isimportantcontact", value)?;
-        }
-        if let Some(value) = &self.isserviceaccount {
-            map.serialize_entry("isserviceaccount", value)?;
-        }
-        if let Some(value) = &self.neversendemails {
-            map.serialize_entry("neversendemails", value)?;
-        }
-        if let Some(value) = &self.priority_id {
-            map.serialize_entry("priority_id", value)?;
-        }
-        if let Some(value) = &self.linked_agent_id {
-            map.serialize_entry("linked_agent_id", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.primary_address {
-            map.serialize_entry("primary_address", value)?;
-        }
-        if let Some(value) = &self.customfields {
-            map.serialize_entry("customfields", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.assets {
-            map.serialize_entry("assets", value)?;
-        }
-        self.extra.write_entries(&mut map, |_| false)?;
-        map.end()
+record! {
+    input NewUser {
+        "name" => name,
+        "firstname" => firstname,
+        "surname" => surname,
+        "initials" => initials,
+        "title" => title,
+        "emailaddress" => emailaddress,
+        "email2" => email2,
+        "phonenumber" => phonenumber,
+        "mobilenumber" => mobilenumber,
+        "login" => login,
+        "department" => department,
+        "client_id" => client_id,
+        "site_id" => site_id,
+        "inactive" => inactive,
+        "isimportantcontact" => isimportantcontact,
+        "isserviceaccount" => isserviceaccount,
+        "neversendemails" => neversendemails,
+        "priority_id" => priority_id,
+        "linked_agent_id" => linked_agent_id,
+        "notes" => notes,
+        "primary_address" => primary_address,
+        "customfields" => customfields,
+        "attachments" => attachments,
+        "assets" => assets,
     }
 }
 

@@ -8,9 +8,12 @@
 //! `#[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]`.
 
 mod lenient;
+mod record;
 mod time;
 
 pub use lenient::{In, Key, Wire};
+#[allow(unused_imports)] // `wire_enum` is unused by a spec without enums.
+pub(crate) use record::{record, required, wire_enum};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserializer, Serialize, Serializer};

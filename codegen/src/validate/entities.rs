@@ -1,0 +1,413 @@
+//! Entities: paths, operations, list shapes, parameters and generated methods.
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use super::paths::{self, PathKind};
+use super::Checker;
+use crate::model::{Entity, Field, ListShape, Operations, Param, Type};
+use crate::names::{field_ident, is_plain_ident, plural, snake, upper_camel};
+use crate::raw;
+use crate::reserved;
+
+impl Checker<'_> {
+    pub(super) fn entity(&mut self, name: &str, entity: &raw::Entity) -> Option<Entity> {
+        if !self.entities.contains_key(name) {
+            return None; // its name was rejected already
+        }
+        let base = ["entities", name];
+        let doc = self.doc(&entity.doc, &base, &format!("entity `{name}`"));
+        if let Err(refused) = paths::check(&entity.path, PathKind::Collection) {
+            self.error(
+                self.map.value(&["entities", name, "path"]),
+                format!("`path: {}` {}", entity.path, refused.problem),
+                refused.help,
+            );
+        }
+        let ops = self.operations(name, &entity.operations);
+        let list = self.list_shape(name, entity, ops);
+        let accessor = match &entity.accessor {
+            Some(accessor) if is_plain_ident(accessor) && snake(accessor) == *accessor => {
+                accessor.clone()
+            }
+            Some(accessor) => {
+                self.error(
+                    self.map.value(&["entities", name, "accessor"]),
+                    format!("`accessor: {accessor}` is not a snake_case Rust name"),
+                    "use lowercase ASCII letters, digits and underscores, starting with a letter, such as `tickets`".into(),
+                );
+                return None;
+            }
+            // The default is checked too: entity `A` would get the keyword `as`.
+            None => match plural(&snake(name)) {
+                accessor if is_plain_ident(&accessor) => accessor,
+                accessor => {
+                    self.error(
+                        self.map.key(&["entities", name]),
+                        format!("the default accessor of entity `{name}`, `{accessor}`, is a Rust keyword"),
+                        "set `accessor:` to a snake_case name".into(),
+                    );
+                    return None;
+                }
+            },
+        };
+        if let Some(owner) = reserved::client_method(&accessor) {
+            self.error(
+                // At `accessor:` when written, else at the entity.
+                self.map.key(&["entities", name, "accessor"]),
+                format!("accessor `{accessor}` is already {owner}"),
+                "set `accessor:` to another name".into(),
+            );
+        }
+        let all_fields = self.fields(&["entities", name, "fields"], &entity.fields, Some(name));
+        let id_doc = match all_fields.iter().find(|f| f.ty == Type::Id) {
+            Some(id) => id.doc.clone(),
+            None => {
+                if !entity.fields.contains_key("id") {
+                    self.error(
+                        self.map.key(&["entities", name]),
+                        format!("entity `{name}` has no `id` field"),
+                        "add `id: { type: id, doc: ... }` under `fields:`".into(),
+                    );
+                }
+                String::new()
+            }
+        };
+        let fields: Vec<Field> = all_fields
+            .into_iter()
+            .filter(|f| f.ty != Type::Id)
+            .collect();
+        if ops.update {
+            self.check_patch_methods(name, &fields);
+        }
+        let lookups = self.entity_lookups(name, &fields);
+        let count_method: Vec<String> = list
+            .as_ref()
+            .and_then(|l| l.count_param.clone())
+            .map(|(_, method)| method)
+            .into_iter()
+            .collect();
+        let list_request = list_request(entity.list.as_ref());
+        let filters = self.params(
+            name,
+            ("filters", &entity.filters),
+            (ops.list, "list"),
+            list_request,
+            &count_method,
+        );
+        let get_params = self.params(
+            name,
+            ("get_params", &entity.get_params),
+            (ops.get, "get"),
+            "GetRequest",
+            &[],
+        );
+        let delete_params = self.params(
+            name,
+            ("delete_params", &entity.delete_params),
+            (ops.delete, "delete"),
+            "DeleteRequest",
+            &[],
+        );
+        let camel_accessor = upper_camel(&accessor);
+        Some(Entity {
+            name: name.to_owned(),
+            doc,
+            path: entity.path.clone(),
+            module: snake(name),
+            handle: format!("{camel_accessor}Api"),
+            id_type: format!("{name}Id"),
+            new_type: format!("New{name}"),
+            accessor,
+            list,
+            ops,
+            fields,
+            id_doc,
+            filters,
+            lookups,
+            get_params,
+            delete_params,
+        })
+    }
+
+    pub(super) fn operations(&mut self, name: &str, ops: &[String]) -> Operations {
+        let mut out = Operations::default();
+        for (index, op) in ops.iter().enumerate() {
+            let index = index.to_string();
+            let at = self.map.value(&["entities", name, "operations", &index]);
+            let slot = match op.as_str() {
+                "list" => &mut out.list,
+                "get" => &mut out.get,
+                "create" => &mut out.create,
+                "update" => &mut out.update,
+                "delete" => &mut out.delete,
+                other => {
+                    self.error(
+                        at,
+                        format!("unknown operation `{other}`"),
+                        "operations are list, get, create, update and delete".into(),
+                    );
+                    continue;
+                }
+            };
+            if *slot {
+                self.error(
+                    at,
+                    format!("operation `{op}` is listed twice"),
+                    "remove the repeat".into(),
+                );
+            }
+            *slot = true;
+        }
+        if ops.is_empty() {
+            self.error(
+                self.map.key(&["entities", name, "operations"]),
+                format!("entity `{name}` has no operations"),
+                "list at least one of list, get, create, update, delete".into(),
+            );
+        }
+        out
+    }
+
+    pub(super) fn list_shape(
+        &mut self,
+        name: &str,
+        entity: &raw::Entity,
+        ops: Operations,
+    ) -> Option<ListShape> {
+        let Some(list) = &entity.list else {
+            if ops.list {
+                self.error(
+                    self.map.key(&["entities", name, "operations"]),
+                    format!("entity `{name}` supports `list` but has no `list:` section"),
+                    "add `list: { shape: wrapped, key: <key>, paginated: true }` or `list: { shape: bare }`".into(),
+                );
+            }
+            return None;
+        };
+        let at = self.map.key(&["entities", name, "list"]);
+        if !ops.list {
+            self.error(
+                at,
+                format!("entity `{name}` has a `list:` section but `operations` lacks `list`"),
+                "add `list` to `operations`, or remove `list:`".into(),
+            );
+        }
+        let key = match (list.shape.as_str(), &list.key) {
+            ("wrapped", Some(key)) if !key.trim().is_empty() => Some(key.clone()),
+            ("wrapped", _) => {
+                self.error(
+                    at,
+                    format!("the wrapped list of `{name}` has no `key`"),
+                    "name the JSON key that holds the records, e.g. `key: tickets`".into(),
+                );
+                None
+            }
+            ("bare", None) => None,
+            ("bare", Some(_)) => {
+                self.error(
+                    self.map.key(&["entities", name, "list", "key"]),
+                    "a bare list has no `key`".into(),
+                    "use `shape: wrapped` if the records sit under a key".into(),
+                );
+                None
+            }
+            (other, _) => {
+                self.error(
+                    self.map.value(&["entities", name, "list", "shape"]),
+                    format!("unknown list shape `{other}`"),
+                    "use `wrapped` ({\"record_count\": N, \"<key>\": [...]}) or `bare` ([...])"
+                        .into(),
+                );
+                None
+            }
+        };
+        let count_param = match &list.count_param {
+            Some(_) if list.paginated => {
+                self.error(
+                    self.map.key(&["entities", name, "list", "count_param"]),
+                    "`count_param` is for unpaginated lists".into(),
+                    "remove it, or set `paginated: false`".into(),
+                );
+                None
+            }
+            Some(wire) => match field_ident(wire) {
+                Some(method) => match reserved::request_method(list_request(Some(list)), &method) {
+                    Some(owner) => {
+                        self.error(
+                            self.map.value(&["entities", name, "list", "count_param"]),
+                            format!("`count_param: {wire}` would give the list request a method `{method}`, which is already {owner}"),
+                            "Halo's count parameter is `count`; the spec cannot rename it".into(),
+                        );
+                        None
+                    }
+                    None => Some((wire.clone(), method)),
+                },
+                None => {
+                    self.error(
+                        self.map.value(&["entities", name, "list", "count_param"]),
+                        format!("cannot make a Rust method name from `count_param: {wire}`"),
+                        "Halo's count parameter is `count`; use ASCII letters, digits and `_`"
+                            .into(),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        Some(ListShape {
+            key,
+            paginated: list.paginated,
+            count_param,
+        })
+    }
+
+    /// Query parameters of one operation: `(section, params)`, whether the
+    /// operation is `(enabled, named)`, the runtime request type the setters
+    /// go on, and method names the entity already gives that type.
+    pub(super) fn params(
+        &mut self,
+        name: &str,
+        (section, params): (&str, &IndexMap<String, raw::Param>),
+        (op_enabled, op): (bool, &str),
+        request: &str,
+        taken_methods: &[String],
+    ) -> Vec<Param> {
+        if !params.is_empty() && !op_enabled {
+            self.error(
+                self.map.key(&["entities", name, section]),
+                format!("entity `{name}` has `{section}` but `operations` lacks `{op}`"),
+                format!("add `{op}` to `operations`, or remove `{section}`"),
+            );
+        }
+        let mut taken = HashMap::new();
+        let mut out = Vec::new();
+        for (wire, param) in params {
+            let path = ["entities", name, section, wire.as_str()];
+            let doc = self.doc(&param.doc, &path, &format!("parameter `{wire}`"));
+            let ty = self.parse_type(&param.ty, &[&path[..], &["type"]].concat(), false);
+            let Some(rust) = self.rust_name(&path, wire, param.rust_name.as_deref(), &mut taken)
+            else {
+                continue;
+            };
+            let owner = reserved::request_method(request, &rust).or_else(|| {
+                taken_methods
+                    .contains(&rust)
+                    .then(|| "the method of `count_param`".to_owned())
+            });
+            if let Some(owner) = owner {
+                self.error(
+                    self.map.key(&path),
+                    format!("parameter `{wire}` would give the request a method `{rust}`, which is already {owner}"),
+                    format!("set `rust_name:` to another name, such as `{rust}_filter`"),
+                );
+                continue;
+            }
+            let Some(ty) = ty else { continue };
+            if !is_query_type(&ty) {
+                self.error(
+                    self.map.value(&[&path[..], &["type"]].concat()),
+                    format!("`{}` cannot be a query parameter", param.ty),
+                    "parameters take bool, i32, i64, f64, string, date, datetime, ref<Entity>, or a list of bool, numbers, strings or refs".into(),
+                );
+                continue;
+            }
+            out.push(Param {
+                wire: wire.clone(),
+                rust,
+                doc,
+                ty,
+                upstream_type: param.upstream_type.clone(),
+            });
+        }
+        out
+    }
+
+    /// Lookup methods the entity gets from its `list<T>` fields; one name, one field.
+    pub(super) fn entity_lookups(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+    ) -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, String)> = Vec::new();
+        for field in fields {
+            let Type::List(inner) = &field.ty else {
+                continue;
+            };
+            let Type::Named(element) = &**inner else {
+                continue;
+            };
+            let Some(method) = self.lookups.get(element).cloned() else {
+                continue;
+            };
+            if let Some((_, other, _)) = out.iter().find(|(m, _, _)| *m == method) {
+                self.error(
+                    self.map.key(&["entities", name, "fields", &field.wire]),
+                    format!(
+                        "fields `{other}` and `{}` would both get the lookup method `{method}`",
+                        field.rust
+                    ),
+                    format!("give one of them another type, or change the `lookup` of `{element}`"),
+                );
+                continue;
+            }
+            out.push((method, field.rust.clone(), element.clone()));
+        }
+        out
+    }
+
+    /// A patch has a setter and a `clear_` method per writable field; neither may
+    /// shadow the patch request's own methods or another field's method.
+    pub(super) fn check_patch_methods(&mut self, name: &str, fields: &[Field]) {
+        let writable: Vec<&Field> = fields.iter().filter(|f| !f.read_only).collect();
+        let setters: HashSet<&str> = writable.iter().map(|f| f.rust.as_str()).collect();
+        for field in &writable {
+            let clear = format!("clear_{}", field.rust);
+            let clash = [&field.rust, &clear].into_iter().find_map(|method| {
+                reserved::request_method("PatchRequest", method).map(|owner| (method, owner))
+            });
+            let clash = clash.or_else(|| {
+                setters
+                    .contains(clear.as_str())
+                    .then(|| (&clear, "the setter of another field".to_owned()))
+            });
+            if let Some((method, owner)) = clash {
+                self.error(
+                    self.map.key(&["entities", name, "fields", &field.wire]),
+                    format!(
+                        "field `{}` would give the patch request a method `{method}`, which is already {owner}",
+                        field.wire
+                    ),
+                    format!("set `rust_name:` to another name, such as `{}_value`", field.rust),
+                );
+            }
+        }
+    }
+}
+
+fn is_query_type(ty: &Type) -> bool {
+    match ty {
+        Type::Bool
+        | Type::I32
+        | Type::I64
+        | Type::F64
+        | Type::String
+        | Type::Date
+        | Type::DateTime
+        | Type::Ref { .. } => true,
+        Type::List(inner) => matches!(
+            **inner,
+            Type::Bool | Type::I32 | Type::I64 | Type::F64 | Type::String | Type::Ref { .. }
+        ),
+        Type::Json | Type::Named(_) | Type::Id => false,
+    }
+}
+
+/// The runtime request type that a list's filters become methods of.
+fn list_request(list: Option<&raw::List>) -> &'static str {
+    match list {
+        Some(list) if !list.paginated => "UnpagedListRequest",
+        _ => "ListRequest",
+    }
+}
