@@ -63,7 +63,8 @@ impl Change {
 
 /// Reads the spec and runs the generator; a failure is a printable message.
 pub fn generate(paths: &Paths) -> Result<Vec<GeneratedFile>, String> {
-    let source = fs::read_to_string(&paths.spec)
+    // Bytes, not text: the generator locates a non-UTF-8 byte itself.
+    let source = fs::read(&paths.spec)
         .map_err(|e| format!("error: cannot read {}: {e}", paths.spec.display()))?;
     halopsa_codegen::generate(&display_name(&paths.spec), &source).map_err(|d| d.to_string())
 }
@@ -160,7 +161,7 @@ pub fn render_diff(changes: &[(Change, String, String)], out: &Path) -> String {
 
 /// Reads and checks a spec for the commands that compare it with Halo's document.
 pub fn load_spec(path: &Path) -> Result<halopsa_codegen::model::Spec, String> {
-    let source = fs::read_to_string(path)
-        .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+    let source =
+        fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     halopsa_codegen::check(&display_name(path), &source).map_err(|d| d.to_string())
 }

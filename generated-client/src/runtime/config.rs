@@ -543,7 +543,9 @@ pub(crate) fn redirect_not_followed(status: u16, location: Option<&str>) -> Opti
 
 /// Appends path segments to `base`. Each part may hold several segments
 /// (`/auth/token`); empty ones are skipped so slashes never double up, and
-/// each segment is percent-encoded.
+/// each segment is percent-encoded. A `.` or `..` segment is refused: the URL
+/// library would resolve it, and the request would go to another path than
+/// the one named.
 pub(crate) fn join(base: &Url, parts: &[&str]) -> Result<Url> {
     let mut url = base.clone();
     {
@@ -552,15 +554,40 @@ pub(crate) fn join(base: &Url, parts: &[&str]) -> Result<Url> {
             .map_err(|()| config(format!("`{base}` cannot take a path")))?;
         segments.pop_if_empty();
         for part in parts {
+            if let Some(dots) = part.split('/').find(|s| is_dot_segment(s)) {
+                return Err(config(format!(
+                    "the path `{part}` has a `{dots}` segment; name the path the server serves"
+                )));
+            }
             segments.extend(part.split('/').filter(|s| !s.is_empty()));
         }
     }
     Ok(url)
 }
 
+/// `.` or `..`, also percent-encoded (`%2e%2E`), which servers decode.
+fn is_dot_segment(segment: &str) -> bool {
+    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_refuses_dot_segments_instead_of_resolving_them() {
+        let base = Url::parse("https://x.halopsa.com/api").unwrap();
+        assert_eq!(
+            join(&base, &["Tickets", "7"]).unwrap().as_str(),
+            "https://x.halopsa.com/api/Tickets/7"
+        );
+        for part in ["..", "Tickets/../Agent", ".", "%2e%2E", "a/.%2e/b"] {
+            assert!(join(&base, &[part]).is_err(), "{part}");
+        }
+        // Dots inside a segment are ordinary characters.
+        assert!(join(&base, &["v1.2", "..x"]).is_ok());
+    }
 
     fn message(result: Result<HaloClient>) -> String {
         match result {

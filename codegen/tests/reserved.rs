@@ -1,0 +1,219 @@
+//! The reserved-name table (`halopsa_codegen::reserved`) against the code it
+//! describes: the runtime's source and the generated files' imports.
+//!
+//! Adding a method to `HaloClient` or a request type, a re-export to the crate
+//! root, or an import to generated files without listing it in the table
+//! fails here, so specs that validate can never produce a name clash.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use halopsa_codegen::reserved;
+use syn::{ImplItem, Item, Type, UseTree};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Methods found in `impl` blocks of the runtime: (type, method, is a trait impl).
+fn runtime_methods() -> Vec<(String, String, bool)> {
+    let mut files = Vec::new();
+    rust_files(
+        &workspace().join("generated-client/src/runtime"),
+        &mut files,
+    );
+    let mut found = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        collect(&parsed.items, &mut found);
+    }
+    found
+}
+
+fn collect(items: &[Item], found: &mut Vec<(String, String, bool)>) {
+    for item in items {
+        match item {
+            Item::Impl(block) => {
+                let Type::Path(path) = &*block.self_ty else {
+                    continue;
+                };
+                let Some(last) = path.path.segments.last() else {
+                    continue;
+                };
+                for inner in &block.items {
+                    if let ImplItem::Fn(method) = inner {
+                        found.push((
+                            last.ident.to_string(),
+                            method.sig.ident.to_string(),
+                            block.trait_.is_some(),
+                        ));
+                    }
+                }
+            }
+            Item::Mod(module) => {
+                let is_test = module.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                if let (Some((_, items)), false) = (&module.content, is_test) {
+                    collect(items, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn inherent(found: &[(String, String, bool)], ty: &str) -> BTreeSet<String> {
+    found
+        .iter()
+        .filter(|(t, _, is_trait)| t == ty && !is_trait)
+        .map(|(_, m, _)| m.clone())
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+#[test]
+fn client_methods_are_exactly_the_runtimes() {
+    let found = runtime_methods();
+    assert_eq!(
+        inherent(&found, "HaloClient"),
+        set(reserved::CLIENT_METHODS),
+        "update CLIENT_METHODS in codegen/src/reserved.rs"
+    );
+}
+
+#[test]
+fn request_methods_are_exactly_the_runtimes() {
+    let found = runtime_methods();
+    for (ty, methods) in reserved::REQUEST_METHODS {
+        assert_eq!(
+            inherent(&found, ty),
+            set(methods),
+            "update REQUEST_METHODS[{ty}] in codegen/src/reserved.rs"
+        );
+    }
+}
+
+#[test]
+fn trait_methods_of_client_and_requests_are_listed() {
+    let found = runtime_methods();
+    let tracked: BTreeSet<&str> = reserved::REQUEST_METHODS
+        .iter()
+        .map(|(ty, _)| *ty)
+        .chain(["HaloClient"])
+        .collect();
+    for (ty, method, is_trait) in &found {
+        if *is_trait && tracked.contains(ty.as_str()) {
+            assert!(
+                reserved::TRAIT_METHODS.contains(&method.as_str()),
+                "`{ty}::{method}` comes from a trait: add it to TRAIT_METHODS"
+            );
+        }
+    }
+}
+
+/// The names of `pub use runtime::{...}` in the crate root.
+#[test]
+fn root_reexports_are_exactly_the_crate_roots() {
+    let text = fs::read_to_string(workspace().join("generated-client/src/lib.rs")).unwrap();
+    let file = syn::parse_file(&text).unwrap();
+    let mut names = BTreeSet::new();
+    for item in &file.items {
+        if let Item::Use(item) = item {
+            if let UseTree::Path(path) = &item.tree {
+                if path.ident == "runtime" {
+                    use_names(&path.tree, &mut names);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        names,
+        set(reserved::ROOT_REEXPORTS),
+        "update ROOT_REEXPORTS in codegen/src/reserved.rs"
+    );
+}
+
+fn use_names(tree: &UseTree, out: &mut BTreeSet<String>) {
+    match tree {
+        UseTree::Path(path) => use_names(&path.tree, out),
+        UseTree::Name(name) => {
+            out.insert(name.ident.to_string());
+        }
+        UseTree::Rename(rename) => {
+            out.insert(rename.rename.to_string());
+        }
+        UseTree::Group(group) => group.items.iter().for_each(|t| use_names(t, out)),
+        UseTree::Glob(_) => {}
+    }
+}
+
+/// Every spec the generator is tested on: the real one and the valid fixtures.
+fn specs() -> Vec<(String, String)> {
+    let mut specs = vec![(
+        "spec/halopsa.yaml".to_owned(),
+        fs::read_to_string(workspace().join("spec/halopsa.yaml")).unwrap(),
+    )];
+    let mut fixtures = Vec::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    for entry in fs::read_dir(dir).unwrap() {
+        fixtures.push(entry.unwrap().path());
+    }
+    fixtures.sort();
+    for path in fixtures {
+        specs.push((
+            path.display().to_string(),
+            fs::read_to_string(&path).unwrap(),
+        ));
+    }
+    specs
+}
+
+/// What generated files import by name, other than the spec's own names
+/// (`use super::{..}`, `pub use ticket::{..}`): exactly the table's imported
+/// types and macros.
+#[test]
+fn generated_imports_are_exactly_the_tables() {
+    let mut imported = BTreeSet::new();
+    for (name, source) in specs() {
+        let files = halopsa_codegen::generate(&name, &source).unwrap();
+        for file in files {
+            let parsed = syn::parse_file(&file.contents).unwrap();
+            for item in &parsed.items {
+                if let Item::Use(item) = item {
+                    // `pub use ticket::{..}` re-exports the spec's own names.
+                    let reexport = !matches!(item.vis, syn::Visibility::Inherited);
+                    if reexport || matches!(&item.tree, UseTree::Path(p) if p.ident == "super") {
+                        continue;
+                    }
+                    use_names(&item.tree, &mut imported);
+                }
+            }
+        }
+    }
+    let table: BTreeSet<String> = set(reserved::IMPORTED_TYPES)
+        .into_iter()
+        .chain(set(reserved::IMPORTED_MACROS))
+        .collect();
+    assert_eq!(
+        imported, table,
+        "update IMPORTED_TYPES or IMPORTED_MACROS in codegen/src/reserved.rs"
+    );
+}
