@@ -175,9 +175,8 @@ fn decode_help(message: &str) -> &'static str {
         "add the key; spec/README.md shows an example of every section"
     } else if message.contains("u32") || message.contains("u64") || message.contains("i64") {
         "write a whole number in range (0 to 4294967295 for sizes and limits); spec/README.md shows each key's form"
-    } else if message.contains("unit value")
-        || message.starts_with("invalid type") && !message.contains(',')
-    {
+    } else if message.starts_with("invalid type") {
+        // No key path before it: the document itself is not a mapping.
         "the spec is a mapping with `version`, `api` and `entities`; start from the example in spec/README.md"
     } else if message.contains("invalid type") {
         "give this key a value of the form spec/README.md shows for it"

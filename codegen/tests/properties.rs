@@ -2,6 +2,8 @@
 //! with located errors, never a panic; and specs that are valid by
 //! construction always generate code that parses (a sample also compiles).
 
+mod support;
+
 use halopsa_codegen::{generate, Diagnostics, GeneratedFile};
 use proptest::prelude::*;
 use serde_yaml::Value;
@@ -83,6 +85,31 @@ const VOCABULARY: &[&str] = &[
     "order",
     "-1",
     "1e400",
+    // Hostile text: markdown, HTML, invisible characters, paths, generated names.
+    "```rust\nfn main() {}\n```",
+    "~~~\nx\n~~~",
+    "    indented code",
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "# heading",
+    "a\u{202e}b",
+    "a\rb",
+    "a\u{0}b",
+    "..",
+    "Tickets/../Agent",
+    "Tickets?x=1",
+    "a\\b",
+    "#top",
+    "%2e%2e",
+    "Visitor",
+    "Serialize",
+    "RetryPolicy",
+    "map",
+    "key",
+    "retry_policy",
+    "prefetch",
+    "changes",
+    "__A",
 ];
 
 fn vocabulary() -> impl Strategy<Value = String> {
@@ -122,6 +149,13 @@ fn assert_answers(source: &str) -> Result<Option<Vec<GeneratedFile>>, TestCaseEr
                     "emitted code that does not parse: {}",
                     file.path
                 );
+                let invisible = file.contents.chars().find(|c| {
+                    (c.is_control() && *c != '\n')
+                        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                });
+                prop_assert!(invisible.is_none(), "{}: {invisible:?}", file.path);
+                let markdown = support::foreign_markdown(&file.contents);
+                prop_assert!(markdown.is_empty(), "{}: {markdown:#?}", file.path);
             }
             Ok(Some(files))
         }
@@ -244,6 +278,160 @@ proptest! {
         }
         let text = serde_yaml::to_string(&spec).unwrap_or_default();
         assert_answers(&text)?;
+    }
+}
+
+/// Pieces of hostile doc text, joined at random.
+const HOSTILE_DOC: &[&str] = &[
+    "```",
+    "```rust",
+    "~~~",
+    "````",
+    "    ",
+    "\t",
+    "<",
+    ">",
+    "<script>",
+    "</div>",
+    "<!--",
+    "&lt;",
+    "&#60;",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "javascript:",
+    "https://x.y/z",
+    "#",
+    "##",
+    "=",
+    "-",
+    "---",
+    "*",
+    "_",
+    "**",
+    "~~",
+    "`",
+    "``",
+    "|",
+    ":",
+    "1.",
+    "1)",
+    "+",
+    ">",
+    "\\",
+    "[^1]",
+    "[^1]:",
+    "text",
+    " ",
+    "\n",
+    "\n\n",
+    "\u{202e}",
+    "\r",
+    "\u{200b}",
+    "é",
+    "名",
+];
+
+fn hostile_doc() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(HOSTILE_DOC), 1..12).prop_map(|parts| parts.concat())
+}
+
+/// Every `doc:` value of a YAML tree, as paths of keys.
+fn doc_paths(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    if let Value::Mapping(map) = value {
+        for (key, child) in map {
+            path.push(key.clone());
+            if key.as_str() == Some("doc") && child.is_string() {
+                out.push(path.clone());
+            }
+            doc_paths(child, path, out);
+            path.pop();
+        }
+    }
+}
+
+fn set_at(value: &mut Value, path: &[Value], new: Value) {
+    match path.split_first() {
+        None => *value = new,
+        Some((key, rest)) => {
+            if let Some(child) = value.as_mapping_mut().and_then(|m| m.get_mut(key)) {
+                set_at(child, rest, new);
+            }
+        }
+    }
+}
+
+/// A random collection path or base path: segments of path characters and
+/// characters a path must not hold.
+fn hostile_path() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(
+            &[
+                "Tickets", "api", "a", ".", "..", "/", "//", "?", "&", "=", "#", "%2e", "\\", " ",
+                "\t", "é", "-", "_", "x.y", ":",
+            ][..],
+        ),
+        1..6,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn is_plain_path(path: &str, absolute: bool) -> bool {
+    let rest = if absolute {
+        match path.strip_prefix('/') {
+            Some(rest) => rest,
+            None => return false,
+        }
+    } else {
+        path
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    (absolute || segments.len() == 1)
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && *s != "."
+                && *s != ".."
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any doc text in any place of the real spec: either rejected (invisible
+    /// characters, or nothing but blanks) or rendered inert (checked in
+    /// `assert_answers`).
+    #[test]
+    fn hostile_docs_in_the_real_spec_are_inert_or_rejected(doc in hostile_doc(), pick in any::<usize>()) {
+        let mut spec: Value = serde_yaml::from_str(REAL_SPEC).expect("the real spec is YAML");
+        let mut paths = Vec::new();
+        doc_paths(&spec, &mut Vec::new(), &mut paths);
+        let path = paths[pick % paths.len()].clone();
+        set_at(&mut spec, &path, Value::String(doc.clone()));
+        let text = serde_yaml::to_string(&spec).unwrap_or_default();
+        if assert_answers(&text)?.is_none() {
+            let invisible = doc.chars().any(|c| c == '\r' || c == '\u{202e}' || c == '\u{200b}');
+            prop_assert!(invisible || doc.trim().is_empty(), "rejected {doc:?}");
+        }
+    }
+
+    /// Any collection path or base path: accepted only when plainly a path.
+    #[test]
+    fn hostile_paths_are_plain_or_rejected(path in hostile_path(), base in any::<bool>()) {
+        let mut spec: Value = serde_yaml::from_str(REAL_SPEC).expect("the real spec is YAML");
+        let at: Vec<Value> = if base {
+            vec!["api".into(), "base_path".into()]
+        } else {
+            vec!["entities".into(), "Ticket".into(), "path".into()]
+        };
+        set_at(&mut spec, &at, Value::String(path.clone()));
+        let text = serde_yaml::to_string(&spec).unwrap_or_default();
+        let accepted = assert_answers(&text)?.is_some();
+        prop_assert_eq!(accepted, is_plain_path(&path, base), "{:?}", path);
     }
 }
 
@@ -424,144 +612,21 @@ entities:
 }
 
 /// Generated code for a sample of random specs compiles, warning-free, in a
-/// crate made of the real runtime and that code. Slow (a cargo build), so it
-/// builds in its own target directory and uses a fixed sample.
+/// crate made of the real runtime and that code (see `support`).
 #[test]
 fn a_sample_of_random_specs_compiles_without_warnings() {
-    use std::path::Path;
-    use std::process::Command;
-
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root");
-    let work = root.join("target").join("compile-check");
-    let krate = work.join("crate");
-    let _ = std::fs::remove_dir_all(krate.join("src"));
-    copy_dir(
-        &root.join("generated-client/src/runtime"),
-        &krate.join("src/runtime"),
-    );
-    let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
-    let manifest = standalone_manifest(
-        &manifest,
-        &std::fs::read_to_string(root.join("Cargo.toml")).unwrap(),
-    );
-    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-
-    for seed in [7_u64, 1_234_567, 0xDEAD_BEEF] {
-        let spec = random_spec(seed, "");
-        let files = generate("spec.yaml", &spec).unwrap_or_else(|e| panic!("{e}\n{spec}"));
-        let out = krate.join("src/generated");
-        let _ = std::fs::remove_dir_all(&out);
-        std::fs::create_dir_all(&out).unwrap();
-        for file in &files {
-            std::fs::write(out.join(&file.path), &file.contents).unwrap();
-        }
-        std::fs::write(
-            krate.join("src/lib.rs"),
-            "//! Compile check.\n#![deny(missing_docs)]\npub mod runtime;\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n",
-        )
-        .unwrap();
-        let output = Command::new(env!("CARGO"))
-            .args(["build", "--offline", "--quiet", "--lib"])
-            .current_dir(&krate)
-            .env("CARGO_TARGET_DIR", work.join("target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "seed {seed}: generated code does not compile cleanly:\n{}\n{spec}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-}
-
-/// The generated crate's manifest as a standalone package: workspace-inherited
-/// keys resolved from the root manifest, and a `[workspace]` of its own.
-fn standalone_manifest(member: &str, root: &str) -> String {
-    let root: toml_like::Root = toml_like::Root::new(root);
-    let mut out = String::from("[workspace]\n\n");
-    let mut section = String::new();
-    for line in member.lines() {
-        if line.starts_with('[') {
-            section = line.to_owned();
-            if section.contains("bench") || section.contains("dev-dependencies") {
-                continue;
+    let cases: Vec<support::Case> = [7_u64, 1_234_567, 0xDEAD_BEEF]
+        .into_iter()
+        .map(|seed| {
+            let spec = random_spec(seed, "");
+            support::Case {
+                name: format!("random_{seed}"),
+                files: generate("spec.yaml", &spec).unwrap_or_else(|e| panic!("{e}\n{spec}")),
             }
-        }
-        if section.contains("bench") || section.contains("dev-dependencies") {
-            continue;
-        }
-        if section == "[package]" && line.contains("workspace = true") {
-            let key = manifest_key(line);
-            if let Some(value) = root.package(key) {
-                out.push_str(&format!("{key} = {value}\n"));
-            }
-            continue;
-        }
-        if section == "[dependencies]" && line.contains("workspace = true") {
-            // Features added in the member are not merged: it has none today.
-            let key = manifest_key(line);
-            if let Some(value) = root.dependency(key) {
-                out.push_str(&format!("{key} = {value}\n"));
-            }
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-/// `tokio` in `tokio.workspace = true` or `tokio = { workspace = true }`.
-fn manifest_key(line: &str) -> &str {
-    line.split(['.', ' ', '=']).next().unwrap_or_default()
-}
-
-/// Just enough reading of the root manifest for `standalone_manifest`: one
-/// `key = value` per line in `[workspace.package]` and `[workspace.dependencies]`.
-mod toml_like {
-    pub struct Root<'a>(&'a str);
-
-    impl<'a> Root<'a> {
-        pub fn new(text: &'a str) -> Self {
-            Root(text)
-        }
-        fn find(&self, table: &str, key: &str) -> Option<String> {
-            let mut in_table = false;
-            for line in self.0.lines() {
-                if line.starts_with('[') {
-                    in_table = line.trim() == table;
-                } else if in_table {
-                    if let Some((k, v)) = line.split_once('=') {
-                        if k.trim() == key {
-                            return Some(v.trim().to_owned());
-                        }
-                    }
-                }
-            }
-            None
-        }
-        pub fn package(&self, key: &str) -> Option<String> {
-            self.find("[workspace.package]", key)
-        }
-        pub fn dependency(&self, key: &str) -> Option<String> {
-            self.find("[workspace.dependencies]", key)
-        }
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
+        })
+        .collect();
+    let built = support::build("random", &cases, false).unwrap_or_else(|e| panic!("{e}"));
+    for (krate, count) in built.doctests {
+        assert_eq!(count, 0, "{krate}: a doc became a doctest");
     }
 }

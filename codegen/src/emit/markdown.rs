@@ -5,7 +5,8 @@
 //! or indented code block (a doctest that `cargo test` compiles and runs), raw
 //! HTML, links or images. So every line is written to render exactly as typed:
 //!
-//! - leading whitespace goes, so no line is an indented code block;
+//! - leading whitespace goes, so no line is an indented code block, and tabs
+//!   become spaces;
 //! - a line starting with `- `, `* ` or `1. ` stays a list item (its text escaped);
 //! - a `code span` between single backticks stays: markdown shows its content
 //!   literally, HTML included;
@@ -18,7 +19,9 @@
 
 /// One line of spec text as markdown that renders as typed.
 pub(crate) fn escape_line(line: &str) -> String {
-    let line = line.trim();
+    // A tab inside a line is plain spacing; generated source uses spaces.
+    let line = line.trim().replace('\t', " ");
+    let line = line.as_str();
     let mut out = String::with_capacity(line.len() + 8);
     let rest = match list_marker(line) {
         Some((marker, rest)) => {
@@ -206,6 +209,8 @@ mod tests {
         assert_eq!(escape_line("```rust"), "\\`\\`\\`rust");
         assert_eq!(escape_line("~~~"), "\\~\\~\\~");
         assert_eq!(escape_line("    fn main() {}"), "fn main() {}");
+        // Found by the property test: a tab stays out of generated source.
+        assert_eq!(escape_line("<\t<"), "\\< \\<");
         assert_eq!(escape_line("a ` b"), "a \\` b");
         assert_eq!(escape_line("``a`` `b`"), "\\`\\`a\\`\\` `b`");
     }

@@ -4,6 +4,7 @@ use super::paths::{self, PathKind};
 use super::Checker;
 use crate::model::Api;
 use crate::raw;
+use crate::text::printable;
 
 impl Checker<'_> {
     pub(super) fn api(&mut self, api: &raw::Api) -> Api {
@@ -21,7 +22,7 @@ impl Checker<'_> {
                 };
                 self.error(
                     self.map.value(path),
-                    format!("`{key}: {value}` {}", refused.problem),
+                    format!("`{key}: {}` {}", printable(value), refused.problem),
                     refused.help,
                 );
             }

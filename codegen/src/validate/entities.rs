@@ -10,6 +10,7 @@ use crate::model::{Entity, Field, ListShape, Operations, Param, Type};
 use crate::names::{field_ident, is_plain_ident, plural, snake, upper_camel};
 use crate::raw;
 use crate::reserved;
+use crate::text::printable;
 
 impl Checker<'_> {
     pub(super) fn entity(&mut self, name: &str, entity: &raw::Entity) -> Option<Entity> {
@@ -21,7 +22,7 @@ impl Checker<'_> {
         if let Err(refused) = paths::check(&entity.path, PathKind::Collection) {
             self.error(
                 self.map.value(&["entities", name, "path"]),
-                format!("`path: {}` {}", entity.path, refused.problem),
+                format!("`path: {}` {}", printable(&entity.path), refused.problem),
                 refused.help,
             );
         }

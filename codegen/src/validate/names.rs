@@ -91,7 +91,8 @@ impl Checker<'_> {
                 self.error(
                     self.map.value(&[path, &["rust_name"]].concat()),
                     format!("`rust_name: {name}` is not a snake_case Rust name"),
-                    "use lowercase letters, digits and underscores, not a keyword".into(),
+                    "use lowercase ASCII letters, digits and underscores, starting with a letter"
+                        .into(),
                 );
                 return None;
             }

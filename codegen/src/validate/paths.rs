@@ -54,7 +54,7 @@ pub(crate) fn check(path: &str, kind: PathKind) -> Result<(), PathError> {
     if let Some(c) = path.chars().find(|c| !is_path_char(*c)) {
         return error(
             format!("contains {}", describe(c)),
-            format!("{} ({example})", char_help(c)),
+            format!("{} (such as {example})", char_help(c)),
         );
     }
     let segments: Vec<&str> = rest.split('/').collect();

@@ -1,0 +1,295 @@
+//! Compiling generated code for real: a scratch cargo workspace with one crate
+//! per spec, each made of the real runtime and that spec's generated files.
+//!
+//! All crates build in one cargo invocation under `target/compile-check`, so
+//! the dependencies are compiled once and the crates in parallel. Each crate
+//! is built with `-D warnings`, its generated docs' doctests are collected and
+//! run, and its docs are rendered, so tests can read the HTML.
+
+#![allow(dead_code)] // each test binary uses a part
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use halopsa_codegen::GeneratedFile;
+
+/// One crate to build: a name (a valid crate name) and its generated files.
+pub struct Case {
+    pub name: String,
+    pub files: Vec<GeneratedFile>,
+}
+
+/// What the build found.
+pub struct Built {
+    /// Where the docs are: `doc/<crate>/...`.
+    pub doc_dir: PathBuf,
+    /// The doctests found in generated files, per crate (`running N tests`).
+    pub doctests: Vec<(String, usize)>,
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Builds every case with `-D warnings`, runs the doctests of their generated
+/// code, and (with `render_docs`) renders their docs with rustdoc's warnings denied. `label` keeps
+/// the workspaces of different test binaries apart (they share the target
+/// directory, so dependencies build once).
+pub fn build(label: &str, cases: &[Case], render_docs: bool) -> Result<Built, String> {
+    let root = workspace_root();
+    let work = root.join("target").join("compile-check");
+    let space = work.join(label);
+    let _ = fs::remove_dir_all(&space);
+    copy_dir(
+        &root.join("generated-client/src/runtime"),
+        &space.join("runtime"),
+    );
+    let member_manifest = standalone_manifest(
+        &fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap(),
+        &fs::read_to_string(root.join("Cargo.toml")).unwrap(),
+    );
+    let mut members = Vec::new();
+    for case in cases {
+        let dir = space.join(&case.name);
+        let out = dir.join("src/generated");
+        fs::create_dir_all(&out).unwrap();
+        for file in &case.files {
+            fs::write(out.join(&file.path), &file.contents).unwrap();
+        }
+        fs::write(
+            dir.join("src/lib.rs"),
+            "//! Compile check.\n#![deny(missing_docs)]\n#[path = \"../../runtime/mod.rs\"]\npub mod runtime;\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("Cargo.toml"),
+            member_manifest.replacen(
+                "name = \"halopsa\"",
+                &format!("name = \"{}\"", case.name),
+                1,
+            ),
+        )
+        .unwrap();
+        members.push(format!("\"{}\"", case.name));
+    }
+    fs::write(
+        space.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    fs::copy(root.join("Cargo.lock"), space.join("Cargo.lock")).unwrap();
+    let target = work.join("target");
+    let cargo = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&space)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("cargo runs")
+    };
+    // Builds each library (warnings denied), then collects and runs the
+    // doctests of generated items only: the runtime's own are tested in its crate.
+    let tests = cargo(&[
+        "test",
+        "--offline",
+        "--doc",
+        "--workspace",
+        "--",
+        "src/generated/",
+    ]);
+    let stdout = String::from_utf8_lossy(&tests.stdout);
+    if !tests.status.success() {
+        return Err(format!(
+            "cargo test --doc failed:\n{}\n{stdout}",
+            String::from_utf8_lossy(&tests.stderr)
+        ));
+    }
+    let doctests = doctest_counts(&String::from_utf8_lossy(&tests.stderr), &stdout);
+    if !render_docs {
+        return Ok(Built {
+            doc_dir: target.join("doc"),
+            doctests,
+        });
+    }
+    let docs = cargo(&["doc", "--offline", "--workspace", "--no-deps"]);
+    if !docs.status.success() {
+        return Err(format!(
+            "cargo doc failed:\n{}",
+            String::from_utf8_lossy(&docs.stderr)
+        ));
+    }
+    Ok(Built {
+        doc_dir: target.join("doc"),
+        doctests,
+    })
+}
+
+/// Every doc comment of a generated file, parsed the way rustdoc parses
+/// markdown, must hold nothing but paragraphs, lists, text and code spans:
+/// no code block (a doctest), HTML, link, image, heading, quote or table.
+/// Returns what it found instead, with the doc's text.
+pub fn foreign_markdown(contents: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    let mut docs: Vec<String> = Vec::new();
+    let mut current: Option<(&str, String)> = None;
+    for line in contents.lines() {
+        let trimmed = line.trim_start();
+        let marker = ["///", "//!"].into_iter().find(|m| trimmed.starts_with(m));
+        match (marker, &mut current) {
+            (Some(m), Some((open, text))) if *open == m => {
+                text.push_str(trimmed[3..].strip_prefix(' ').unwrap_or(&trimmed[3..]));
+                text.push('\n');
+            }
+            (Some(m), _) => {
+                if let Some((_, text)) = current.take() {
+                    docs.push(text);
+                }
+                let rest = &trimmed[3..];
+                current = Some((m, format!("{}\n", rest.strip_prefix(' ').unwrap_or(rest))));
+            }
+            (None, _) => {
+                if let Some((_, text)) = current.take() {
+                    docs.push(text);
+                }
+            }
+        }
+    }
+    docs.extend(current.map(|(_, text)| text));
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_DEFINITION_LIST;
+    let mut found = Vec::new();
+    for doc in docs {
+        for event in Parser::new_ext(&doc, options) {
+            let fine = matches!(
+                &event,
+                Event::Text(_)
+                    | Event::Code(_)
+                    | Event::SoftBreak
+                    | Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Item)
+                    | Event::End(TagEnd::Paragraph | TagEnd::List(_) | TagEnd::Item)
+            );
+            if !fine {
+                found.push(format!("{event:?} in:\n{doc}"));
+            }
+        }
+    }
+    found
+}
+
+/// `(crate, tests run)` from `Doc-tests <crate>` (stderr) and `running N tests`
+/// (stdout), which come in the same order.
+fn doctest_counts(stderr: &str, stdout: &str) -> Vec<(String, usize)> {
+    let crates = stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Doc-tests "))
+        .map(str::to_owned);
+    let counts = stdout.lines().filter_map(|l| {
+        l.strip_prefix("running ")?
+            .split(' ')
+            .next()?
+            .parse::<usize>()
+            .ok()
+    });
+    crates.zip(counts).collect()
+}
+
+/// The generated crate's manifest as a member of the scratch workspace:
+/// workspace-inherited keys resolved from the root manifest, no benches or
+/// dev-dependencies.
+fn standalone_manifest(member: &str, root: &str) -> String {
+    let root = toml_like::Root::new(root);
+    let mut out = String::new();
+    let mut section = String::new();
+    for line in member.lines() {
+        if line.starts_with('[') {
+            section = line.to_owned();
+        }
+        if section.contains("bench") || section.contains("dev-dependencies") {
+            continue;
+        }
+        if section == "[package]" && line.contains("workspace = true") {
+            let key = manifest_key(line);
+            if let Some(value) = root.package(key) {
+                out.push_str(&format!("{key} = {value}\n"));
+            }
+            continue;
+        }
+        if section == "[dependencies]" && line.contains("workspace = true") {
+            // Features added in the member are not merged: it has none today.
+            let key = manifest_key(line);
+            if let Some(value) = root.dependency(key) {
+                out.push_str(&format!("{key} = {value}\n"));
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `tokio` in `tokio.workspace = true` or `tokio = { workspace = true }`.
+fn manifest_key(line: &str) -> &str {
+    line.split(['.', ' ', '=']).next().unwrap_or_default()
+}
+
+/// Just enough reading of the root manifest for `standalone_manifest`: one
+/// `key = value` per line in `[workspace.package]` and `[workspace.dependencies]`.
+mod toml_like {
+    pub struct Root<'a>(&'a str);
+
+    impl<'a> Root<'a> {
+        pub fn new(text: &'a str) -> Self {
+            Root(text)
+        }
+        fn find(&self, table: &str, key: &str) -> Option<String> {
+            let mut in_table = false;
+            for line in self.0.lines() {
+                if line.starts_with('[') {
+                    in_table = line.trim() == table;
+                } else if in_table {
+                    if let Some((k, v)) = line.split_once('=') {
+                        if k.trim() == key {
+                            return Some(v.trim().to_owned());
+                        }
+                    }
+                }
+            }
+            None
+        }
+        pub fn package(&self, key: &str) -> Option<String> {
+            self.find("[workspace.package]", key)
+        }
+        pub fn dependency(&self, key: &str) -> Option<String> {
+            self.find("[workspace.dependencies]", key)
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
