@@ -17,6 +17,7 @@ mod text;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
+pub use text::forbidden as forbidden_char;
 
 use sha2::{Digest, Sha256};
 

@@ -14,7 +14,7 @@ use crate::diagnostic::Location;
 /// bidirectional formatting characters (the "Trojan Source" set that rustc
 /// itself warns about), zero-width and line-separator characters and the
 /// byte-order mark are not.
-pub(crate) fn forbidden(c: char) -> Option<&'static str> {
+pub fn forbidden(c: char) -> Option<&'static str> {
     Some(match c {
         '\t' | '\n' => return None,
         '\0' => "NUL",

@@ -189,21 +189,24 @@ fn section(out: &mut String, key: &str, lines: &[Line]) {
     }
     let _ = writeln!(out, "    {key}:");
     for line in lines {
+        // Names, types and descriptions come from a document any Halo
+        // instance serves: each is written as one plain or quoted YAML scalar,
+        // and a comment stays on its line, so none can add keys to the entry.
         let upstream = line
             .upstream_type
             .as_deref()
-            .map(|u| format!(", upstream_type: {u}"))
+            .map(|u| format!(", upstream_type: {}", scalar(u)))
             .unwrap_or_default();
         let comment = line
             .comment
             .as_deref()
-            .map(|c| format!("  # {c}"))
+            .map(|c| format!("  # {}", one_line(c)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "      {}: {{ type: {}, doc: {}{upstream} }}{comment}",
-            line.wire,
-            line.ty,
+            scalar(&line.wire),
+            scalar(&line.ty),
             quote(&line.doc)
         );
     }
@@ -384,7 +387,9 @@ fn split_description(text: &str) -> (Option<&str>, String) {
         Some((hint, rest)) => (Some(hint.trim()), rest),
         None => (None, text),
     };
-    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Invisible characters would only be rejected by the generator.
+    let visible: String = rest.chars().filter(|c| !invisible(*c)).collect();
+    let words: Vec<&str> = visible.split_whitespace().collect();
     let mut doc = words.join(" ").replace("<br>", "");
     if doc.is_empty() {
         doc = "TODO.".into();
@@ -405,9 +410,53 @@ fn described_type(hint: &str) -> Option<&'static str> {
     }
 }
 
-/// A double-quoted YAML scalar.
+/// A double-quoted YAML scalar; control and invisible characters become
+/// `\uXXXX` escapes (which the generator then reports, located).
 fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() || invisible(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as a plain YAML scalar when it is a simple word, else quoted.
+fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '<' | '>' | '/'))
+        && !text.starts_with(['-', '<', '>']);
+    if plain {
+        text.to_owned()
+    } else {
+        quote(text)
+    }
+}
+
+/// `text` for a YAML comment: one line, nothing invisible.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || invisible(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Characters the generator refuses in spec text (see `halopsa_codegen::forbidden_char`).
+fn invisible(c: char) -> bool {
+    c != '\t' && c != '\n' && halopsa_codegen::forbidden_char(c).is_some()
 }
 
 /// `Tickets` -> `Ticket`, `Opportunities` -> `Opportunity`, `KBArticle` ->
@@ -489,5 +538,34 @@ mod tests {
             )
         );
         assert_eq!(split_description(""), (None, "TODO.".to_owned()));
+        assert_eq!(
+            split_description("Hidden\u{202e} text\r\n  injected: true"),
+            (None, "Hidden text injected: true.".to_owned())
+        );
+    }
+
+    /// A hostile document cannot add keys to a drafted entry.
+    #[test]
+    fn hostile_names_and_notes_stay_in_their_scalars() {
+        let line = Line {
+            wire: "evil: x }\n      injected".into(),
+            ty: "list<i32>".into(),
+            doc: "Say \"hi\"\u{202e}".into(),
+            upstream_type: Some("string\n      more: 1".into()),
+            comment: Some("note\n      also: 2".into()),
+        };
+        let mut out = String::new();
+        section(&mut out, "fields", &[line]);
+        assert_eq!(
+            out,
+            "    fields:\n      \"evil: x }\\u000A      injected\": { type: list<i32>, doc: \"Say \\\"hi\\\"\\u202E\", upstream_type: \"string\\u000A      more: 1\" }  # note       also: 2\n"
+        );
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+        let fields = parsed["fields"].as_mapping().unwrap();
+        assert_eq!(fields.len(), 1);
+        assert_eq!(
+            fields.keys().next().unwrap().as_str(),
+            Some("evil: x }\n      injected")
+        );
     }
 }
