@@ -27,6 +27,7 @@ pub struct FakeHaloBuilder {
     token_lifetime: Duration,
     rate_limit: Option<(u32, Duration)>,
     retry_after: bool,
+    state_limit: bool,
     port: u16,
 }
 
@@ -44,6 +45,7 @@ impl Default for FakeHaloBuilder {
             token_lifetime: Duration::from_secs(3600),
             rate_limit: None,
             retry_after: true,
+            state_limit: true,
             port: 0,
         }
     }
@@ -107,6 +109,14 @@ impl FakeHaloBuilder {
         self
     }
 
+    /// Whether rate-limit answers state the limit, as Halo's do ("Rate
+    /// Limit Reached - 300 Requests per rolling 5 minute window"; default
+    /// true).
+    pub fn state_rate_limit(mut self, state: bool) -> Self {
+        self.state_limit = state;
+        self
+    }
+
     /// The port on 127.0.0.1 (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -136,6 +146,7 @@ impl FakeHaloBuilder {
             },
             rate_limit: Mutex::new(self.rate_limit),
             retry_after: self.retry_after,
+            state_limit: self.state_limit,
             schema,
         });
         let router = routes::router(Arc::clone(&shared));
