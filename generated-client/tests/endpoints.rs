@@ -513,3 +513,48 @@ fn records_round_trip_with_unknown_fields() {
     let text = serde_json::to_string(&ticket).unwrap();
     assert_eq!(text.matches("\"user_id\"").count(), 1, "{text}");
 }
+
+/// `0` in a reference and the OLE automation zero date are placeholders:
+/// `None`, kept and sent back as they came, like `-1` and 1900-01-01.
+#[test]
+fn zero_references_and_the_ole_zero_date_read_as_unset_and_survive_a_write() {
+    let original = json!({
+        "id": 7,
+        "user_id": 0,
+        "agent_id": 0.0,
+        "priority_id": 0,
+        "reviewed_date": "1899-12-30T00:00:00",
+        "auditdate": "1899-12-30T00:00:00Z",
+        "dateclosed": "1899-12-30T09:30:00",
+    });
+    let ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
+    assert_eq!(
+        (ticket.user_id, ticket.agent_id),
+        (None, None),
+        "0 is no record"
+    );
+    assert_eq!(ticket.priority_id, Some(0), "a plain number keeps its 0");
+    assert_eq!((ticket.reviewed_date, ticket.auditdate), (None, None));
+    assert!(
+        ticket.dateclosed.is_some(),
+        "only midnight is the placeholder"
+    );
+    let mut sent = serde_json::to_value(&ticket).unwrap();
+    // Kept as Halo's canonical `0`, exactly as `-1` is.
+    assert_eq!(sent["agent_id"], json!(0));
+    sent["agent_id"] = json!(0.0);
+    assert_eq!(sent["dateclosed"], json!("1899-12-30T09:30:00Z"));
+    sent["dateclosed"] = original["dateclosed"].clone();
+    assert_eq!(sent, original);
+}
+
+#[test]
+fn a_bad_date_names_the_value_before_what_was_expected() {
+    let err = serde_json::from_value::<Ticket>(json!({"id": 1, "datecreated": "31/12/2024"}))
+        .unwrap_err()
+        .to_string();
+    let value = err.find("`31/12/2024`").expect("names the value");
+    let example = err.find("2023-06-29T10:16:08Z").expect("gives an example");
+    assert!(value < example, "{err}");
+    assert!(err.contains("is not a valid date-time"), "{err}");
+}

@@ -80,6 +80,8 @@ pub struct Opportunity {
     pub customfields: Option<Vec<CustomField>>,
     /// When the opportunity was last updated.
     pub last_update: Option<DateTime<Utc>>,
+    /// Whether the opportunity has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
     pub extra: Extra,
 }
@@ -172,6 +174,9 @@ impl Serialize for Opportunity {
         if let Some(value) = &self.last_update {
             map.serialize_entry("last_update", value)?;
         }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
         let replaced = |key: &str| match key {
             "client_id" => self.client_id.is_some(),
             "user_id" => self.user_id.is_some(),
@@ -242,6 +247,7 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
         let mut dateclosed: Option<DateTime<Utc>> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_update: Option<DateTime<Utc>> = None;
+        let mut deleted: Option<bool> = None;
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
@@ -358,6 +364,9 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
                         .next_value::<In<DateTime<Utc>>>()?
                         .keep(&key, &mut extra);
                 }
+                "deleted" => {
+                    deleted = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.read_field(&key, &mut map)?;
                 }
@@ -394,6 +403,7 @@ impl<'de> Visitor<'de> for OpportunityVisitor {
             dateclosed,
             customfields,
             last_update,
+            deleted,
             extra,
         })
     }
@@ -448,6 +458,8 @@ pub struct NewOpportunity {
     pub dateclosed: Option<DateTime<Utc>>,
     /// The opportunity's custom field values.
     pub customfields: Option<Vec<CustomField>>,
+    /// Whether the opportunity has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, sent as they are.
     pub extra: Extra,
 }
@@ -523,6 +535,9 @@ impl Serialize for NewOpportunity {
         }
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
         }
         self.extra.write_entries(&mut map, |_| false)?;
         map.end()
@@ -641,6 +656,11 @@ impl ListRequest<Opportunity> {
         self.param("closed_only", value)
     }
 
+    /// Only deleted opportunities.
+    pub fn deleted(self, value: bool) -> Self {
+        self.param("deleted", value)
+    }
+
     /// Only opportunities matching this search text.
     pub fn search(self, value: impl Into<String>) -> Self {
         self.param("search", value.into())
@@ -684,6 +704,46 @@ impl ListRequest<Opportunity> {
     /// Only opportunities updated at or before this time.
     pub fn lastupdatetodate(self, value: DateTime<Utc>) -> Self {
         self.param("lastupdatetodate", value)
+    }
+
+    /// The field to sort opportunities by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort opportunities by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort opportunities by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort opportunities by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -935,5 +995,15 @@ impl PatchRequest<Opportunity> {
     /// Clears `customfields`: sends it as `null`.
     pub fn clear_customfields(self) -> Self {
         self.clear("customfields")
+    }
+
+    /// Whether the opportunity has been deleted.
+    pub fn deleted(self, value: bool) -> Self {
+        self.field("deleted", value)
+    }
+
+    /// Clears `deleted`: sends it as `null`.
+    pub fn clear_deleted(self) -> Self {
+        self.clear("deleted")
     }
 }

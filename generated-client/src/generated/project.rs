@@ -87,6 +87,8 @@ pub struct Project {
     pub customfields: Option<Vec<CustomField>>,
     /// When the project was last updated.
     pub last_update: Option<DateTime<Utc>>,
+    /// Whether the project has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
     pub extra: Extra,
 }
@@ -185,6 +187,9 @@ impl Serialize for Project {
         if let Some(value) = &self.last_update {
             map.serialize_entry("last_update", value)?;
         }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
         let replaced = |key: &str| match key {
             "client_id" => self.client_id.is_some(),
             "site_id" => self.site_id.is_some(),
@@ -263,6 +268,7 @@ impl<'de> Visitor<'de> for ProjectVisitor {
         let mut child_count_open: Option<i32> = None;
         let mut customfields: Option<Vec<CustomField>> = None;
         let mut last_update: Option<DateTime<Utc>> = None;
+        let mut deleted: Option<bool> = None;
         let mut extra = Extra::new();
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
@@ -385,6 +391,9 @@ impl<'de> Visitor<'de> for ProjectVisitor {
                         .next_value::<In<DateTime<Utc>>>()?
                         .keep(&key, &mut extra);
                 }
+                "deleted" => {
+                    deleted = map.next_value::<In<bool>>()?.keep(&key, &mut extra);
+                }
                 _ => {
                     extra.read_field(&key, &mut map)?;
                 }
@@ -423,6 +432,7 @@ impl<'de> Visitor<'de> for ProjectVisitor {
             child_count_open,
             customfields,
             last_update,
+            deleted,
             extra,
         })
     }
@@ -473,6 +483,8 @@ pub struct NewProject {
     pub projectmoneybudget: Option<f64>,
     /// The project's custom field values.
     pub customfields: Option<Vec<CustomField>>,
+    /// Whether the project has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, sent as they are.
     pub extra: Extra,
 }
@@ -542,6 +554,9 @@ impl Serialize for NewProject {
         }
         if let Some(value) = &self.customfields {
             map.serialize_entry("customfields", value)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
         }
         self.extra.write_entries(&mut map, |_| false)?;
         map.end()
@@ -665,6 +680,11 @@ impl ListRequest<Project> {
         self.param("closed_only", value)
     }
 
+    /// Only deleted projects.
+    pub fn deleted(self, value: bool) -> Self {
+        self.param("deleted", value)
+    }
+
     /// Only projects matching this search text.
     pub fn search(self, value: impl Into<String>) -> Self {
         self.param("search", value.into())
@@ -698,6 +718,46 @@ impl ListRequest<Project> {
     /// Only projects updated at or before this time.
     pub fn lastupdatetodate(self, value: DateTime<Utc>) -> Self {
         self.param("lastupdatetodate", value)
+    }
+
+    /// The field to sort projects by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort projects by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort projects by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort projects by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -934,5 +994,15 @@ impl PatchRequest<Project> {
     /// Clears `customfields`: sends it as `null`.
     pub fn clear_customfields(self) -> Self {
         self.clear("customfields")
+    }
+
+    /// Whether the project has been deleted.
+    pub fn deleted(self, value: bool) -> Self {
+        self.field("deleted", value)
+    }
+
+    /// Clears `deleted`: sends it as `null`.
+    pub fn clear_deleted(self) -> Self {
+        self.clear("deleted")
     }
 }

@@ -129,6 +129,10 @@ pub struct Ticket {
     pub last_update: Option<DateTime<Utc>>,
     /// When the last email was received on the ticket.
     pub lastincomingemail: Option<DateTime<Utc>>,
+    /// When the ticket was last audited.
+    pub auditdate: Option<DateTime<Utc>>,
+    /// When the ticket was last reviewed.
+    pub reviewed_date: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
@@ -308,6 +312,12 @@ impl Serialize for Ticket {
         if let Some(value) = &self.lastincomingemail {
             map.serialize_entry("lastincomingemail", value)?;
         }
+        if let Some(value) = &self.auditdate {
+            map.serialize_entry("auditdate", value)?;
+        }
+        if let Some(value) = &self.reviewed_date {
+            map.serialize_entry("reviewed_date", value)?;
+        }
         if let Some(value) = &self.estimate {
             map.serialize_entry("estimate", value)?;
         }
@@ -364,6 +374,8 @@ impl Serialize for Ticket {
             "lastactiondate" => self.lastactiondate.is_some(),
             "last_update" => self.last_update.is_some(),
             "lastincomingemail" => self.lastincomingemail.is_some(),
+            "auditdate" => self.auditdate.is_some(),
+            "reviewed_date" => self.reviewed_date.is_some(),
             "estimate" => self.estimate.is_some(),
             "estimatedays" => self.estimatedays.is_some(),
             "timetaken" => self.timetaken.is_some(),
@@ -443,6 +455,8 @@ impl<'de> Visitor<'de> for TicketVisitor {
         let mut lastactiondate: Option<DateTime<Utc>> = None;
         let mut last_update: Option<DateTime<Utc>> = None;
         let mut lastincomingemail: Option<DateTime<Utc>> = None;
+        let mut auditdate: Option<DateTime<Utc>> = None;
+        let mut reviewed_date: Option<DateTime<Utc>> = None;
         let mut estimate: Option<f64> = None;
         let mut estimatedays: Option<f64> = None;
         let mut timetaken: Option<f64> = None;
@@ -635,6 +649,16 @@ impl<'de> Visitor<'de> for TicketVisitor {
                         .next_value::<In<DateTime<Utc>>>()?
                         .keep(&key, &mut extra);
                 }
+                "auditdate" => {
+                    auditdate = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
+                "reviewed_date" => {
+                    reviewed_date = map
+                        .next_value::<In<DateTime<Utc>>>()?
+                        .keep(&key, &mut extra);
+                }
                 "estimate" => {
                     estimate = map.next_value::<In<f64>>()?.keep(&key, &mut extra);
                 }
@@ -725,6 +749,8 @@ impl<'de> Visitor<'de> for TicketVisitor {
             lastactiondate,
             last_update,
             lastincomingemail,
+            auditdate,
+            reviewed_date,
             estimate,
             estimatedays,
             timetaken,
@@ -1214,6 +1240,46 @@ impl ListRequest<Ticket> {
     /// Include column details in the response.
     pub fn includecolumns(self, value: bool) -> Self {
         self.param("includecolumns", value)
+    }
+
+    /// The field to sort tickets by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort tickets by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort tickets by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort tickets by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 

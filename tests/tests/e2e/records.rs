@@ -335,3 +335,50 @@ async fn typed_filters_and_ordering_match_the_stored_records() {
     })
     .await;
 }
+
+/// Placeholders recorded from live instances, in the fake's seeded records:
+/// `0` for "no record" (an agent's action has no end user and no asset; a
+/// monitoring ticket no user) and the OLE zero date `1899-12-30T00:00:00`.
+/// They read as unset, and a read-modify-write sends them back as they came.
+#[tokio::test]
+async fn zero_references_and_the_ole_zero_date_from_seeded_records_read_as_unset() {
+    bounded(20, async {
+        let halo = fake(100).await;
+        let client = halo.client();
+
+        let stored = halo.record("Tickets", 13).expect("seeded");
+        assert_eq!(
+            (&stored["user_id"], &stored["reviewed_date"]),
+            (&json!(0), &json!("1899-12-30T00:00:00"))
+        );
+        let mut ticket = client.tickets().get(TicketId::new(13)).await.expect("get");
+        assert_eq!(ticket.user_id, None, "0 is no user");
+        assert_eq!((ticket.auditdate, ticket.reviewed_date), (None, None));
+        ticket.summary = Some("Disk alert".into());
+        client.tickets().update(&ticket).await.expect("update");
+        let after = halo.record("Tickets", 13).expect("still there");
+        assert_eq!(after, with(&stored, "summary", json!("Disk alert")));
+
+        let stored = halo.record("Actions", 1).expect("seeded");
+        assert_eq!(
+            (&stored["actionby_user_id"], &stored["asset_id"]),
+            (&json!(0), &json!(0))
+        );
+        let actions = client
+            .actions()
+            .list()
+            .ticket_id(TicketId::new(1))
+            .await
+            .expect("listed");
+        assert!(!actions.is_empty());
+        for action in &actions {
+            assert_eq!((action.actionby_user_id, action.asset_id), (None, None));
+            assert!(action.actionby_agent_id.is_some(), "a real reference stays");
+        }
+        assert_eq!(
+            rmw::<Action>(&halo, &client, "Actions", 1, "note").await,
+            None
+        );
+    })
+    .await;
+}
