@@ -188,7 +188,7 @@ async fn a_null_list_is_an_empty_stream() {
 }
 
 #[tokio::test]
-async fn a_record_count_larger_than_delivered_ends_on_the_empty_page() {
+async fn a_listing_that_ends_on_an_empty_page_before_its_count_says_so() {
     let server = server().await;
     mount_pages(
         &server,
@@ -201,17 +201,54 @@ async fn a_record_count_larger_than_delivered_ends_on_the_empty_page() {
     )
     .await;
 
+    let results: Vec<Result<usize, Error>> = client(&server)
+        .tickets()
+        .list()
+        .pages()
+        .map_ok(|p| p.items.len())
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "three pages, then the error: {results:?}");
+    assert_eq!(
+        results[..3].iter().flatten().copied().collect::<Vec<_>>(),
+        [100, 100, 30]
+    );
+    let err = results[3].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Incomplete {
+                promised: 300,
+                received: 230
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(api_requests(&server).await.len(), 4);
+
+    // Lenient: the same pages, no empty one yielded, and a summary.
     let pages: Vec<usize> = client(&server)
         .tickets()
         .list()
+        .lenient()
         .pages()
         .map_ok(|p| p.items.len())
         .try_collect()
         .await
         .unwrap();
-
     assert_eq!(pages, [100, 100, 30], "no empty page is yielded");
-    assert_eq!(api_requests(&server).await.len(), 4);
+    let listing = client(&server)
+        .tickets()
+        .list()
+        .lenient()
+        .collect_with_summary()
+        .await
+        .unwrap();
+    let summary = &listing.summary;
+    assert_eq!((summary.promised, summary.received), (Some(300), 230));
+    assert_eq!(summary.requests, 4);
+    assert_eq!(summary.ids.len(), 230);
+    assert!(!summary.is_complete());
 }
 
 #[tokio::test]

@@ -138,6 +138,27 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+
+    /// A listing ended with fewer records than its first page promised: an
+    /// early empty page or a short one. On a table that changes while it
+    /// is listed, records deleted or moved between pages make offset pages
+    /// shift, so some may have been skipped. Use
+    /// [`ListRequest::consistent`](super::ListRequest::consistent) for an
+    /// export, or [`ListRequest::lenient`](super::ListRequest::lenient) to
+    /// accept a shorter listing and read its
+    /// [`ListingSummary`](super::ListingSummary).
+    #[error(
+        "the listing ended after {received} of the {promised} records its first page promised: \
+         records were deleted or moved while it ran, or the server dropped some \
+         (use .consistent() for an export, or .lenient() to accept it)"
+    )]
+    Incomplete {
+        /// The first page's `record_count` (for the pages from the first
+        /// one asked for on).
+        promised: u64,
+        /// Distinct records delivered.
+        received: u64,
+    },
 }
 
 /// One field-level complaint in an API error.

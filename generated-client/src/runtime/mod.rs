@@ -31,8 +31,8 @@ pub use id::Id;
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
 pub use request::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, PatchRequest,
-    UnpagedListRequest, UpdateRequest,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, Listing,
+    ListingSummary, PatchRequest, UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use super::auth::Tokens;
+use super::churn::Churning;
 use super::counters;
 use super::faults::Faults;
 use super::limit::Window;
@@ -137,6 +138,7 @@ impl FakeHaloBuilder {
             tokens: Mutex::new(Tokens::new(self.token_lifetime, self.plan.seed)),
             window: Mutex::new(Window::new(self.rate_limit)),
             faults: Mutex::new(Faults::default()),
+            churn: Mutex::new(Churning::new(self.plan.seed)),
             counters: counters::Live::default(),
             config: Config {
                 tenant: self.tenant,

@@ -26,6 +26,7 @@
 
 mod auth;
 mod builder;
+mod churn;
 mod counters;
 mod faults;
 mod filters;
@@ -51,10 +52,12 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 
 pub use builder::FakeHaloBuilder;
+pub use churn::Churn;
 pub use counters::{Call, Counters};
 pub use faults::Fault;
 
 use auth::Tokens;
+use churn::Churning;
 use faults::Faults;
 use limit::Window;
 use schema::Schema;
@@ -202,6 +205,14 @@ impl FakeHalo {
         })
     }
 
+    /// Changes the collection at `path` after every list request it
+    /// answers, as another user would: `churn.deletes` random live records
+    /// deleted, `churn.inserts` new ones created. A churn of nothing stops
+    /// it. Deterministic for a given seed and sequence of requests.
+    pub fn churn(&self, path: &str, churn: Churn) {
+        lock(&self.shared.churn).set(path.trim_start_matches("/api/"), churn);
+    }
+
     /// Stores a record as given (a JSON object), with the next free id
     /// unless it has one. Returns the id; `None` for an unknown path or a
     /// value that is not an object.
@@ -254,6 +265,7 @@ pub(crate) struct Shared {
     /// Whether 429 answers state the limit.
     pub(crate) state_limit: bool,
     pub(crate) faults: Mutex<Faults>,
+    pub(crate) churn: Mutex<Churning>,
     pub(crate) counters: counters::Live,
     pub(crate) config: Config,
 }

@@ -11,11 +11,13 @@ use crate::runtime::http::Call;
 use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 
+mod consistent;
 mod list;
+mod pager;
 mod record;
 mod write;
 
-pub use list::{ListRequest, UnpagedListRequest};
+pub use list::{ListRequest, Listing, ListingSummary, UnpagedListRequest};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
 pub use write::{CreateManyRequest, PatchRequest};
 
