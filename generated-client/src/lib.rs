@@ -63,5 +63,5 @@ mod generated;
 pub use generated::*;
 pub use runtime::{
     AccessToken, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
-    RateLimit, Result, RetryPolicy, StaticToken, TokenSource,
+    RateLimit, Result, RetryPolicy, StaticToken, SyncCursor, TokenSource,
 };

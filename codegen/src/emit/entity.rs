@@ -29,6 +29,8 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let path = &entity.path;
     let (handle, handle_runtime) = handle(entity);
     runtime.extend(handle_runtime);
+    let (sync, sync_runtime) = super::sync::changed_since(entity);
+    runtime.extend(sync_runtime);
     let requests = requests(entity, &mut imports);
     let lookups = lookups(spec, entity);
 
@@ -74,6 +76,7 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         #lookups
 
         #handle
+        #sync
         #requests
     };
     render(spec, format!("{}.rs", entity.module), None, tokens)

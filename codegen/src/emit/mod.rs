@@ -8,6 +8,7 @@ mod entity;
 mod fields;
 mod root;
 mod serde_impl;
+mod sync;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

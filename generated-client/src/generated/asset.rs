@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -592,6 +593,19 @@ impl AssetsApi<'_> {
     /// Deletes an asset.
     pub fn delete(&self, id: AssetId) -> DeleteRequest<Asset> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl AssetsApi<'_> {
+    /// Assets created, changed or deleted since `cursor`, by `dlastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Asset> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |asset| asset.dlastupdate,
+            None,
+        )
     }
 }
 

@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{AgentId, Attachment, CustomField, SiteId};
@@ -418,6 +419,19 @@ impl ClientsApi<'_> {
     /// Deletes a client.
     pub fn delete(&self, id: ClientId) -> DeleteRequest<Client> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl ClientsApi<'_> {
+    /// Clients created, changed or deleted since `cursor`, by `alastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Client> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |client| client.alastupdate,
+            None,
+        )
     }
 }
 

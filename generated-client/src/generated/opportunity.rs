@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{AgentId, ClientId, CustomField, StatusId, TicketTypeId, UserId};
@@ -612,6 +613,19 @@ impl OpportunitiesApi<'_> {
     /// Deletes an opportunity.
     pub fn delete(&self, id: OpportunityId) -> DeleteRequest<Opportunity> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl OpportunitiesApi<'_> {
+    /// Opportunities created, changed or deleted since `cursor`, by `last_update`, with the cursor to resume from; a new cursor loads every one. Deleted opportunities come as tombstones (`deleted`). See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Opportunity> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |opportunity| opportunity.last_update,
+            Some("deleted"),
+        )
     }
 }
 

@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -631,6 +632,19 @@ impl ProjectsApi<'_> {
     /// Deletes a project.
     pub fn delete(&self, id: ProjectId) -> DeleteRequest<Project> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl ProjectsApi<'_> {
+    /// Projects created, changed or deleted since `cursor`, by `last_update`, with the cursor to resume from; a new cursor loads every one. Deleted projects come as tombstones (`deleted`). See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Project> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |project| project.last_update,
+            Some("deleted"),
+        )
     }
 }
 

@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{Address, ClientId, CustomField, FieldValue, UserId};
@@ -497,6 +498,19 @@ impl SitesApi<'_> {
     /// Deletes a site.
     pub fn delete(&self, id: SiteId) -> DeleteRequest<Site> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl SitesApi<'_> {
+    /// Sites created, changed or deleted since `cursor`, by `slastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Site> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |site| site.slastupdate,
+            None,
+        )
     }
 }
 

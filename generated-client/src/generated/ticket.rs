@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -1063,6 +1064,19 @@ impl TicketsApi<'_> {
     /// Deletes a ticket.
     pub fn delete(&self, id: TicketId) -> DeleteRequest<Ticket> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl TicketsApi<'_> {
+    /// Tickets created, changed or deleted since `cursor`, by `last_update`, with the cursor to resume from; a new cursor loads every one. Deleted tickets come as tombstones (`deleted`). See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Ticket> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |ticket| ticket.last_update,
+            Some("deleted"),
+        )
     }
 }
 

@@ -10,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::{In, Key};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -591,6 +592,19 @@ impl UsersApi<'_> {
     /// Deletes an user.
     pub fn delete(&self, id: UserId) -> DeleteRequest<User> {
         DeleteRequest::new(self.client, id)
+    }
+}
+
+impl UsersApi<'_> {
+    /// Users created, changed or deleted since `cursor`, by `ulastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<User> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |user| user.ulastupdate,
+            None,
+        )
     }
 }
 

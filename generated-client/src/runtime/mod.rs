@@ -20,6 +20,7 @@ mod request;
 mod resource;
 mod retry;
 pub mod spec;
+mod sync;
 mod token_source;
 pub mod wire;
 
@@ -36,4 +37,5 @@ pub use request::{
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
+pub use sync::{ChangedSince, Changes, SyncCursor};
 pub use token_source::{AccessToken, StaticToken, TokenSource};

@@ -11,3 +11,4 @@ mod listing;
 mod rate_limit;
 mod records;
 mod streaming;
+mod sync;
