@@ -364,11 +364,15 @@ fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStr
     let clear_docs = doc_raw(&format!("Clears `{}`: sends it as `null`.", field.wire));
     let wire = &field.wire;
     let (arg, value) = argument(&field.ty, own_id, imports);
+    let (list_note, merge) = super::merge::list_setter(field, own_id, imports);
     quote! {
         #docs
+        #list_note
         pub fn #method(self, value: #arg) -> Self {
             self.field(#wire, #value)
         }
+
+        #merge
 
         #clear_docs
         pub fn #clear(self) -> Self {

@@ -6,6 +6,7 @@
 
 mod entity;
 mod fields;
+mod merge;
 mod root;
 mod serde_impl;
 mod sync;

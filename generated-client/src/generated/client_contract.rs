@@ -814,8 +814,18 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The contract's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -824,8 +834,15 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The assets the contract covers.
+    ///
+    /// Halo replaces `assets` whole: elements left out are removed. To change some and keep the rest, use [`merge_assets`](Self::merge_assets).
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
         self.field("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `assets` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.merge("assets", value)
     }
 
     /// Clears `assets`: sends it as `null`.
@@ -834,8 +851,15 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The users the contract covers.
+    ///
+    /// Halo replaces `users` whole: elements left out are removed. To change some and keep the rest, use [`merge_users`](Self::merge_users).
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
         self.field("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `users` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.merge("users", value)
     }
 
     /// Clears `users`: sends it as `null`.

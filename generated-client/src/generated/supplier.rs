@@ -608,8 +608,15 @@ impl PatchRequest<Supplier> {
     }
 
     /// The supplier's contacts.
+    ///
+    /// Halo replaces `users` whole: elements left out are removed. To change some and keep the rest, use [`merge_users`](Self::merge_users).
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
         self.field("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `users` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.merge("users", value)
     }
 
     /// Clears `users`: sends it as `null`.
@@ -618,8 +625,18 @@ impl PatchRequest<Supplier> {
     }
 
     /// The supplier's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -959,8 +959,18 @@ impl PatchRequest<User> {
     }
 
     /// The user's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -969,8 +979,15 @@ impl PatchRequest<User> {
     }
 
     /// The files attached to the user.
+    ///
+    /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use [`merge_attachments`](Self::merge_attachments).
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
         self.field("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.merge("attachments", value)
     }
 
     /// Clears `attachments`: sends it as `null`.
@@ -979,8 +996,15 @@ impl PatchRequest<User> {
     }
 
     /// The assets assigned to the user.
+    ///
+    /// Halo replaces `assets` whole: elements left out are removed. To change some and keep the rest, use [`merge_assets`](Self::merge_assets).
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
         self.field("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `assets` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.merge("assets", value)
     }
 
     /// Clears `assets`: sends it as `null`.

@@ -424,3 +424,54 @@ async fn zero_references_and_the_ole_zero_date_from_seeded_records_read_as_unset
     })
     .await;
 }
+
+/// Halo replaces list fields whole. Merging one custom field reads the
+/// ticket's current list and sends it back with that one changed: the other
+/// custom fields, and the changed one's other fields, stay as they were.
+#[tokio::test]
+async fn merging_one_custom_field_keeps_the_others() {
+    bounded(20, async {
+        let halo = fake(20).await;
+        let client = halo.client();
+        let before = halo.record("Tickets", 3).expect("seeded");
+        let fields = before["customfields"].as_array().expect("a list").clone();
+        assert_eq!(fields.len(), 3);
+        let requests = halo.counters().requests_under("/api/Tickets");
+        let risk = halopsa::CustomField {
+            id: Some(102),
+            value: Some(json!(5)),
+            ..Default::default()
+        };
+        client
+            .tickets()
+            .patch(TicketId::new(3))
+            .merge_customfields([risk])
+            .await
+            .expect("patched");
+        let after = halo.record("Tickets", 3).expect("still there");
+        let mut expected = fields.clone();
+        expected[1]["value"] = json!(5);
+        assert_eq!(after["customfields"], json!(expected));
+        assert_eq!(
+            halo.counters().requests_under("/api/Tickets") - requests,
+            2,
+            "one read, one write"
+        );
+
+        // The plain setter sends the list as given, which Halo stores whole.
+        let only = halopsa::CustomField {
+            id: Some(101),
+            value: Some(json!("IT")),
+            ..Default::default()
+        };
+        client
+            .tickets()
+            .patch(TicketId::new(3))
+            .customfields([only])
+            .await
+            .expect("patched");
+        let after = halo.record("Tickets", 3).expect("still there");
+        assert_eq!(after["customfields"], json!([{"id": 101, "value": "IT"}]));
+    })
+    .await;
+}
