@@ -12,6 +12,7 @@ use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 
 mod consistent;
+mod id_set;
 mod list;
 mod pager;
 mod record;

@@ -1,11 +1,12 @@
 //! Offset paging: page after page, prefetched, each id delivered once, and
 //! a listing that ends short of its promise reported.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 
 use futures::future::{FutureExt, RemoteHandle};
 
+use super::id_set::IdSet;
 use super::list::{fetch_page, Ending, ListRequest, ListingSummary};
 use crate::runtime::{decode, Error, Page, Resource, Result};
 
@@ -22,7 +23,7 @@ pub(super) struct Pager<T> {
     done: bool,
     /// Every id delivered: a record that a create pushed onto the next page
     /// arrives there again, and is dropped.
-    seen: HashSet<i32>,
+    seen: IdSet,
     duplicates: u64,
     /// What the first page's `record_count` promised from there on.
     promised: Option<u64>,
@@ -40,7 +41,7 @@ impl<T: Resource> Pager<T> {
             last_ids: Vec::new(),
             in_flight: VecDeque::new(),
             done: false,
-            seen: HashSet::new(),
+            seen: IdSet::default(),
             duplicates: 0,
             promised: None,
             requests: 0,
@@ -51,7 +52,7 @@ impl<T: Resource> Pager<T> {
     pub(super) fn summary(&self) -> ListingSummary {
         ListingSummary {
             promised: self.promised,
-            received: self.seen.len() as u64,
+            received: self.seen.len(),
             duplicates: self.duplicates,
             requests: self.requests,
             ids: Vec::new(),
@@ -120,7 +121,7 @@ impl<T: Resource> Pager<T> {
         if std::mem::replace(&mut self.settled, true) || self.request.ending == Ending::Lenient {
             return Ok(None);
         }
-        let received = self.seen.len() as u64;
+        let received = self.seen.len();
         match self.promised {
             Some(promised) if received < promised => {
                 tracing::debug!(
