@@ -338,6 +338,7 @@ impl HaloClient {
         if timeout.is_zero() {
             return Err(timed_out());
         }
+        self.limiter().sent();
         let response = match self.send_once(call, &token, timeout).await {
             Ok(response) => response,
             Err(ReadError::TooLarge(error)) => {
@@ -376,14 +377,24 @@ impl HaloClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(Attempt::Unauthorized { token, body: text });
         }
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            self.learn_limit(response.rate_limit_policy.as_deref(), &text);
-        }
-        let retry_after = response.retry_after.or_else(|| {
+        let mut retry_after = response.retry_after.or_else(|| {
             (status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry::retry_after_in_body(&response.body))
                 .flatten()
         });
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let stated = rate_limit::stated_limit(response.rate_limit_policy.as_deref(), &text);
+            if let Some(stated) = stated {
+                self.learn_limit(stated);
+                // A limit but no time to come back: when this client's own
+                // requests leave the window, if they alone filled it.
+                // At least a second, so that a guess that is off never hammers.
+                retry_after = retry_after.or_else(|| {
+                    let frees_in = self.limiter().window_frees_in(stated)?;
+                    Some(frees_in.max(Duration::from_secs(1)))
+                });
+            }
+        }
         Err(Attempt::Failed {
             error: api_error(status, text, retry_after, response.location.as_deref()),
             failure: Failure::Status(status.as_u16()),
@@ -393,10 +404,7 @@ impl HaloClient {
 
     /// Adopts the limit a 429 states, when it is stricter than the one in
     /// force; says so once at `info`.
-    fn learn_limit(&self, policy_header: Option<&str>, body: &str) {
-        let Some(stated) = rate_limit::stated_limit(policy_header, body) else {
-            return;
-        };
+    fn learn_limit(&self, stated: rate_limit::Stated) {
         if let Some(limit) = self.limiter().learn(stated) {
             tracing::info!(
                 requests = stated.requests,

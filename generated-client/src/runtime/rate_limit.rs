@@ -5,6 +5,7 @@
 //! All three live in the client's shared state, so every clone of a client
 //! draws from the same budget and honours the same pause.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -37,7 +38,9 @@ use super::{Error, Result};
 /// with a burst of one, logs that once at `info`, and reports it from
 /// [`HaloClient::rate_limit`](super::HaloClient::rate_limit). A stated
 /// limit never loosens the configured one, and a disabled limit stays
-/// disabled.
+/// disabled. When such a 429 says no `Retry-After`, the client waits until
+/// its own latest requests (as many as the limit allows) have left the
+/// window, when they alone filled it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RateLimit {
     limit: Option<Limit>,
@@ -197,7 +200,14 @@ pub(crate) struct Limiter {
     pacing: RwLock<Pacing>,
     /// No request leaves before this instant (set after a 429).
     paused_until: Mutex<Option<Instant>>,
+    /// When the latest requests left, newest last: after a 429 that states
+    /// the limit but not when to come back, they tell when the server's
+    /// window frees.
+    sent: Mutex<VecDeque<Instant>>,
 }
+
+/// Send times kept: more than any limit Halo states per window.
+const SENT_KEPT: usize = 2048;
 
 struct Pacing {
     limit: RateLimit,
@@ -220,7 +230,28 @@ impl Limiter {
         Ok(Limiter {
             pacing: RwLock::new(Pacing::new(limit)?),
             paused_until: Mutex::new(None),
+            sent: Mutex::new(VecDeque::new()),
         })
+    }
+
+    /// Notes that a request is leaving now.
+    pub(crate) fn sent(&self) {
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        if sent.len() == SENT_KEPT {
+            sent.pop_front();
+        }
+        sent.push_back(Instant::now());
+    }
+
+    /// How long until a rolling window of `stated` would hold room for one
+    /// more of this client's requests: when the `stated.requests`-th latest
+    /// one leaves it. `None` when this client sent fewer than that (others
+    /// filled the window: their requests cannot be seen from here).
+    pub(crate) fn window_frees_in(&self, stated: Stated) -> Option<Duration> {
+        let sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = usize::try_from(stated.requests).ok()?;
+        let oldest = *sent.get(sent.len().checked_sub(count)?)?;
+        Some((oldest + stated.window).saturating_duration_since(Instant::now()))
     }
 
     /// The limit in force: the configured one, or one a 429 stated.
@@ -514,6 +545,28 @@ mod tests {
         let disabled = Limiter::new(&RateLimit::disabled()).expect("valid");
         assert_eq!(disabled.learn(stricter), None);
         assert_eq!(disabled.limit(), RateLimit::disabled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_window_frees_when_the_stated_count_of_requests_has_left_it() {
+        let limiter = Limiter::new(&RateLimit::disabled()).expect("valid");
+        let stated = Stated {
+            requests: 3,
+            window: Duration::from_secs(10),
+        };
+        limiter.sent();
+        assert_eq!(limiter.window_frees_in(stated), None, "others filled it");
+        tokio::time::advance(Duration::from_secs(2)).await;
+        limiter.sent();
+        tokio::time::advance(Duration::from_secs(1)).await;
+        limiter.sent();
+        // The third latest left 3 s ago: 7 s to go.
+        assert_eq!(
+            limiter.window_frees_in(stated),
+            Some(Duration::from_secs(7))
+        );
+        tokio::time::advance(Duration::from_secs(20)).await;
+        assert_eq!(limiter.window_frees_in(stated), Some(Duration::ZERO));
     }
 
     #[tokio::test]

@@ -145,18 +145,37 @@ async fn a_429_pause_holds_requests_already_waiting_in_the_limiter() {
 /// more of the server's limit, drawing at most one more 429.
 #[tokio::test]
 async fn the_client_learns_a_lower_limit_from_the_first_429() {
-    bounded(60, async {
+    bounded(60, learns_the_limit(true)).await;
+}
+
+/// The same when the 429 states the limit but not when to come back (Halo
+/// is not known to send `Retry-After`): the client works out when its own
+/// requests leave the server's window.
+#[tokio::test]
+async fn without_retry_after_the_client_waits_for_its_own_requests_to_leave_the_window() {
+    bounded(60, learns_the_limit(false)).await;
+}
+
+async fn learns_the_limit(retry_after: bool) {
+    {
         const JOB: i32 = 100;
         let window = Duration::from_secs(3);
         let halo = FakeHalo::builder()
             .tickets(50)
             .rate_limit(30, window)
+            .retry_after(retry_after)
             .start()
             .await
             .expect("starts");
         let client = halo
             .client_builder()
             .rate_limit(RateLimit::new(70, window))
+            // A quick backoff: only the wait the client works out keeps the
+            // retries from drawing more 429s when no Retry-After comes.
+            .retry_policy(
+                RetryPolicy::default()
+                    .rate_limit_backoff(Duration::from_millis(100), Duration::from_millis(200)),
+            )
             .build()
             .expect("valid");
         assert!(!client.rate_limit().is_learned());
@@ -201,8 +220,7 @@ async fn the_client_learns_a_lower_limit_from_the_first_429() {
         );
         assert!(share >= 0.9, "{:.0} % of the limit", share * 100.0);
         assert!(share <= 1.0, "faster than the server allows?");
-    })
-    .await;
+    }
 }
 
 /// A 429 that states no figure leaves the limit alone and still pauses the
