@@ -19,11 +19,14 @@ pub const ROOT_REEXPORTS: &[&str] = &[
     "HaloClient",
     "HaloClientBuilder",
     "Id",
+    "Listing",
+    "ListingSummary",
     "Page",
     "RateLimit",
     "Result",
     "RetryPolicy",
     "StaticToken",
+    "SyncCursor",
     "TokenSource",
 ];
 
@@ -32,6 +35,7 @@ pub const ROOT_REEXPORTS: &[&str] = &[
 pub const IMPORTED_TYPES: &[&str] = &[
     "ApiSpec",
     "AuthSpec",
+    "ChangedSince",
     "CreateManyRequest",
     "CreateRequest",
     "DateTime",
@@ -47,6 +51,7 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "PatchRequest",
     "RateLimitSpec",
     "Resource",
+    "SyncCursor",
     "UnpagedListRequest",
     "UpdateRequest",
     "Utc",
@@ -125,14 +130,17 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_inner",
     "http",
     "invalidate",
+    "learn_limit",
     "limiter",
     "max_response_bytes",
+    "rate_limit",
     "retry_policy",
     "run",
     "send_once",
     "timeout",
     "token",
     "user_agent",
+    "wait_out_pause",
 ];
 
 /// Every inherent method of each runtime request type, whatever its visibility:
@@ -149,6 +157,9 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
         "ListRequest",
         &[
             "collect",
+            "collect_with_summary",
+            "consistent",
+            "lenient",
             "new",
             "order",
             "order_desc",
@@ -164,7 +175,16 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
     ),
     (
         "PatchRequest",
-        &["changes", "clear", "field", "new", "retry_policy", "send"],
+        &[
+            "changes",
+            "clear",
+            "current",
+            "field",
+            "merge",
+            "new",
+            "retry_policy",
+            "send",
+        ],
     ),
     (
         "UnpagedListRequest",

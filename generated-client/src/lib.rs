@@ -62,6 +62,6 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    AccessToken, Error, HaloClient, HaloClientBuilder, Id, Page, RateLimit, Result, RetryPolicy,
-    StaticToken, TokenSource,
+    AccessToken, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
+    RateLimit, Result, RetryPolicy, StaticToken, SyncCursor, TokenSource,
 };

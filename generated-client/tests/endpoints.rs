@@ -188,7 +188,7 @@ async fn a_null_list_is_an_empty_stream() {
 }
 
 #[tokio::test]
-async fn a_record_count_larger_than_delivered_ends_on_the_empty_page() {
+async fn a_listing_that_ends_on_an_empty_page_before_its_count_says_so() {
     let server = server().await;
     mount_pages(
         &server,
@@ -201,17 +201,54 @@ async fn a_record_count_larger_than_delivered_ends_on_the_empty_page() {
     )
     .await;
 
+    let results: Vec<Result<usize, Error>> = client(&server)
+        .tickets()
+        .list()
+        .pages()
+        .map_ok(|p| p.items.len())
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "three pages, then the error: {results:?}");
+    assert_eq!(
+        results[..3].iter().flatten().copied().collect::<Vec<_>>(),
+        [100, 100, 30]
+    );
+    let err = results[3].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Incomplete {
+                promised: 300,
+                received: 230
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(api_requests(&server).await.len(), 4);
+
+    // Lenient: the same pages, no empty one yielded, and a summary.
     let pages: Vec<usize> = client(&server)
         .tickets()
         .list()
+        .lenient()
         .pages()
         .map_ok(|p| p.items.len())
         .try_collect()
         .await
         .unwrap();
-
     assert_eq!(pages, [100, 100, 30], "no empty page is yielded");
-    assert_eq!(api_requests(&server).await.len(), 4);
+    let listing = client(&server)
+        .tickets()
+        .list()
+        .lenient()
+        .collect_with_summary()
+        .await
+        .unwrap();
+    let summary = &listing.summary;
+    assert_eq!((summary.promised, summary.received), (Some(300), 230));
+    assert_eq!(summary.requests, 4);
+    assert_eq!(summary.ids.len(), 230);
+    assert!(!summary.is_complete());
 }
 
 #[tokio::test]
@@ -512,4 +549,49 @@ fn records_round_trip_with_unknown_fields() {
     assert_eq!(sent["user_id"], json!(8));
     let text = serde_json::to_string(&ticket).unwrap();
     assert_eq!(text.matches("\"user_id\"").count(), 1, "{text}");
+}
+
+/// `0` in a reference and the OLE automation zero date are placeholders:
+/// `None`, kept and sent back as they came, like `-1` and 1900-01-01.
+#[test]
+fn zero_references_and_the_ole_zero_date_read_as_unset_and_survive_a_write() {
+    let original = json!({
+        "id": 7,
+        "user_id": 0,
+        "agent_id": 0.0,
+        "priority_id": 0,
+        "reviewed_date": "1899-12-30T00:00:00",
+        "auditdate": "1899-12-30T00:00:00Z",
+        "dateclosed": "1899-12-30T09:30:00",
+    });
+    let ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
+    assert_eq!(
+        (ticket.user_id, ticket.agent_id),
+        (None, None),
+        "0 is no record"
+    );
+    assert_eq!(ticket.priority_id, Some(0), "a plain number keeps its 0");
+    assert_eq!((ticket.reviewed_date, ticket.auditdate), (None, None));
+    assert!(
+        ticket.dateclosed.is_some(),
+        "only midnight is the placeholder"
+    );
+    let mut sent = serde_json::to_value(&ticket).unwrap();
+    // Kept as Halo's canonical `0`, exactly as `-1` is.
+    assert_eq!(sent["agent_id"], json!(0));
+    sent["agent_id"] = json!(0.0);
+    assert_eq!(sent["dateclosed"], json!("1899-12-30T09:30:00Z"));
+    sent["dateclosed"] = original["dateclosed"].clone();
+    assert_eq!(sent, original);
+}
+
+#[test]
+fn a_bad_date_names_the_value_before_what_was_expected() {
+    let err = serde_json::from_value::<Ticket>(json!({"id": 1, "datecreated": "31/12/2024"}))
+        .unwrap_err()
+        .to_string();
+    let value = err.find("`31/12/2024`").expect("names the value");
+    let example = err.find("2023-06-29T10:16:08Z").expect("gives an example");
+    assert!(value < example, "{err}");
+    assert!(err.contains("is not a valid date-time"), "{err}");
 }

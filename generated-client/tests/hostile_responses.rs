@@ -279,6 +279,11 @@ fn check<T: fmt::Debug>(
         // Every page gets the same reply: when it promises more records than
         // it holds, page 2 repeats page 1, which must end the stream.
         Err(Error::Paging { .. }) => success && call == "stream" && is_json(&reply.body),
+        // An empty page that promises records ends the stream short of its
+        // promise, which the caller must learn.
+        Err(Error::Incomplete { received: 0, .. }) => {
+            success && call == "stream" && is_json(&reply.body)
+        }
         Err(_) => false,
     };
     let shown = match &result {

@@ -8,4 +8,4 @@
 
 pub mod fake;
 
-pub use fake::{Counters, FakeHalo, FakeHaloBuilder, Fault};
+pub use fake::{Churn, Counters, FakeHalo, FakeHaloBuilder, Fault};

@@ -31,6 +31,8 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let path = &entity.path;
     let (handle, handle_runtime) = handle(entity);
     runtime.extend(handle_runtime);
+    let (sync, sync_runtime) = super::sync::changed_since(entity);
+    runtime.extend(sync_runtime);
     let requests = requests(entity, &mut imports);
     let lookups = lookups(spec, entity);
 
@@ -65,6 +67,7 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         #lookups
 
         #handle
+        #sync
         #requests
     };
     render(spec, format!("{}.rs", entity.module), None, tokens)
@@ -341,11 +344,15 @@ fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStr
     ));
     let wire = &field.wire;
     let (arg, value) = argument(&field.ty, own_id, imports);
+    let (list_note, merge) = super::merge::list_setter(field, own_id, imports);
     quote! {
         #docs
+        #list_note
         pub fn #method(self, value: #arg) -> Self {
             self.field(#wire, #value)
         }
+
+        #merge
 
         #clear_docs
         pub fn #clear(self) -> Self {

@@ -7,8 +7,10 @@
 mod entity;
 mod fields;
 mod markdown;
+mod merge;
 mod root;
 mod serde_impl;
+mod sync;
 mod tables;
 mod types;
 

@@ -650,8 +650,15 @@ impl PatchRequest<Action> {
     }
 
     /// The files attached to the action.
+    ///
+    /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use [`merge_attachments`](Self::merge_attachments).
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
         self.field("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.merge("attachments", value)
     }
 
     /// Clears `attachments`: sends it as `null`.
@@ -660,8 +667,18 @@ impl PatchRequest<Action> {
     }
 
     /// The action's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -459,8 +459,15 @@ impl PatchRequest<Agent> {
     }
 
     /// The teams the agent belongs to.
+    ///
+    /// Halo replaces `teams` whole: elements left out are removed. To change some and keep the rest, use [`merge_teams`](Self::merge_teams).
     pub fn teams(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
         self.field("teams", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `teams` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_teams(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
+        self.merge("teams", value)
     }
 
     /// Clears `teams`: sends it as `null`.
@@ -559,8 +566,18 @@ impl PatchRequest<Agent> {
     }
 
     /// The agent's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -315,6 +315,46 @@ impl UnpagedListRequest<Appointment> {
     pub fn includedeleted(self, value: bool) -> Self {
         self.param("includedeleted", value)
     }
+
+    /// The field to sort appointments by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort appointments by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort appointments by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort appointments by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
+    }
 }
 
 impl GetRequest<Appointment> {

@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::record;
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{AgentId, Attachment, CustomField, SiteId};
@@ -200,6 +201,19 @@ impl ClientsApi<'_> {
     }
 }
 
+impl ClientsApi<'_> {
+    /// Clients created, changed or deleted since `cursor`, by `alastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Client> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |record| record.alastupdate,
+            None,
+        )
+    }
+}
+
 impl ListRequest<Client> {
     /// Only clients matching this search text.
     pub fn search(self, value: impl Into<String>) -> Self {
@@ -244,6 +258,46 @@ impl ListRequest<Client> {
     /// Only clients updated at or before this time.
     pub fn lastupdatetodate(self, value: DateTime<Utc>) -> Self {
         self.param("lastupdatetodate", value)
+    }
+
+    /// The field to sort clients by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort clients by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort clients by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort clients by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -366,8 +420,18 @@ impl PatchRequest<Client> {
     }
 
     /// The client's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -376,8 +440,15 @@ impl PatchRequest<Client> {
     }
 
     /// The files attached to the client.
+    ///
+    /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use [`merge_attachments`](Self::merge_attachments).
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
         self.field("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.merge("attachments", value)
     }
 
     /// Clears `attachments`: sends it as `null`.

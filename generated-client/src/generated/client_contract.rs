@@ -286,6 +286,46 @@ impl ListRequest<ClientContract> {
     pub fn excluderenewed(self, value: bool) -> Self {
         self.param("excluderenewed", value)
     }
+
+    /// The field to sort contracts by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort contracts by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort contracts by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort contracts by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
+    }
 }
 
 impl GetRequest<ClientContract> {
@@ -452,8 +492,18 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The contract's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -462,8 +512,15 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The assets the contract covers.
+    ///
+    /// Halo replaces `assets` whole: elements left out are removed. To change some and keep the rest, use [`merge_assets`](Self::merge_assets).
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
         self.field("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `assets` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.merge("assets", value)
     }
 
     /// Clears `assets`: sends it as `null`.
@@ -472,8 +529,15 @@ impl PatchRequest<ClientContract> {
     }
 
     /// The users the contract covers.
+    ///
+    /// Halo replaces `users` whole: elements left out are removed. To change some and keep the rest, use [`merge_users`](Self::merge_users).
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
         self.field("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `users` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.merge("users", value)
     }
 
     /// Clears `users`: sends it as `null`.

@@ -300,6 +300,46 @@ impl ListRequest<Item> {
     pub fn show_not_in_stock(self, value: bool) -> Self {
         self.param("show_not_in_stock", value)
     }
+
+    /// The field to sort items by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort items by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort items by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort items by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
+    }
 }
 
 impl GetRequest<Item> {
@@ -491,8 +531,18 @@ impl PatchRequest<Item> {
     }
 
     /// The item's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -258,6 +258,46 @@ impl ListRequest<KbArticle> {
     pub fn includeinactive(self, value: bool) -> Self {
         self.param("includeinactive", value)
     }
+
+    /// The field to sort articles by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort articles by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort articles by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort articles by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
+    }
 }
 
 impl GetRequest<KbArticle> {
@@ -349,8 +389,15 @@ impl PatchRequest<KbArticle> {
     }
 
     /// The article's tags.
+    ///
+    /// Halo replaces `tags` whole: elements left out are removed. To change some and keep the rest, use [`merge_tags`](Self::merge_tags).
     pub fn tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
         self.field("tags", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `tags` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
+        self.merge("tags", value)
     }
 
     /// Clears `tags`: sends it as `null`.
@@ -379,8 +426,18 @@ impl PatchRequest<KbArticle> {
     }
 
     /// The article's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::record;
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -83,6 +84,8 @@ pub struct Project {
     pub customfields: Option<Vec<CustomField>>,
     /// When the project was last updated.
     pub last_update: Option<DateTime<Utc>>,
+    /// Whether the project has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
     pub extra: Extra,
 }
@@ -120,6 +123,7 @@ record! {
         "child_count_open" => child_count_open,
         "customfields" => customfields,
         "last_update" => last_update,
+        "deleted" => deleted,
     }
 }
 
@@ -168,6 +172,8 @@ pub struct NewProject {
     pub projectmoneybudget: Option<f64>,
     /// The project's custom field values.
     pub customfields: Option<Vec<CustomField>>,
+    /// Whether the project has been deleted.
+    pub deleted: Option<bool>,
     /// Fields the spec does not list, sent as they are.
     pub extra: Extra,
 }
@@ -195,6 +201,7 @@ record! {
         "projecttimebudget" => projecttimebudget,
         "projectmoneybudget" => projectmoneybudget,
         "customfields" => customfields,
+        "deleted" => deleted,
     }
 }
 
@@ -269,6 +276,19 @@ impl ProjectsApi<'_> {
     }
 }
 
+impl ProjectsApi<'_> {
+    /// Projects created, changed or deleted since `cursor`, by `last_update`, with the cursor to resume from; a new cursor loads every one. Deleted projects come as tombstones (`deleted`). See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Project> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |record| record.last_update,
+            Some("deleted"),
+        )
+    }
+}
+
 impl ListRequest<Project> {
     /// Only projects of this client.
     pub fn client_id(self, value: ClientId) -> Self {
@@ -315,6 +335,11 @@ impl ListRequest<Project> {
         self.param("closed_only", value)
     }
 
+    /// Only deleted projects.
+    pub fn deleted(self, value: bool) -> Self {
+        self.param("deleted", value)
+    }
+
     /// Only projects matching this search text.
     pub fn search(self, value: impl Into<String>) -> Self {
         self.param("search", value.into())
@@ -348,6 +373,46 @@ impl ListRequest<Project> {
     /// Only projects updated at or before this time.
     pub fn lastupdatetodate(self, value: DateTime<Utc>) -> Self {
         self.param("lastupdatetodate", value)
+    }
+
+    /// The field to sort projects by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort projects by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort projects by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort projects by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -577,12 +642,32 @@ impl PatchRequest<Project> {
     }
 
     /// The project's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
     pub fn clear_customfields(self) -> Self {
         self.clear("customfields")
+    }
+
+    /// Whether the project has been deleted.
+    pub fn deleted(self, value: bool) -> Self {
+        self.field("deleted", value)
+    }
+
+    /// Clears `deleted`: sends it as `null`.
+    pub fn clear_deleted(self) -> Self {
+        self.clear("deleted")
     }
 }

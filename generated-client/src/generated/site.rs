@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::record;
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{Address, ClientId, CustomField, FieldValue, UserId};
@@ -233,6 +234,19 @@ impl SitesApi<'_> {
     }
 }
 
+impl SitesApi<'_> {
+    /// Sites created, changed or deleted since `cursor`, by `slastupdate`, with the cursor to resume from; a new cursor loads every one. Deletions are not listed: the collection has no `deleted` filter. See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Site> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |record| record.slastupdate,
+            None,
+        )
+    }
+}
+
 impl ListRequest<Site> {
     /// Only sites of this client.
     pub fn client_id(self, value: ClientId) -> Self {
@@ -267,6 +281,56 @@ impl ListRequest<Site> {
     /// Include site notes in the response.
     pub fn includenotes(self, value: bool) -> Self {
         self.param("includenotes", value)
+    }
+
+    /// Only sites updated at or after this time.
+    pub fn lastupdatefromdate(self, value: DateTime<Utc>) -> Self {
+        self.param("lastupdatefromdate", value)
+    }
+
+    /// Only sites updated at or before this time.
+    pub fn lastupdatetodate(self, value: DateTime<Utc>) -> Self {
+        self.param("lastupdatetodate", value)
+    }
+
+    /// The field to sort sites by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort sites by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort sites by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort sites by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -434,8 +498,18 @@ impl PatchRequest<Site> {
     }
 
     /// The site's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -444,8 +518,15 @@ impl PatchRequest<Site> {
     }
 
     /// The site's information field values.
+    ///
+    /// Halo replaces `fields` whole: elements left out are removed. To change some and keep the rest, use [`merge_fields`](Self::merge_fields).
     pub fn fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
         self.field("fields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `fields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_fields(self, value: impl IntoIterator<Item = FieldValue>) -> Self {
+        self.merge("fields", value)
     }
 
     /// Clears `fields`: sends it as `null`.

@@ -226,6 +226,46 @@ impl ListRequest<Supplier> {
     pub fn includeinactive(self, value: bool) -> Self {
         self.param("includeinactive", value)
     }
+
+    /// The field to sort suppliers by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort suppliers by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort suppliers by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort suppliers by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
+    }
 }
 
 impl GetRequest<Supplier> {
@@ -357,8 +397,15 @@ impl PatchRequest<Supplier> {
     }
 
     /// The supplier's contacts.
+    ///
+    /// Halo replaces `users` whole: elements left out are removed. To change some and keep the rest, use [`merge_users`](Self::merge_users).
     pub fn users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
         self.field("users", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `users` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_users(self, value: impl IntoIterator<Item = UserSummary>) -> Self {
+        self.merge("users", value)
     }
 
     /// Clears `users`: sends it as `null`.
@@ -367,8 +414,18 @@ impl PatchRequest<Supplier> {
     }
 
     /// The supplier's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.

@@ -351,8 +351,15 @@ impl PatchRequest<Team> {
     }
 
     /// The team's members.
+    ///
+    /// Halo replaces `agents` whole: elements left out are removed. To change some and keep the rest, use [`merge_agents`](Self::merge_agents).
     pub fn agents(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
         self.field("agents", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `agents` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_agents(self, value: impl IntoIterator<Item = TeamMember>) -> Self {
+        self.merge("agents", value)
     }
 
     /// Clears `agents`: sends it as `null`.

@@ -6,8 +6,9 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::wire::record;
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest, HaloClient, Id,
-    ListRequest, ListShape, PatchRequest, Resource, UpdateRequest,
+    ChangedSince, CreateManyRequest, CreateRequest, DeleteRequest, Extra, GetRequest,
+    HaloClient, Id, ListRequest, ListShape, PatchRequest, Resource, SyncCursor,
+    UpdateRequest,
 };
 
 use super::{
@@ -125,6 +126,10 @@ pub struct Ticket {
     pub last_update: Option<DateTime<Utc>>,
     /// When the last email was received on the ticket.
     pub lastincomingemail: Option<DateTime<Utc>>,
+    /// When the ticket was last audited.
+    pub auditdate: Option<DateTime<Utc>>,
+    /// When the ticket was last reviewed.
+    pub reviewed_date: Option<DateTime<Utc>>,
     /// The estimated time to complete in hours.
     pub estimate: Option<f64>,
     /// The estimated time to complete in days.
@@ -201,6 +206,8 @@ record! {
         "lastactiondate" => lastactiondate,
         "last_update" => last_update,
         "lastincomingemail" => lastincomingemail,
+        "auditdate" => auditdate,
+        "reviewed_date" => reviewed_date,
         "estimate" => estimate,
         "estimatedays" => estimatedays,
         "timetaken" => timetaken,
@@ -425,6 +432,19 @@ impl TicketsApi<'_> {
     }
 }
 
+impl TicketsApi<'_> {
+    /// Tickets created, changed or deleted since `cursor`, by `last_update`, with the cursor to resume from; a new cursor loads every one. Deleted tickets come as tombstones (`deleted`). See [`ChangedSince`].
+    pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<Ticket> {
+        ChangedSince::new(
+            self.list(),
+            cursor,
+            "lastupdatefromdate",
+            |record| record.last_update,
+            Some("deleted"),
+        )
+    }
+}
+
 impl ListRequest<Ticket> {
     /// Only tickets of this client.
     pub fn client_id(self, value: ClientId) -> Self {
@@ -599,6 +619,46 @@ impl ListRequest<Ticket> {
     /// Include column details in the response.
     pub fn includecolumns(self, value: bool) -> Self {
         self.param("includecolumns", value)
+    }
+
+    /// The field to sort tickets by second.
+    pub fn order2(self, value: impl Into<String>) -> Self {
+        self.param("order2", value.into())
+    }
+
+    /// Sort by the second field descending.
+    pub fn orderdesc2(self, value: bool) -> Self {
+        self.param("orderdesc2", value)
+    }
+
+    /// The field to sort tickets by third.
+    pub fn order3(self, value: impl Into<String>) -> Self {
+        self.param("order3", value.into())
+    }
+
+    /// Sort by the third field descending.
+    pub fn orderdesc3(self, value: bool) -> Self {
+        self.param("orderdesc3", value)
+    }
+
+    /// The field to sort tickets by fourth.
+    pub fn order4(self, value: impl Into<String>) -> Self {
+        self.param("order4", value.into())
+    }
+
+    /// Sort by the fourth field descending.
+    pub fn orderdesc4(self, value: bool) -> Self {
+        self.param("orderdesc4", value)
+    }
+
+    /// The field to sort tickets by fifth.
+    pub fn order5(self, value: impl Into<String>) -> Self {
+        self.param("order5", value.into())
+    }
+
+    /// Sort by the fifth field descending.
+    pub fn orderdesc5(self, value: bool) -> Self {
+        self.param("orderdesc5", value)
     }
 }
 
@@ -1043,8 +1103,18 @@ impl PatchRequest<Ticket> {
     }
 
     /// The ticket's custom field values.
+    ///
+    /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use [`merge_customfields`](Self::merge_customfields).
     pub fn customfields(self, value: impl IntoIterator<Item = CustomField>) -> Self {
         self.field("customfields", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `customfields` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_customfields(
+        self,
+        value: impl IntoIterator<Item = CustomField>,
+    ) -> Self {
+        self.merge("customfields", value)
     }
 
     /// Clears `customfields`: sends it as `null`.
@@ -1053,8 +1123,15 @@ impl PatchRequest<Ticket> {
     }
 
     /// The tags attached to the ticket.
+    ///
+    /// Halo replaces `tags` whole: elements left out are removed. To change some and keep the rest, use [`merge_tags`](Self::merge_tags).
     pub fn tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
         self.field("tags", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `tags` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_tags(self, value: impl IntoIterator<Item = Tag>) -> Self {
+        self.merge("tags", value)
     }
 
     /// Clears `tags`: sends it as `null`.
@@ -1063,8 +1140,15 @@ impl PatchRequest<Ticket> {
     }
 
     /// The assets linked to the ticket.
+    ///
+    /// Halo replaces `assets` whole: elements left out are removed. To change some and keep the rest, use [`merge_assets`](Self::merge_assets).
     pub fn assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
         self.field("assets", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `assets` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_assets(self, value: impl IntoIterator<Item = AssetSummary>) -> Self {
+        self.merge("assets", value)
     }
 
     /// Clears `assets`: sends it as `null`.
@@ -1073,8 +1157,15 @@ impl PatchRequest<Ticket> {
     }
 
     /// The files attached to the ticket.
+    ///
+    /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use [`merge_attachments`](Self::merge_attachments).
     pub fn attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
         self.field("attachments", value.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
+    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+        self.merge("attachments", value)
     }
 
     /// Clears `attachments`: sends it as `null`.

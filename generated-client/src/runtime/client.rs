@@ -10,7 +10,7 @@ use url::Url;
 use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
-use super::{HaloClientBuilder, Result, RetryPolicy};
+use super::{HaloClientBuilder, RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
 ///
@@ -61,6 +61,12 @@ impl HaloClient {
     /// The root of the resource endpoints, e.g. `https://x.halopsa.com/api`.
     pub fn api_base(&self) -> &Url {
         &self.inner.api_base
+    }
+
+    /// The rate limit in force: the configured one, or a stricter one the
+    /// server stated in a 429 (see [`RateLimit`]).
+    pub fn rate_limit(&self) -> RateLimit {
+        self.inner.limiter.limit()
     }
 
     /// The retry policy of calls that do not set their own.

@@ -44,8 +44,14 @@ pub enum Error {
 
     /// The API answered with a non-success status other than 401 and 429:
     /// 400 (with per-field [`details`](Self::details) when the body had
-    /// any), 403, 404, 5xx and the rest. See the `is_*` helpers.
-    #[error("{} API error (HTTP {status}): {message}", crate::API.name)]
+    /// any), 403, 404, 5xx and the rest. See the `is_*` helpers. The
+    /// message names the first field problem, when there are any and the
+    /// body's own message does not already say it.
+    #[error(
+        "{} API error (HTTP {status}): {message}{}",
+        crate::API.name,
+        FirstProblem(.message, .details)
+    )]
     Api {
         /// HTTP status code.
         status: u16,
@@ -131,6 +137,27 @@ pub enum Error {
         page_no: u32,
         /// What happened.
         message: String,
+    },
+
+    /// A listing ended with fewer records than its first page promised: an
+    /// early empty page or a short one. On a table that changes while it
+    /// is listed, records deleted or moved between pages make offset pages
+    /// shift, so some may have been skipped. Use
+    /// [`ListRequest::consistent`](super::ListRequest::consistent) for an
+    /// export, or [`ListRequest::lenient`](super::ListRequest::lenient) to
+    /// accept a shorter listing and read its
+    /// [`ListingSummary`](super::ListingSummary).
+    #[error(
+        "the listing ended after {received} of the {promised} records its first page promised: \
+         records were deleted or moved while it ran, or the server dropped some \
+         (use .consistent() for an export, or .lenient() to accept it)"
+    )]
+    Incomplete {
+        /// The first page's `record_count` (for the pages from the first
+        /// one asked for on).
+        promised: u64,
+        /// Distinct records delivered.
+        received: u64,
     },
 }
 
@@ -268,6 +295,37 @@ impl fmt::Display for RetryHint {
     }
 }
 
+/// Renders `: summary is required (and 2 more)` for [`Error::Api`]: the
+/// first field problem, unless the message already carries it (a body that
+/// is only a field map is summarized that way already).
+struct FirstProblem<'a>(&'a str, &'a [FieldError]);
+
+impl fmt::Display for FirstProblem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (message, details) = (self.0, self.1);
+        let Some(first) = details.first() else {
+            return Ok(());
+        };
+        if message.contains(first.message.as_str()) {
+            return Ok(());
+        }
+        let mentions_field = first.field.is_empty()
+            || first
+                .message
+                .to_ascii_lowercase()
+                .contains(&first.field.to_ascii_lowercase());
+        if mentions_field {
+            write!(f, ": {}", first.message)?;
+        } else {
+            write!(f, ": {}: {}", first.field, first.message)?;
+        }
+        match details.len() - 1 {
+            0 => Ok(()),
+            more => write!(f, " (and {more} more)"),
+        }
+    }
+}
+
 /// Renders ` (Content-Length: 123)` for [`Error::ResponseTooLarge`].
 struct DeclaredLength(Option<u64>);
 
@@ -291,5 +349,47 @@ impl fmt::Display for AuthContext<'_> {
             (None, Some(code)) => write!(f, " ({code})"),
             (None, None) => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::error_body;
+
+    fn api_error(body: &str) -> Error {
+        let parsed = error_body::parse(400, body);
+        Error::Api {
+            status: 400,
+            message: parsed.message,
+            details: parsed.details,
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_validation_error_names_its_first_field_problem() {
+        let err = api_error(
+            r#"{"message":"Invalid field value","details":[{"field":"summary","message":"summary is required"},{"field":"client_id","message":"must be a client"}]}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "HaloPSA API error (HTTP 400): Invalid field value: summary is required (and 1 more)"
+        );
+        let err = api_error(
+            r#"{"Message":"The request is invalid.","ModelState":{"client_id":["must be set"]}}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "HaloPSA API error (HTTP 400): The request is invalid.: client_id: must be set"
+        );
+        // A field map is summarized by the parser already: said once.
+        let err = api_error(r#"{"[0].id":"There is no record with id 999."}"#);
+        assert_eq!(
+            err.to_string(),
+            "HaloPSA API error (HTTP 400): [0].id: There is no record with id 999."
+        );
+        let err = api_error(r#"{"ClassName":"X","Message":"bad thing"}"#);
+        assert_eq!(err.to_string(), "HaloPSA API error (HTTP 400): bad thing");
     }
 }

@@ -19,9 +19,14 @@ use url::Url;
 use super::auth::IssuedToken;
 use super::config::redirect_not_followed;
 use super::error_body::{self, redact};
-use super::rate_limit::millis;
+use super::rate_limit::{self, millis};
 use super::retry::{self, Decision, Failure};
 use super::{decode, Error, HaloClient, Result, RetryPolicy};
+
+/// The header of the IETF rate-limit proposal that states a limit:
+/// `RateLimit-Policy: 300;w=300`.
+const RATE_LIMIT_POLICY: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("ratelimit-policy");
 
 /// The most a declared `Content-Length` makes the client allocate up front;
 /// a larger body grows the buffer as its bytes actually arrive.
@@ -67,6 +72,8 @@ struct Response {
     retry_after: Option<Duration>,
     content_type: Option<String>,
     location: Option<String>,
+    /// The `RateLimit-Policy` header, which may state the server's limit.
+    rate_limit_policy: Option<String>,
     body: Vec<u8>,
 }
 
@@ -250,19 +257,17 @@ impl HaloClient {
         }
     }
 
-    /// One attempt: wait for the pause and the limiter, get a token, send.
-    async fn attempt(
+    /// Waits until no client-wide pause is in force, or fails at once when
+    /// the pause outlasts what the policy or the call's budget allows.
+    async fn wait_out_pause(
         &self,
-        call: &Call,
         policy: &RetryPolicy,
         deadline: Option<Instant>,
-        started: Instant,
-        progress: &mut Progress,
-    ) -> std::result::Result<Vec<u8>, Attempt> {
-        let past_deadline =
-            |wait: Duration| deadline.is_some_and(|deadline| Instant::now() + wait > deadline);
-        if let Some(pause) = self.limiter().paused_for() {
-            if pause > policy.longest_wait() || past_deadline(pause) {
+    ) -> std::result::Result<(), Attempt> {
+        // A loop, since the pause may grow while this request sleeps.
+        while let Some(pause) = self.limiter().paused_for() {
+            let past_deadline = deadline.is_some_and(|deadline| Instant::now() + pause > deadline);
+            if pause > policy.longest_wait() || past_deadline {
                 return Err(Attempt::Fatal(Error::RateLimited {
                     retry_after: Some(pause),
                     message: "the client is holding back after an HTTP 429".to_owned(),
@@ -275,31 +280,54 @@ impl HaloClient {
             );
             tokio::time::sleep(pause).await;
         }
-        if let Err(wait) = self.limiter().acquire(deadline).await {
-            return Err(Attempt::Fatal(Error::RateLimited {
-                retry_after: Some(wait),
-                message: "the client-side rate limit has no slot within the call's time budget"
-                    .to_owned(),
-                body: String::new(),
-            }));
-        }
+        Ok(())
+    }
+
+    /// One attempt: wait for the pause and the limiter, get a token, send.
+    async fn attempt(
+        &self,
+        call: &Call,
+        policy: &RetryPolicy,
+        deadline: Option<Instant>,
+        started: Instant,
+        progress: &mut Progress,
+    ) -> std::result::Result<Vec<u8>, Attempt> {
         let timed_out = || {
             Attempt::Fatal(Error::Timeout {
                 elapsed: started.elapsed(),
             })
         };
-        let token = match within(deadline, self.token()).await {
-            None => return Err(timed_out()),
-            Some(Ok(token)) => token,
-            // The API call was not sent, so retrying is safe for any call.
-            Some(Err(error)) if error.is_retryable() => {
-                return Err(Attempt::Failed {
-                    error,
-                    failure: Failure::NotSent,
-                    retry_after: None,
-                })
+        // Waiting for a slot or a token takes time, and a 429 answered to
+        // another request meanwhile pauses this one too: the pause is checked
+        // again last, and a request that finds one waits it out and queues
+        // for a fresh slot, so that no request leaves during a pause, and
+        // those released together at its end are paced again.
+        let token = loop {
+            self.wait_out_pause(policy, deadline).await?;
+            if let Err(wait) = self.limiter().acquire(deadline).await {
+                return Err(Attempt::Fatal(Error::RateLimited {
+                    retry_after: Some(wait),
+                    message: "the client-side rate limit has no slot within the call's time budget"
+                        .to_owned(),
+                    body: String::new(),
+                }));
             }
-            Some(Err(error)) => return Err(Attempt::Fatal(error)),
+            let token = match within(deadline, self.token()).await {
+                None => return Err(timed_out()),
+                Some(Ok(token)) => token,
+                // The API call was not sent, so retrying is safe for any call.
+                Some(Err(error)) if error.is_retryable() => {
+                    return Err(Attempt::Failed {
+                        error,
+                        failure: Failure::NotSent,
+                        retry_after: None,
+                    })
+                }
+                Some(Err(error)) => return Err(Attempt::Fatal(error)),
+            };
+            if self.limiter().paused_for().is_none() {
+                break token;
+            }
         };
         let timeout = match deadline {
             Some(deadline) => deadline
@@ -310,6 +338,7 @@ impl HaloClient {
         if timeout.is_zero() {
             return Err(timed_out());
         }
+        self.limiter().sent();
         let response = match self.send_once(call, &token, timeout).await {
             Ok(response) => response,
             Err(ReadError::TooLarge(error)) => {
@@ -348,16 +377,44 @@ impl HaloClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(Attempt::Unauthorized { token, body: text });
         }
-        let retry_after = response.retry_after.or_else(|| {
+        let mut retry_after = response.retry_after.or_else(|| {
             (status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry::retry_after_in_body(&response.body))
                 .flatten()
         });
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let stated = rate_limit::stated_limit(response.rate_limit_policy.as_deref(), &text);
+            if let Some(stated) = stated {
+                self.learn_limit(stated);
+                // A limit but no time to come back: when this client's own
+                // requests leave the window, if they alone filled it.
+                // At least a second, so that a guess that is off never hammers.
+                retry_after = retry_after.or_else(|| {
+                    let frees_in = self.limiter().window_frees_in(stated)?;
+                    Some(frees_in.max(Duration::from_secs(1)))
+                });
+            }
+        }
         Err(Attempt::Failed {
             error: api_error(status, text, retry_after, response.location.as_deref()),
             failure: Failure::Status(status.as_u16()),
             retry_after,
         })
+    }
+
+    /// Adopts the limit a 429 states, when it is stricter than the one in
+    /// force; says so once at `info`.
+    fn learn_limit(&self, stated: rate_limit::Stated) {
+        if let Some(limit) = self.limiter().learn(stated) {
+            tracing::info!(
+                requests = stated.requests,
+                window_s = stated.window.as_secs(),
+                "the server states a rate limit of {} requests per {} s: pacing by it \
+                 from now on ({limit:?})",
+                stated.requests,
+                stated.window.as_secs()
+            );
+        }
     }
 
     async fn send_once(
@@ -387,12 +444,14 @@ impl HaloClient {
             .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
         let content_type = header_text(headers, CONTENT_TYPE);
         let location = header_text(headers, LOCATION);
+        let rate_limit_policy = header_text(headers, RATE_LIMIT_POLICY);
         let body = read_body(response, self.max_response_bytes()).await?;
         Ok(Response {
             status,
             retry_after,
             content_type,
             location,
+            rate_limit_policy,
             body,
         })
     }

@@ -20,6 +20,7 @@ mod request;
 mod resource;
 mod retry;
 pub mod spec;
+mod sync;
 mod token_source;
 pub mod wire;
 
@@ -31,9 +32,10 @@ pub use id::Id;
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
 pub use request::{
-    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, PatchRequest,
-    UnpagedListRequest, UpdateRequest,
+    CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, Listing,
+    ListingSummary, PatchRequest, UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
+pub use sync::{ChangedSince, Changes, SyncCursor};
 pub use token_source::{AccessToken, StaticToken, TokenSource};

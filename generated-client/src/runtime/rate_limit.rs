@@ -1,12 +1,14 @@
 //! Client-side request pacing: a GCRA limiter (governor) sized from the
-//! spec's documented limit, and the pause every request observes after a 429.
+//! spec's documented limit, the pause every request observes after a 429,
+//! and the limit a 429 states, which replaces a looser one.
 //!
-//! Both live in the client's shared state, so every clone of a client draws
-//! from the same budget and honours the same pause.
+//! All three live in the client's shared state, so every clone of a client
+//! draws from the same budget and honours the same pause.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -28,6 +30,17 @@ use super::{Error, Result};
 ///
 /// The window is shared with the tenant's other integrations, which this
 /// client cannot see: lower the limit if they are busy.
+///
+/// Instances differ (300 per 5 minutes, 500 per 180 s and 700 per 300 s
+/// are all seen), and Halo's 429 says which one is in force ("Rate Limit
+/// Reached - 300 Requests per rolling 5 minute window"). When a 429 states
+/// a limit stricter than this one, the client adopts it at 95 % of its rate
+/// with a burst of one, logs that once at `info`, and reports it from
+/// [`HaloClient::rate_limit`](super::HaloClient::rate_limit). A stated
+/// limit never loosens the configured one, and a disabled limit stays
+/// disabled. When such a 429 says no `Retry-After`, the client waits until
+/// its own latest requests (as many as the limit allows) have left the
+/// window, when they alone filled it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RateLimit {
     limit: Option<Limit>,
@@ -38,6 +51,15 @@ struct Limit {
     requests: u32,
     window: Duration,
     burst: Option<u32>,
+    /// Stated by the server in a 429.
+    learned: bool,
+}
+
+/// A limit as the server states it: `requests` per rolling `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stated {
+    pub(crate) requests: u32,
+    pub(crate) window: Duration,
 }
 
 impl RateLimit {
@@ -48,6 +70,7 @@ impl RateLimit {
                 requests,
                 window,
                 burst: None,
+                learned: false,
             }),
         }
     }
@@ -59,9 +82,50 @@ impl RateLimit {
     }
 
     /// No client-side limit: requests go out as fast as they are made, and
-    /// only the server's 429s slow them down.
+    /// only the server's 429s slow them down (a limit a 429 states is not
+    /// adopted either).
     pub fn disabled() -> Self {
         RateLimit { limit: None }
+    }
+
+    /// Requests allowed per window; `None` when disabled.
+    pub fn requests(&self) -> Option<u32> {
+        self.limit.map(|limit| limit.requests)
+    }
+
+    /// The rolling window; `None` when disabled.
+    pub fn window(&self) -> Option<Duration> {
+        self.limit.map(|limit| limit.window)
+    }
+
+    /// Whether this limit was stated by the server in a 429 rather than
+    /// configured. Such a limit paces at 95 % of its rate, one request at a
+    /// time.
+    pub fn is_learned(&self) -> bool {
+        self.limit.is_some_and(|limit| limit.learned)
+    }
+
+    /// The limit to pace by once the server has stated `stated`, or `None`
+    /// when this one is already at least as strict (or disabled).
+    ///
+    /// Pacing runs at 95 % of the stated rate, leaving room for timing
+    /// noise, with a burst of one: the 429 says the server's window is full
+    /// right now, so nothing may go out at once when the pause ends.
+    fn tightened(&self, stated: Stated) -> Option<RateLimit> {
+        let current = self.limit?;
+        let stated_rate = f64::from(stated.requests) / stated.window.as_secs_f64();
+        let current_rate = f64::from(current.requests) / current.window.as_secs_f64();
+        if stated.requests == 0 || stated_rate >= current_rate {
+            return None;
+        }
+        Some(RateLimit {
+            limit: Some(Limit {
+                requests: stated.requests,
+                window: stated.window,
+                burst: Some(1),
+                learned: true,
+            }),
+        })
     }
 
     /// How many requests may go out at once before pacing starts (at least
@@ -87,11 +151,18 @@ impl RateLimit {
         };
         let requests = NonZeroU32::new(limit.requests)
             .ok_or_else(|| invalid("allow at least one request, or use RateLimit::disabled()"))?;
-        let burst = limit
-            .burst
-            .unwrap_or(requests.get() / 10)
-            .clamp(1, requests.get().saturating_sub(1).max(1));
-        let refills = requests.get().saturating_sub(burst).max(1);
+        let (burst, refills) = if limit.learned {
+            // The server's own figure: 95 % of its rate (one request every
+            // window / (0.95 * requests)), one at a time.
+            let refills = (u64::from(requests.get()) * 95).div_ceil(100);
+            (1, u32::try_from(refills).unwrap_or(u32::MAX).max(1))
+        } else {
+            let burst = limit
+                .burst
+                .unwrap_or(requests.get() / 10)
+                .clamp(1, requests.get().saturating_sub(1).max(1));
+            (burst, requests.get().saturating_sub(burst).max(1))
+        };
         let period = limit.window / refills;
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
         Quota::with_period(period)
@@ -116,6 +187,7 @@ impl fmt::Debug for RateLimit {
                 .field("requests", &limit.requests)
                 .field("window", &limit.window)
                 .field("burst", &limit.burst)
+                .field("learned", &limit.learned)
                 .finish(),
         }
     }
@@ -123,26 +195,99 @@ impl fmt::Debug for RateLimit {
 
 /// The shared pacing state of one client.
 pub(crate) struct Limiter {
-    governor: Option<DefaultDirectRateLimiter>,
+    /// The limit in force and its governor; replaced when a 429 states a
+    /// stricter limit. Callers clone the `Arc` and wait outside the lock.
+    pacing: RwLock<Pacing>,
     /// No request leaves before this instant (set after a 429).
     paused_until: Mutex<Option<Instant>>,
+    /// When the latest requests left, newest last: after a 429 that states
+    /// the limit but not when to come back, they tell when the server's
+    /// window frees.
+    sent: Mutex<VecDeque<Instant>>,
+}
+
+/// Send times kept: more than any limit Halo states per window.
+const SENT_KEPT: usize = 2048;
+
+struct Pacing {
+    limit: RateLimit,
+    governor: Option<Arc<DefaultDirectRateLimiter>>,
+}
+
+impl Pacing {
+    fn new(limit: &RateLimit) -> Result<Self> {
+        Ok(Pacing {
+            limit: limit.clone(),
+            governor: limit
+                .quota()?
+                .map(|q| Arc::new(DefaultDirectRateLimiter::direct(q))),
+        })
+    }
 }
 
 impl Limiter {
     pub(crate) fn new(limit: &RateLimit) -> Result<Self> {
         Ok(Limiter {
-            governor: limit.quota()?.map(DefaultDirectRateLimiter::direct),
+            pacing: RwLock::new(Pacing::new(limit)?),
             paused_until: Mutex::new(None),
+            sent: Mutex::new(VecDeque::new()),
         })
+    }
+
+    /// Notes that a request is leaving now.
+    pub(crate) fn sent(&self) {
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        if sent.len() == SENT_KEPT {
+            sent.pop_front();
+        }
+        sent.push_back(Instant::now());
+    }
+
+    /// How long until a rolling window of `stated` would hold room for one
+    /// more of this client's requests: when the `stated.requests`-th latest
+    /// one leaves it. `None` when this client sent fewer than that (others
+    /// filled the window: their requests cannot be seen from here).
+    pub(crate) fn window_frees_in(&self, stated: Stated) -> Option<Duration> {
+        let sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = usize::try_from(stated.requests).ok()?;
+        let oldest = *sent.get(sent.len().checked_sub(count)?)?;
+        Some((oldest + stated.window).saturating_duration_since(Instant::now()))
+    }
+
+    /// The limit in force: the configured one, or one a 429 stated.
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.pacing
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .limit
+            .clone()
+    }
+
+    fn governor(&self) -> Option<Arc<DefaultDirectRateLimiter>> {
+        self.pacing
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .governor
+            .clone()
+    }
+
+    /// Adopts the limit a 429 stated, if it is stricter than the one in
+    /// force; returns the new limit when it changed (so the caller logs it
+    /// once). Requests waiting for a slot move to the new pace when they
+    /// next look.
+    pub(crate) fn learn(&self, stated: Stated) -> Option<RateLimit> {
+        let mut pacing = self.pacing.write().unwrap_or_else(PoisonError::into_inner);
+        let tightened = pacing.limit.tightened(stated)?;
+        *pacing = Pacing::new(&tightened).ok()?;
+        Some(tightened)
     }
 
     /// Waits until the limiter lets one request through. Gives up, returning
     /// the wait it would need, if that wait would end after `deadline`.
     pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Duration> {
-        let Some(governor) = &self.governor else {
-            return Ok(());
-        };
-        loop {
+        // The governor is fetched afresh each round: a stricter limit a 429
+        // stated applies to requests already waiting.
+        while let Some(governor) = self.governor() {
             let Err(not_until) = governor.check() else {
                 return Ok(());
             };
@@ -156,6 +301,7 @@ impl Limiter {
             );
             tokio::time::sleep(wait).await;
         }
+        Ok(())
     }
 
     /// Holds every request of this client back for `wait` (or longer, if a
@@ -185,10 +331,82 @@ impl Limiter {
 impl fmt::Debug for Limiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Limiter")
-            .field("enabled", &self.governor.is_some())
+            .field("limit", &self.limit())
             .field("paused_for", &self.paused_for())
             .finish()
     }
+}
+
+/// The limit a 429 states, from its `RateLimit-Policy` header (`300;w=300`,
+/// or `"default";q=300;w=300` in later drafts of the IETF proposal) or from
+/// Halo's message ("Rate Limit Reached - 300 Requests per rolling 5 minute
+/// window").
+pub(crate) fn stated_limit(policy_header: Option<&str>, body: &str) -> Option<Stated> {
+    policy_header
+        .and_then(policy_limit)
+        .or_else(|| body_limit(body))
+}
+
+/// `300;w=300` or `"name";q=300;w=300`: the first policy of the header.
+fn policy_limit(header: &str) -> Option<Stated> {
+    let first = header.split(',').next()?;
+    let mut requests = None;
+    let mut window = None;
+    for (index, part) in first.split(';').map(str::trim).enumerate() {
+        match part.split_once('=') {
+            Some((key, value)) if key.trim().eq_ignore_ascii_case("q") => {
+                requests = value.trim().parse::<u32>().ok();
+            }
+            Some((key, value)) if key.trim().eq_ignore_ascii_case("w") => {
+                window = value.trim().parse::<u64>().ok().map(Duration::from_secs);
+            }
+            None if index == 0 => requests = part.parse::<u32>().ok(),
+            _ => {}
+        }
+    }
+    Some(Stated {
+        requests: requests.filter(|&n| n > 0)?,
+        window: window.filter(|w| !w.is_zero())?,
+    })
+}
+
+/// `N requests per [rolling] [M] second|minute|hour [window]`, in any case,
+/// anywhere in the text (JSON escapes do not occur in such a message).
+fn body_limit(body: &str) -> Option<Stated> {
+    let text = body.to_ascii_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).enumerate().find_map(|(at, pair)| {
+        let requests = pair[0].parse::<u32>().ok().filter(|&n| n > 0)?;
+        if !matches!(pair[1], "requests" | "request" | "calls" | "call") {
+            return None;
+        }
+        let mut rest = words.get(at + 2..)?.iter().copied();
+        if rest.next()? != "per" {
+            return None;
+        }
+        let mut word = rest.next()?;
+        if word == "rolling" {
+            word = rest.next()?;
+        }
+        let count = match word.parse::<u64>() {
+            Ok(count) => {
+                word = rest.next()?;
+                count
+            }
+            Err(_) => 1,
+        };
+        let unit = match word.trim_end_matches('s') {
+            "second" | "sec" => 1,
+            "minute" | "min" => 60,
+            "hour" | "hr" => 3600,
+            _ => return None,
+        };
+        let window = Duration::from_secs(count.checked_mul(unit)?);
+        (!window.is_zero()).then_some(Stated { requests, window })
+    })
 }
 
 /// A duration in whole milliseconds, for tracing fields.
@@ -246,6 +464,109 @@ mod tests {
         let left = limiter.paused_for().expect("paused");
         assert!(left > Duration::from_secs(9), "{left:?}");
         assert_eq!(limiter.acquire(None).await, Ok(()));
+    }
+
+    #[test]
+    fn a_429_states_its_limit_in_the_body_or_a_header() {
+        let secs = Duration::from_secs;
+        let stated = |requests, window| Some(Stated { requests, window });
+        assert_eq!(
+            stated_limit(
+                None,
+                "Rate Limit Reached - 300 Requests per rolling 5 minute window"
+            ),
+            stated(300, secs(300))
+        );
+        assert_eq!(
+            stated_limit(
+                None,
+                r#"{"error":"rate_limit_exceeded","message":"Rate Limit Reached - 500 Requests per rolling 180 second window"}"#
+            ),
+            stated(500, secs(180))
+        );
+        assert_eq!(
+            stated_limit(None, "at most 50 requests per 5 seconds"),
+            stated(50, secs(5))
+        );
+        assert_eq!(
+            stated_limit(None, "100 requests per minute"),
+            stated(100, secs(60))
+        );
+        assert_eq!(stated_limit(Some("450;w=300"), ""), stated(450, secs(300)));
+        assert_eq!(
+            stated_limit(
+                Some("\"default\";q=700;w=300"),
+                "ignored: 1 request per second"
+            ),
+            stated(700, secs(300))
+        );
+        for silent in [
+            "Too many requests",
+            "Rate Limit Reached",
+            "0 requests per minute",
+            "300 requests per fortnight",
+            "300 requests",
+            "",
+        ] {
+            assert_eq!(stated_limit(None, silent), None, "{silent}");
+        }
+        assert_eq!(stated_limit(Some("garbage"), ""), None);
+        assert_eq!(stated_limit(Some("10;w=0"), ""), None);
+    }
+
+    #[test]
+    fn a_stated_limit_only_ever_tightens_and_keeps_headroom() {
+        let secs = Duration::from_secs;
+        let limiter = Limiter::new(&RateLimit::new(700, secs(300))).expect("valid");
+        let looser = Stated {
+            requests: 900,
+            window: secs(300),
+        };
+        assert_eq!(limiter.learn(looser), None);
+        let stricter = Stated {
+            requests: 300,
+            window: secs(300),
+        };
+        let learned = limiter.learn(stricter).expect("tightened");
+        assert!(learned.is_learned());
+        assert_eq!(learned.requests(), Some(300));
+        assert_eq!(learned.window(), Some(secs(300)));
+        assert_eq!(limiter.limit(), learned);
+        let quota = learned.quota().expect("valid").expect("enabled");
+        // A burst of one, and 95 % of 300 per 300 s: one every 1.05 s.
+        assert_eq!(quota.burst_size().get(), 1);
+        let per = quota.replenish_interval();
+        assert!(
+            per > Duration::from_millis(1040) && per < Duration::from_millis(1060),
+            "{per:?}"
+        );
+        // The same statement again changes nothing (and is not logged again).
+        assert_eq!(limiter.learn(stricter), None);
+        let disabled = Limiter::new(&RateLimit::disabled()).expect("valid");
+        assert_eq!(disabled.learn(stricter), None);
+        assert_eq!(disabled.limit(), RateLimit::disabled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_window_frees_when_the_stated_count_of_requests_has_left_it() {
+        let limiter = Limiter::new(&RateLimit::disabled()).expect("valid");
+        let stated = Stated {
+            requests: 3,
+            window: Duration::from_secs(10),
+        };
+        limiter.sent();
+        assert_eq!(limiter.window_frees_in(stated), None, "others filled it");
+        tokio::time::advance(Duration::from_secs(2)).await;
+        limiter.sent();
+        tokio::time::advance(Duration::from_secs(1)).await;
+        limiter.sent();
+        // The third latest left 3 s ago: 7 s to go.
+        assert_eq!(
+            limiter.window_frees_in(stated),
+            Some(Duration::from_secs(7))
+        );
+        tokio::time::advance(Duration::from_secs(20)).await;
+        assert_eq!(limiter.window_frees_in(stated), Some(Duration::ZERO));
     }
 
     #[tokio::test]

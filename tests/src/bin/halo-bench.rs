@@ -5,14 +5,14 @@
 //! shared two-core machine is noisy. Each prints one `RESULT\t{json}` line.
 //!
 //! Usage: `halo-bench all [--quick]`, or one of `stream`, `latency`, `decode`,
-//! `generate`, `memory`, `goodput`.
+//! `generate`, `memory`, `goodput`, `learn`.
 
 use std::future::Future;
 use std::hint::black_box;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use halopsa::runtime::RateLimit;
 use halopsa::{HaloClient, Ticket, TicketId};
 use halopsa_e2e::fake::{FakeHalo, Fault};
@@ -56,8 +56,8 @@ fn main() -> ExitCode {
     }
 }
 
-const SCENARIOS: [&str; 6] = [
-    "stream", "latency", "decode", "generate", "memory", "goodput",
+const SCENARIOS: [&str; 7] = [
+    "stream", "latency", "decode", "generate", "memory", "goodput", "learn",
 ];
 
 async fn run(name: &str, quick: bool) -> Result<(), BoxError> {
@@ -68,7 +68,8 @@ async fn run(name: &str, quick: bool) -> Result<(), BoxError> {
         "decode" => decode(quick),
         "generate" => generate(quick)?,
         "memory" => memory(quick).await?,
-        _ => goodput(quick).await?,
+        "goodput" => goodput(quick).await?,
+        _ => learn(quick).await?,
     };
     println!("RESULT\t{figure}");
     Ok(())
@@ -555,6 +556,75 @@ async fn goodput(quick: bool) -> Result<Value, BoxError> {
         (">=", 0.9),
     );
     if rejected > 0 {
+        result["met"] = json!("no");
+    }
+    Ok(result)
+}
+
+/// 8. Learning the limit: a server allows fewer requests than the client
+///    was configured for (a third), and states its limit in its 429s, as
+///    Halo does. Four callers share a long job. Measured from the first call
+///    the server admits after the first 429's pause to the end of the job:
+///    the share of the server's rate achieved, and the 429s after the first.
+///    Targets: share >= 0.9, at most one more 429.
+async fn learn(quick: bool) -> Result<Value, BoxError> {
+    let (limit, window, jobs) = if quick {
+        (30, Duration::from_secs(3), 100)
+    } else {
+        (100, Duration::from_secs(10), 400)
+    };
+    let fake = FakeHalo::builder()
+        .tickets(50)
+        .rate_limit(limit, window)
+        .start()
+        .await?;
+    let client = fake
+        .client_builder()
+        .rate_limit(RateLimit::new(limit * 3, window))
+        .build()?;
+    let start = Instant::now();
+    let failed = futures::stream::iter(0..jobs)
+        .map(|n| client.tickets().get(TicketId::new(1 + n % 50)).send())
+        .buffer_unordered(4)
+        .filter(|result| std::future::ready(result.is_err()))
+        .count()
+        .await;
+    if failed > 0 {
+        return Err(format!("{failed} calls failed").into());
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let calls = fake.calls();
+    let first = calls
+        .iter()
+        .position(|call| call.status == 429)
+        .ok_or("the server never answered 429: the job is too short")?;
+    let more = calls[first + 1..]
+        .iter()
+        .filter(|call| call.status == 429)
+        .count();
+    let admitted: Vec<Instant> = calls[first..]
+        .iter()
+        .filter(|call| call.status == 200)
+        .map(|call| call.at)
+        .collect();
+    let span = match (admitted.first(), admitted.last()) {
+        (Some(a), Some(b)) if b > a => (*b - *a).as_secs_f64(),
+        _ => return Err("too few calls after the first 429".into()),
+    };
+    let achieved = (admitted.len() - 1) as f64 / span;
+    let allowed = f64::from(limit) / window.as_secs_f64();
+    let mut result = figure(
+        format!(
+            "{jobs} requests, client told {} per {}s, server allows {limit}: share of the limit after the first 429, later 429s",
+            limit * 3,
+            window.as_secs()
+        ),
+        format!("{achieved:.2} req/s, {more} more x 429 (job {elapsed:.1} s)"),
+        format!("{allowed:.2} req/s allowed"),
+        achieved / allowed,
+        (">=", 0.9),
+    );
+    if more > 1 {
         result["met"] = json!("no");
     }
     Ok(result)

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use super::auth::Tokens;
+use super::churn::Churning;
 use super::counters;
 use super::faults::Faults;
 use super::limit::Window;
@@ -27,6 +28,7 @@ pub struct FakeHaloBuilder {
     token_lifetime: Duration,
     rate_limit: Option<(u32, Duration)>,
     retry_after: bool,
+    state_limit: bool,
     port: u16,
 }
 
@@ -44,6 +46,7 @@ impl Default for FakeHaloBuilder {
             token_lifetime: Duration::from_secs(3600),
             rate_limit: None,
             retry_after: true,
+            state_limit: true,
             port: 0,
         }
     }
@@ -107,6 +110,14 @@ impl FakeHaloBuilder {
         self
     }
 
+    /// Whether rate-limit answers state the limit, as Halo's do ("Rate
+    /// Limit Reached - 300 Requests per rolling 5 minute window"; default
+    /// true).
+    pub fn state_rate_limit(mut self, state: bool) -> Self {
+        self.state_limit = state;
+        self
+    }
+
     /// The port on 127.0.0.1 (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -127,6 +138,7 @@ impl FakeHaloBuilder {
             tokens: Mutex::new(Tokens::new(self.token_lifetime, self.plan.seed)),
             window: Mutex::new(Window::new(self.rate_limit)),
             faults: Mutex::new(Faults::default()),
+            churn: Mutex::new(Churning::new(self.plan.seed)),
             counters: counters::Live::default(),
             config: Config {
                 tenant: self.tenant,
@@ -136,6 +148,7 @@ impl FakeHaloBuilder {
             },
             rate_limit: Mutex::new(self.rate_limit),
             retry_after: self.retry_after,
+            state_limit: self.state_limit,
             schema,
         });
         let router = routes::router(Arc::clone(&shared));

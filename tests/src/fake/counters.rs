@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use super::lock;
 
@@ -10,6 +11,21 @@ use super::lock;
 const MAX_PATHS: usize = 10_000;
 /// The key the rest are counted under.
 const OTHER_PATHS: &str = "(other paths)";
+/// API calls kept in the log of [`FakeHalo::calls`](super::FakeHalo::calls);
+/// later ones are counted but not logged.
+const MAX_LOGGED_CALLS: usize = 100_000;
+
+/// One API call the fake answered: when it arrived, its path and the status
+/// of the answer. See [`FakeHalo::calls`](super::FakeHalo::calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// When the request arrived.
+    pub at: Instant,
+    /// Its URL path, e.g. `/api/Tickets/7`.
+    pub path: String,
+    /// The status of the answer.
+    pub status: u16,
+}
 
 /// A snapshot of the fake's counters; see [`FakeHalo::counters`](super::FakeHalo::counters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,6 +89,7 @@ pub(crate) struct Live {
     pub(crate) unauthorized: AtomicU64,
     pub(crate) faults: AtomicU64,
     requests: Mutex<BTreeMap<String, u64>>,
+    calls: Mutex<Vec<Call>>,
 }
 
 impl Live {
@@ -89,6 +106,18 @@ impl Live {
             OTHER_PATHS
         };
         *requests.entry(key.to_owned()).or_default() += 1;
+    }
+
+    /// Logs an answered API call.
+    pub(crate) fn call(&self, call: Call) {
+        let mut calls = lock(&self.calls);
+        if calls.len() < MAX_LOGGED_CALLS {
+            calls.push(call);
+        }
+    }
+
+    pub(crate) fn calls(&self) -> Vec<Call> {
+        lock(&self.calls).clone()
     }
 
     pub(crate) fn snapshot(&self) -> Counters {

@@ -9,7 +9,9 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::counters::Live;
+use std::time::Instant;
+
+use super::counters::{Call, Live};
 use super::faults::Fault;
 use super::server::KillSwitch;
 use super::{lock, respond, Shared};
@@ -19,10 +21,30 @@ pub(crate) async fn gate(
     request: Request,
     next: Next,
 ) -> Response {
+    let at = Instant::now();
     let path = request.uri().path().to_owned();
+    let api = shared.is_api_call(&path);
+    let response = admit(&shared, request, next, &path, api).await;
+    if api {
+        shared.counters.call(Call {
+            at,
+            path,
+            status: response.status().as_u16(),
+        });
+    }
+    response
+}
+
+async fn admit(
+    shared: &Arc<Shared>,
+    request: Request,
+    next: Next,
+    path: &str,
+    api: bool,
+) -> Response {
+    let path = path.to_owned();
     let counters = &shared.counters;
     counters.request(&path);
-    let api = shared.is_api_call(&path);
 
     let fault = lock(&shared.faults).take(&path, api);
     let mut fail_after = false;

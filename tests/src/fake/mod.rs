@@ -26,6 +26,7 @@
 
 mod auth;
 mod builder;
+mod churn;
 mod counters;
 mod faults;
 mod filters;
@@ -51,10 +52,12 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 
 pub use builder::FakeHaloBuilder;
-pub use counters::Counters;
+pub use churn::Churn;
+pub use counters::{Call, Counters};
 pub use faults::Fault;
 
 use auth::Tokens;
+use churn::Churning;
 use faults::Faults;
 use limit::Window;
 use schema::Schema;
@@ -161,6 +164,13 @@ impl FakeHalo {
         self.shared.counters.snapshot()
     }
 
+    /// Every API call answered so far (up to 100,000), in the order they
+    /// arrived, with the status of each answer: for tests about timing,
+    /// such as "nothing arrived during the pause after a 429".
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.counters.calls()
+    }
+
     /// Invalidates every token issued so far: the next API call of any
     /// client gets a 401.
     pub fn revoke_tokens(&self) {
@@ -193,6 +203,14 @@ impl FakeHalo {
                 .map(Value::Object)
                 .collect()
         })
+    }
+
+    /// Changes the collection at `path` after every list request it
+    /// answers, as another user would: `churn.deletes` random live records
+    /// deleted, `churn.inserts` new ones created. A churn of nothing stops
+    /// it. Deterministic for a given seed and sequence of requests.
+    pub fn churn(&self, path: &str, churn: Churn) {
+        lock(&self.shared.churn).set(path.trim_start_matches("/api/"), churn);
     }
 
     /// Stores a record as given (a JSON object), with the next free id
@@ -244,7 +262,10 @@ pub(crate) struct Shared {
     pub(crate) window: Mutex<Window>,
     pub(crate) rate_limit: Mutex<Option<(u32, Duration)>>,
     pub(crate) retry_after: bool,
+    /// Whether 429 answers state the limit.
+    pub(crate) state_limit: bool,
     pub(crate) faults: Mutex<Faults>,
+    pub(crate) churn: Mutex<Churning>,
     pub(crate) counters: counters::Live,
     pub(crate) config: Config,
 }
@@ -272,13 +293,24 @@ impl Shared {
         under_base && !path.eq_ignore_ascii_case(&api.discovery_path)
     }
 
+    /// Halo's 429 message, which states the limit ("Rate Limit Reached -
+    /// 300 Requests per rolling 5 minute window"), unless the fake is told
+    /// to keep it to itself.
     pub(crate) fn rate_limit_text(&self) -> String {
-        match *lock(&self.rate_limit) {
-            Some((requests, window)) => format!(
-                "API rate limit exceeded: at most {requests} requests per {} seconds.",
-                window.as_secs_f64()
-            ),
-            None => "API rate limit exceeded.".to_owned(),
+        let limit = (*lock(&self.rate_limit)).filter(|_| self.state_limit);
+        match limit {
+            Some((requests, window)) => {
+                let secs = window.as_secs();
+                let window = if secs % 60 == 0 && secs > 0 {
+                    format!("{} minute", secs / 60)
+                } else if window.subsec_nanos() == 0 {
+                    format!("{secs} second")
+                } else {
+                    format!("{} millisecond", window.as_millis())
+                };
+                format!("Rate Limit Reached - {requests} Requests per rolling {window} window")
+            }
+            None => "Rate Limit Reached".to_owned(),
         }
     }
 }

@@ -124,11 +124,14 @@ fn routable(path: &str) -> bool {
 async fn list(shared: Arc<Shared>, collection: Arc<Collection>, raw: Option<String>) -> Response {
     let params = Params::parse(raw.as_deref());
     let result = {
-        let store = lock(&shared.store);
-        match store.table(collection.path()) {
+        let mut store = lock(&shared.store);
+        let result = match store.table(collection.path()) {
             Some(table) => list_body(table, &params, &shared.schema.api),
             None => return respond::not_found(collection.path()),
-        }
+        };
+        // Another user at work, between this page and the next.
+        lock(&shared.churn).after_list(&mut store, collection.path());
+        result
     };
     match result {
         Ok(body) => respond::raw(StatusCode::OK, respond::JSON, body),

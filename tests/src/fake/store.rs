@@ -248,9 +248,11 @@ impl Store {
             None => return,
         };
         let names = self.names_for(index, &changed);
+        let collection = Arc::clone(&self.tables[index].collection);
         let Some(record) = self.tables[index].records_mut().get_mut(&id) else {
             return;
         };
+        let before = record.clone();
         for (key, value) in fields {
             if key == "id" {
                 continue;
@@ -273,6 +275,9 @@ impl Store {
             if !record.get(&key).is_some_and(|stored| same(stored, &value)) {
                 record.insert(key, value);
             }
+        }
+        if *record != before {
+            stamp_update(&collection, record);
         }
     }
 
@@ -328,8 +333,11 @@ impl Store {
         match table.records.get(&id) {
             Some(record) if is_deleted(record) => false,
             Some(_) if soft => {
+                let collection = Arc::clone(&table.collection);
                 if let Some(record) = table.records_mut().get_mut(&id) {
                     record.insert("deleted".into(), Value::Bool(true));
+                    // Halo records a deletion as an update.
+                    stamp_update(&collection, record);
                 }
                 true
             }
@@ -361,6 +369,20 @@ fn is_stamp(wire: &str) -> bool {
     ["created", "lastupdate", "lastmodified"]
         .iter()
         .any(|stamp| wire.contains(stamp))
+}
+
+/// Sets the record's "last updated" timestamps (`last_update`,
+/// `slastupdate`, `last_modified`, ...) to now, as the server does on every
+/// change.
+fn stamp_update(collection: &Collection, record: &mut Record) {
+    let now = halo_timestamp(Utc::now());
+    for field in &collection.entity.fields {
+        let wire = field.wire.replace('_', "");
+        let updated = wire.contains("lastupdate") || wire.contains("lastmodified");
+        if field.read_only && field.ty == Type::DateTime && updated {
+            record.insert(field.wire.clone(), Value::String(now.clone()));
+        }
+    }
 }
 
 /// Whether a record is soft-deleted.

@@ -7,6 +7,8 @@ mod common;
 mod auth;
 mod fake_server;
 mod faults;
+mod listing;
 mod rate_limit;
 mod records;
 mod streaming;
+mod sync;

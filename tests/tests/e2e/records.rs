@@ -16,6 +16,35 @@ fn with(before: &Value, field: &str, value: Value) -> Value {
     expected
 }
 
+/// Fields the server sets to the time of every change ("last updated").
+const STAMPS: [&str; 8] = [
+    "last_update",
+    "alastupdate",
+    "slastupdate",
+    "ulastupdate",
+    "dlastupdate",
+    "last_modified",
+    "last_updated",
+    "last_update_time",
+];
+
+/// `before` with the "last updated" stamps of `after`, which a write moves
+/// on (checked: each one is later than before, or was not there).
+fn restamped(before: &Value, after: &Value) -> Value {
+    let mut expected = before.clone();
+    for stamp in STAMPS {
+        if let Some(now) = after.get(stamp) {
+            assert_ne!(
+                before.get(stamp),
+                Some(now),
+                "`{stamp}` moves on with a write"
+            );
+            expected[stamp] = now.clone();
+        }
+    }
+    expected
+}
+
 /// Fields of `record` the spec does not type, to show the test covers them.
 fn assert_has_unknown_fields(record: &Value) {
     for field in [
@@ -49,7 +78,14 @@ async fn read_modify_write_of_a_ticket_changes_only_the_changed_field() {
         assert_eq!(saved.summary.as_deref(), Some("Printer replaced"));
 
         let after = halo.record("Tickets", 10).expect("still there");
-        assert_eq!(after, with(&before, "summary", json!("Printer replaced")));
+        assert_eq!(
+            after,
+            with(
+                &restamped(&before, &after),
+                "summary",
+                json!("Printer replaced")
+            )
+        );
     })
     .await;
 }
@@ -101,7 +137,10 @@ async fn nested_placeholders_survive_a_read_modify_write() {
         ticket.summary = Some("Changed".into());
         client.tickets().update(&ticket).await.expect("update");
         let after = halo.record("Tickets", id).expect("still there");
-        assert_eq!(after, with(&before, "summary", json!("Changed")));
+        assert_eq!(
+            after,
+            with(&restamped(&before, &after), "summary", json!("Changed"))
+        );
     })
     .await;
 }
@@ -123,7 +162,7 @@ async fn rmw<T: Entity>(
     record.set(&text);
     T::update(client, &record).await;
     let after = halo.record(path, id.into()).expect("still there");
-    let expected = with(&before, field, json!(text));
+    let expected = with(&restamped(&before, &after), field, json!(text));
     let differing: Vec<String> = expected
         .as_object()
         .into_iter()
@@ -206,7 +245,7 @@ async fn a_patch_sends_only_its_fields() {
         assert_eq!(saved.status_id, Some(StatusId::new(2)));
         let after = halo.record("Tickets", 7).expect("still there");
         // The server keeps the status's name in step, as Halo does.
-        let expected = with(&before, "status_id", json!(2));
+        let expected = with(&restamped(&before, &after), "status_id", json!(2));
         let expected = with(&expected, "status_name", json!("In Progress"));
         assert_eq!(after, expected);
     })
@@ -332,6 +371,107 @@ async fn typed_filters_and_ordering_match_the_stored_records() {
             "tickets are seeded in date order"
         );
         assert_eq!(newest.record_count, Some(1000));
+    })
+    .await;
+}
+
+/// Placeholders recorded from live instances, in the fake's seeded records:
+/// `0` for "no record" (an agent's action has no end user and no asset; a
+/// monitoring ticket no user) and the OLE zero date `1899-12-30T00:00:00`.
+/// They read as unset, and a read-modify-write sends them back as they came.
+#[tokio::test]
+async fn zero_references_and_the_ole_zero_date_from_seeded_records_read_as_unset() {
+    bounded(20, async {
+        let halo = fake(100).await;
+        let client = halo.client();
+
+        let stored = halo.record("Tickets", 13).expect("seeded");
+        assert_eq!(
+            (&stored["user_id"], &stored["reviewed_date"]),
+            (&json!(0), &json!("1899-12-30T00:00:00"))
+        );
+        let mut ticket = client.tickets().get(TicketId::new(13)).await.expect("get");
+        assert_eq!(ticket.user_id, None, "0 is no user");
+        assert_eq!((ticket.auditdate, ticket.reviewed_date), (None, None));
+        ticket.summary = Some("Disk alert".into());
+        client.tickets().update(&ticket).await.expect("update");
+        let after = halo.record("Tickets", 13).expect("still there");
+        assert_eq!(
+            after,
+            with(&restamped(&stored, &after), "summary", json!("Disk alert"))
+        );
+
+        let stored = halo.record("Actions", 1).expect("seeded");
+        assert_eq!(
+            (&stored["actionby_user_id"], &stored["asset_id"]),
+            (&json!(0), &json!(0))
+        );
+        let actions = client
+            .actions()
+            .list()
+            .ticket_id(TicketId::new(1))
+            .await
+            .expect("listed");
+        assert!(!actions.is_empty());
+        for action in &actions {
+            assert_eq!((action.actionby_user_id, action.asset_id), (None, None));
+            assert!(action.actionby_agent_id.is_some(), "a real reference stays");
+        }
+        assert_eq!(
+            rmw::<Action>(&halo, &client, "Actions", 1, "note").await,
+            None
+        );
+    })
+    .await;
+}
+
+/// Halo replaces list fields whole. Merging one custom field reads the
+/// ticket's current list and sends it back with that one changed: the other
+/// custom fields, and the changed one's other fields, stay as they were.
+#[tokio::test]
+async fn merging_one_custom_field_keeps_the_others() {
+    bounded(20, async {
+        let halo = fake(20).await;
+        let client = halo.client();
+        let before = halo.record("Tickets", 3).expect("seeded");
+        let fields = before["customfields"].as_array().expect("a list").clone();
+        assert_eq!(fields.len(), 3);
+        let requests = halo.counters().requests_under("/api/Tickets");
+        let risk = halopsa::CustomField {
+            id: Some(102),
+            value: Some(json!(5)),
+            ..Default::default()
+        };
+        client
+            .tickets()
+            .patch(TicketId::new(3))
+            .merge_customfields([risk])
+            .await
+            .expect("patched");
+        let after = halo.record("Tickets", 3).expect("still there");
+        let mut expected = fields.clone();
+        expected[1]["value"] = json!(5);
+        assert_eq!(after["customfields"], json!(expected));
+        assert_eq!(
+            halo.counters().requests_under("/api/Tickets") - requests,
+            2,
+            "one read, one write"
+        );
+
+        // The plain setter sends the list as given, which Halo stores whole.
+        let only = halopsa::CustomField {
+            id: Some(101),
+            value: Some(json!("IT")),
+            ..Default::default()
+        };
+        client
+            .tickets()
+            .patch(TicketId::new(3))
+            .customfields([only])
+            .await
+            .expect("patched");
+        let after = halo.record("Tickets", 3).expect("still there");
+        assert_eq!(after["customfields"], json!([{"id": 101, "value": "IT"}]));
     })
     .await;
 }

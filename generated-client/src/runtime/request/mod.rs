@@ -11,11 +11,14 @@ use crate::runtime::http::Call;
 use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 
+mod consistent;
+mod id_set;
 mod list;
+mod pager;
 mod record;
 mod write;
 
-pub use list::{ListRequest, UnpagedListRequest};
+pub use list::{ListRequest, Listing, ListingSummary, UnpagedListRequest};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
 pub use write::{CreateManyRequest, PatchRequest};
 

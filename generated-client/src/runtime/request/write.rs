@@ -16,10 +16,19 @@ use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolic
 /// then sent as `null`. The generated setters (`summary(..)`,
 /// `clear_summary()`) are typed by the spec; [`field`](Self::field) sets a
 /// field the spec does not list.
+///
+/// Halo replaces a list field (custom fields, an asset's `fields`, invoice
+/// lines) whole: the list sent becomes the list stored, and elements left
+/// out are removed. To change some elements and keep the others, use the
+/// generated `merge_*` setters (`merge_customfields(..)`), or
+/// [`merge`](Self::merge): the patch then reads the record first and sends
+/// the current list with the changes applied.
 pub struct PatchRequest<T> {
     client: HaloClient,
     id: Id<T>,
     fields: Map<String, Value>,
+    /// List fields to merge into the record's current lists when sent.
+    merges: Vec<(String, Vec<Value>)>,
     /// The first value that could not be encoded, reported by `send`.
     error: Option<String>,
     retry: Option<RetryPolicy>,
@@ -32,9 +41,43 @@ impl<T: Resource> PatchRequest<T> {
             client: client.clone(),
             id,
             fields: Map::new(),
+            merges: Vec::new(),
             error: None,
             retry: None,
         }
+    }
+
+    /// Changes some elements of the list field `name` (by wire name) and
+    /// keeps the rest. When sent, the patch first reads the record (one more
+    /// request), then sends its current list with each of `items` merged
+    /// in: an element with the same `id` as a current one, or without an id
+    /// the same `name`, updates that element (fields it does not carry keep
+    /// their values); any other is appended. The generated `merge_*`
+    /// setters call this.
+    ///
+    /// Someone changing the same list between the read and the write loses
+    /// their change: Halo offers no way to prevent that.
+    pub fn merge<I: Serialize>(
+        mut self,
+        name: impl Into<String>,
+        items: impl IntoIterator<Item = I>,
+    ) -> Self {
+        let name = name.into();
+        let encoded: std::result::Result<Vec<Value>, _> =
+            items.into_iter().map(serde_json::to_value).collect();
+        match encoded {
+            Ok(items) => {
+                self.fields.remove(&name);
+                match self.merges.iter_mut().find(|(field, _)| *field == name) {
+                    Some((_, pending)) => pending.extend(items),
+                    None => self.merges.push((name, items)),
+                }
+            }
+            Err(err) => {
+                self.error.get_or_insert(format!("field `{name}`: {err}"));
+            }
+        }
+        self
     }
 
     /// Sets a field by its wire name. The typed setters generated from the
@@ -59,7 +102,8 @@ impl<T: Resource> PatchRequest<T> {
         self
     }
 
-    /// The fields this patch sends, by wire name (without `id`).
+    /// The fields this patch sends, by wire name (without `id`), besides
+    /// the list fields it merges.
     pub fn changes(&self) -> &Map<String, Value> {
         &self.fields
     }
@@ -77,6 +121,16 @@ impl<T: Resource> PatchRequest<T> {
         }
         let mut record = Map::with_capacity(self.fields.len() + 1);
         record.insert("id".to_owned(), Value::from(self.id.get()));
+        if !self.merges.is_empty() {
+            let current = self.current().await?;
+            for (name, items) in self.merges {
+                let list = match current.get(&name) {
+                    Some(Value::Array(list)) => list.clone(),
+                    _ => Vec::new(),
+                };
+                record.insert(name, Value::Array(merge_elements(list, items)));
+            }
+        }
         record.extend(self.fields);
         // Writing the same values twice leaves the same record.
         let records = [Value::Object(record)];
@@ -86,7 +140,69 @@ impl<T: Resource> PatchRequest<T> {
     }
 }
 
+impl<T: Resource> PatchRequest<T> {
+    /// The record as stored now, as plain JSON (every field kept).
+    async fn current(&self) -> Result<Map<String, Value>> {
+        let id = self.id.get().to_string();
+        let call = crate::runtime::http::Call {
+            method: reqwest::Method::GET,
+            url: self.client.endpoint(&[T::PATH, &id], &Default::default())?,
+            body: None,
+            idempotent: true,
+        };
+        let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
+        match decode::json::<Value>(&body)? {
+            Value::Object(record) => Ok(record),
+            _ => Err(Error::Decode {
+                path: ".".into(),
+                message: "expected the record as an object".into(),
+                snippet: decode::snippet(&body),
+            }),
+        }
+    }
+}
+
 into_future!(PatchRequest => T);
+
+/// `current` with each of `changes` merged in: an element with the same
+/// `id` (compared as a number: `21`, `21.0` and `"21"` are one id), or
+/// without an id the same `name`, has the change's fields written over its
+/// own; any other change is appended. Order is kept.
+pub(crate) fn merge_elements(mut current: Vec<Value>, changes: Vec<Value>) -> Vec<Value> {
+    fn number(value: Option<&Value>) -> Option<f64> {
+        match value? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+    fn same(a: &Value, b: &Value) -> bool {
+        match (number(a.get("id")), number(b.get("id"))) {
+            (Some(x), Some(y)) => x == y,
+            (None, _) => match (a.get("name"), b.get("name")) {
+                (Some(Value::String(x)), Some(Value::String(y))) => x == y,
+                _ => false,
+            },
+            (Some(_), None) => false,
+        }
+    }
+    for change in changes {
+        match current.iter_mut().find(|element| same(&change, element)) {
+            Some(Value::Object(element)) => {
+                if let Value::Object(mut fields) = change {
+                    // The id is the same; the stored spelling stays.
+                    if element.contains_key("id") {
+                        fields.remove("id");
+                    }
+                    element.extend(fields);
+                }
+            }
+            Some(element) => *element = change,
+            None => current.push(change),
+        }
+    }
+    current
+}
 
 /// Creates many records with as few requests as possible: `POST {path}` with
 /// arrays of up to [`chunk_size`](Self::chunk_size) records.
@@ -164,6 +280,7 @@ impl<T> Clone for PatchRequest<T> {
             client: self.client.clone(),
             id: self.id,
             fields: self.fields.clone(),
+            merges: self.merges.clone(),
             error: self.error.clone(),
             retry: self.retry.clone(),
         }
@@ -189,6 +306,10 @@ impl<T: Resource> fmt::Debug for PatchRequest<T> {
             .field("path", &T::PATH)
             .field("id", &self.id)
             .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .field(
+                "merges",
+                &self.merges.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -200,5 +321,52 @@ impl<T: Resource> fmt::Debug for CreateManyRequest<T> {
             .field("records", &self.records.as_ref().map(Vec::len))
             .field("chunk_size", &self.chunk_size)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn merged(current: Value, changes: Value) -> Value {
+        let list = |v: Value| v.as_array().cloned().unwrap_or_default();
+        Value::Array(merge_elements(list(current), list(changes)))
+    }
+
+    #[test]
+    fn a_merge_changes_matching_elements_and_keeps_the_rest() {
+        let current = json!([
+            {"id": 101, "name": "CFDepartment", "value": "Sales", "display": "Sales"},
+            {"id": 102.0, "name": "CFRiskScore", "value": 3},
+            {"id": 103, "name": "CFRenewalDate", "value": "1900-01-01T00:00:00"},
+        ]);
+        let changes = json!([
+            {"id": "102", "value": 5},
+            {"name": "CFDepartment", "value": "IT"},
+            {"id": 104, "value": "new"},
+        ]);
+        assert_eq!(
+            merged(current, changes),
+            json!([
+                {"id": 101, "name": "CFDepartment", "value": "IT", "display": "Sales"},
+                {"id": 102.0, "name": "CFRiskScore", "value": 5},
+                {"id": 103, "name": "CFRenewalDate", "value": "1900-01-01T00:00:00"},
+                {"id": 104, "value": "new"},
+            ])
+        );
+        // An element without an id or name is simply added.
+        assert_eq!(
+            merged(json!([]), json!([{"value": 1}])),
+            json!([{"value": 1}])
+        );
+        // An id never matches by name: a different line of the same name is new.
+        assert_eq!(
+            merged(
+                json!([{"id": 1, "name": "a"}]),
+                json!([{"id": 2, "name": "a"}])
+            ),
+            json!([{"id": 1, "name": "a"}, {"id": 2, "name": "a"}])
+        );
     }
 }

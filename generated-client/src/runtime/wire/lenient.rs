@@ -36,8 +36,8 @@ pub enum In<T> {
     Value(T),
     /// `null`.
     Null,
-    /// Halo's way of saying "not set" (`-1` for a reference, `""`,
-    /// `1900-01-01T00:00:00`), exactly as sent.
+    /// Halo's way of saying "not set" (`-1` or `0` for a reference, `""`,
+    /// `1900-01-01T00:00:00`, `1899-12-30T00:00:00`), exactly as sent.
     Placeholder(Value),
 }
 
@@ -185,12 +185,15 @@ impl Wire for i64 {
     }
 }
 
-/// A reference to another record: read like an integer; `-1` is Halo's "not set".
+/// A reference to another record: read like an integer. `-1` and `0` are
+/// Halo's "no record": its ids start at 1, and records recorded from live
+/// instances carry both (`actionby_user_id: 0` and `asset_id: 0` on
+/// actions, `user_id: 0` on tickets, `matched_kb_id: 0`, `-1` for a parent).
 impl<T: 'static> Wire for Id<T> {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
         Ok(
             match deserializer.deserialize_any(IntVisitor::<i32>(PhantomData))? {
-                In::Value(-1) => In::Placeholder(Value::from(-1)),
+                In::Value(none @ (-1 | 0)) => In::Placeholder(Value::from(none)),
                 In::Value(n) => In::Value(Id::new(n)),
                 In::Null => In::Null,
                 In::Placeholder(raw) => In::Placeholder(raw),
@@ -252,13 +255,13 @@ impl Wire for f64 {
 
 /// Dates and date-times from a string, borrowed when possible. The
 /// function maps what was parsed to the value, or to `Err` for a value out
-/// of range.
-struct TimeVisitor<F>(F, &'static str);
+/// of range; then the kind of value and an example of it, for messages.
+struct TimeVisitor<F>(F, &'static str, &'static str);
 
 impl<'de, T, F: Fn(Parsed) -> Result<Option<T>, OutOfRange>> Visitor<'de> for TimeVisitor<F> {
     type Value = In<T>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.1)
+        write!(f, "a {} such as {}", self.1, self.2)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         match parse_datetime(v).map(&self.0) {
@@ -269,7 +272,14 @@ impl<'de, T, F: Fn(Parsed) -> Result<Option<T>, OutOfRange>> Visitor<'de> for Ti
                 "date-time `{}` falls outside the years 0 to 9999 in UTC",
                 quote(v)
             ))),
-            None => Err(E::custom(format!("invalid {} `{}`", self.1, quote(v)))),
+            // The value first, then what was expected: the example must
+            // not read as the culprit.
+            None => Err(E::custom(format!(
+                "`{}` is not a valid {}; expected one such as {}",
+                quote(v),
+                self.1,
+                self.2
+            ))),
         }
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -297,7 +307,7 @@ impl Wire for DateTime<Utc> {
             Parsed::Value(..) => Err(OutOfRange),
             Parsed::Empty | Parsed::Sentinel => Ok(None),
         };
-        deserializer.deserialize_option(TimeVisitor(read, "date-time such as 2023-06-29T10:16:08Z"))
+        deserializer.deserialize_option(TimeVisitor(read, "date-time", "2023-06-29T10:16:08Z"))
     }
 }
 
@@ -308,6 +318,6 @@ impl Wire for NaiveDate {
             Parsed::Value(local, _) => Ok(Some(local.date())),
             Parsed::Empty | Parsed::Sentinel => Ok(None),
         };
-        deserializer.deserialize_option(TimeVisitor(read, "date such as 2023-06-29"))
+        deserializer.deserialize_option(TimeVisitor(read, "date", "2023-06-29"))
     }
 }

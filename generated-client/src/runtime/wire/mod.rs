@@ -1,9 +1,9 @@
 //! Serde helpers for Halo's loosely formatted values.
 //!
 //! Generated models read every field through [`Wire`], which accepts the loose
-//! forms Halo sends: integers as `21.0` or `"21"`, `-1` for "no reference",
-//! dates with up to 7 fractional digits with or without an offset, and
-//! `1900-01-01T00:00:00` for "no date". For your own structs the same rules are
+//! forms Halo sends: integers as `21.0` or `"21"`, `-1` and `0` for "no
+//! reference", dates with up to 7 fractional digits with or without an
+//! offset, and `1900-01-01T00:00:00` or `1899-12-30T00:00:00` for "no date". For your own structs the same rules are
 //! available as `with` modules:
 //! `#[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]`.
 
@@ -44,8 +44,8 @@ macro_rules! with_module {
 with_module!(
     /// `Option<DateTime<Utc>>`: RFC 3339 with `Z` or an offset and any number of
     /// fractional digits, or no offset at all (read as UTC); `null`, `""` and the
-    /// "no date" sentinels `1900-01-01T00:00:00` and `0001-01-01T00:00:00` are
-    /// `None`. Writes RFC 3339 in UTC with a `Z`.
+    /// "no date" sentinels `1900-01-01T00:00:00`, `1899-12-30T00:00:00` and
+    /// `0001-01-01T00:00:00` are `None`. Writes RFC 3339 in UTC with a `Z`.
     datetime,
     DateTime<Utc>
 );
@@ -74,7 +74,7 @@ with_module!(
 );
 
 /// `Option<Id<T>>` for references to other records: read like [`int`], and
-/// Halo's "not set" value `-1` is `None`.
+/// Halo's "no record" values `-1` and `0` are `None`.
 pub mod reference {
     use super::*;
     use crate::runtime::Id;
@@ -87,7 +87,7 @@ pub mod reference {
         value.serialize(serializer)
     }
 
-    /// Reads an id leniently; `-1` means no reference.
+    /// Reads an id leniently; `-1` and `0` mean no reference.
     pub fn deserialize<'de, T: 'static, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Id<T>>, D::Error> {

@@ -49,10 +49,15 @@ fn parse_naive(text: &str) -> Option<NaiveDateTime> {
         })
 }
 
-/// Midnight on 1900-01-01 (Halo's "no date") or 0001-01-01 (.NET's minimum).
+/// Midnight on 1900-01-01 (Halo's "no date"), 1899-12-30 (the OLE
+/// automation zero date, which Halo sends in fields such as `auditdate` and
+/// `reviewed_date`) or 0001-01-01 (.NET's minimum).
 fn is_sentinel(local: NaiveDateTime) -> bool {
     use chrono::{Datelike, Timelike};
     let midnight = local.hour() == 0 && local.minute() == 0 && local.second() == 0;
-    let placeholder_day = matches!((local.year(), local.month(), local.day()), (1900 | 1, 1, 1));
+    let placeholder_day = matches!(
+        (local.year(), local.month(), local.day()),
+        (1900 | 1, 1, 1) | (1899, 12, 30)
+    );
     midnight && placeholder_day
 }

@@ -13,6 +13,9 @@ const MAX_DEPTH: usize = 2;
 
 /// Halo's "no date".
 pub(crate) const NO_DATE: &str = "1900-01-01T00:00:00";
+/// The OLE automation zero date, which Halo sends as "no date" in some fields
+/// (`auditdate`, `reviewed_date`).
+pub(crate) const OLE_ZERO_DATE: &str = "1899-12-30T00:00:00";
 
 /// Gives every spec field the record does not have yet a plausible value.
 pub(crate) fn fill(seeder: &mut Seeder<'_>, collection: &Collection, record: &mut Record, id: i64) {
@@ -80,6 +83,8 @@ fn typed(
     depth: usize,
 ) -> Value {
     match ty {
+        // Seeded records are live: deleted ones are made by the tests.
+        Type::Bool if wire == "deleted" => Value::Bool(false),
         Type::Bool => Value::Bool(seeder.rng.one_in(4)),
         Type::I32 | Type::I64 => json!(seeder.rng.range(1, 20)),
         Type::F64 => json!(seeder.rng.below(40) as f64 / 4.0),

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::generic::{timestamp, NO_DATE};
+use super::generic::{timestamp, NO_DATE, OLE_ZERO_DATE};
 use super::lookups::{self, AGENTS, STATUSES, TEAMS, TICKET_TYPES};
 use super::Seeder;
 use crate::fake::filters::CLOSED_STATUS;
@@ -276,11 +276,6 @@ fn ticket(seeder: &mut Seeder<'_>, store: &Store, id: i64) -> Value {
     let site_id = owner(&seeder.user_site, user_id);
     let client_id = owner(&seeder.site_client, site_id);
     let user = store.record_of("User", user_id);
-    let field = |name: &str| {
-        user.and_then(|u| u.get(name))
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
     // Four in ten tickets are closed; the rest spread over the open states.
     let (status_id, status_name) = if seeder.rng.below(10) < 4 {
         STATUSES[STATUSES.len() - 1]
@@ -309,6 +304,17 @@ fn ticket(seeder: &mut Seeder<'_>, store: &Store, id: i64) -> Value {
         json!([{ "id": 1, "text": "vip" }])
     } else {
         json!([])
+    };
+    // Tickets raised by monitoring have no end user: Halo sends `0`.
+    let (user_id, user) = if id % 25 == 13 {
+        (0, None)
+    } else {
+        (user_id, user)
+    };
+    let field = |name: &str| {
+        user.and_then(|u| u.get(name))
+            .cloned()
+            .unwrap_or(Value::Null)
     };
     let who = json!({
         "summary": seeder.rng.pick(&SUMMARIES),
@@ -356,6 +362,9 @@ fn ticket(seeder: &mut Seeder<'_>, store: &Store, id: i64) -> Value {
         "deadlinedate": NO_DATE,
         "lastactiondate": timestamp(seeder, id * 10 + 30),
         "last_update": timestamp(seeder, id * 10 + 60),
+        // The OLE automation zero date: Halo's other "never".
+        "auditdate": OLE_ZERO_DATE,
+        "reviewed_date": if id % 5 == 0 { timestamp(seeder, id * 10 + 90) } else { json!(OLE_ZERO_DATE) },
         "estimate": seeder.rng.below(8) as f64 / 4.0,
         "timetaken": seeder.rng.below(12) as f64 / 4.0,
         "customfields": custom_fields(seeder, dept),
@@ -394,6 +403,9 @@ fn action(seeder: &mut Seeder<'_>, store: &Store, id: i64) -> Value {
         "datetime": timestamp(seeder, ticket_id * 10 + id % 2 * 30),
         "note": format!("{outcome}: followed up with the user."),
         "actionby_agent_id": agent,
+        // An agent's action: no end user and no asset, which Halo sends as 0.
+        "actionby_user_id": 0,
+        "asset_id": 0,
         "hiddenfromuser": id % 2 == 0,
         "important": false,
         "timetaken": 0.25,
