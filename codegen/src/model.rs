@@ -103,6 +103,11 @@ pub struct Entity {
     pub id_type: String,
     /// Create input type, e.g. `NewTicket`.
     pub new_type: String,
+    /// Request types: `TicketList`, `TicketGet`, `TicketPatch`, `TicketDelete`.
+    pub list_type: String,
+    pub get_type: String,
+    pub patch_type: String,
+    pub delete_type: String,
     pub list: Option<ListShape>,
     pub ops: Operations,
     /// Fields other than `id`, in spec order.
@@ -155,6 +160,9 @@ pub struct Param {
     pub ty: Type,
     /// The type Halo's OpenAPI document declares, when the spec knowingly differs.
     pub upstream_type: Option<String>,
+    /// A `bool` parameter whose setter takes nothing and sends `true`
+    /// (`open_only()`).
+    pub flag: bool,
 }
 
 /// A resolved type.

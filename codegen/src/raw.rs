@@ -144,10 +144,9 @@ pub(crate) struct Entity {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct List {
-    pub shape: String,
+    pub shape: Option<String>,
     pub key: Option<String>,
-    #[serde(default)]
-    pub paginated: bool,
+    pub paginated: Option<bool>,
     pub count_param: Option<String>,
 }
 
@@ -171,4 +170,5 @@ pub(crate) struct Param {
     pub doc: Option<String>,
     pub rust_name: Option<String>,
     pub upstream_type: Option<String>,
+    pub flag: Option<bool>,
 }

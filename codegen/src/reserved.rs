@@ -15,6 +15,7 @@ pub(crate) type Owner = String;
 /// Types and traits re-exported at the crate root by `generated-client/src/lib.rs`.
 pub const ROOT_REEXPORTS: &[&str] = &[
     "AccessToken",
+    "Clear",
     "Error",
     "HaloClient",
     "HaloClientBuilder",
@@ -39,27 +40,30 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "CreateManyRequest",
     "CreateRequest",
     "DateTime",
-    "DeleteRequest",
     "Extra",
-    "GetRequest",
     "HaloClient",
     "Id",
-    "ListRequest",
     "ListShape",
     "NaiveDate",
     "PaginationSpec",
-    "PatchRequest",
     "RateLimitSpec",
     "Resource",
+    "ResultFuture",
     "SyncCursor",
-    "UnpagedListRequest",
     "UpdateRequest",
     "Utc",
 ];
 
 /// Macros that generated files import by name (macro namespace; listed so the
 /// test can tie every `use` of a generated file to this table).
-pub const IMPORTED_MACROS: &[&str] = &["record", "wire_enum"];
+pub const IMPORTED_MACROS: &[&str] = &[
+    "fields",
+    "input",
+    "params",
+    "record",
+    "request",
+    "wire_enum",
+];
 
 /// Rust's prelude: generated code names these unqualified (`Option<String>`),
 /// and a user's `use halopsa::*;` would shadow them.
@@ -143,18 +147,15 @@ pub const CLIENT_METHODS: &[&str] = &[
     "wait_out_pause",
 ];
 
-/// Every inherent method of each runtime request type, whatever its visibility:
-/// a generated setter of the same name would be a second definition.
+/// Every method of each kind of entity request type (`request!` and
+/// `input!` in `runtime/macros/request.rs`), whatever its visibility: a
+/// generated setter or parameter of the same name would be a second definition.
 pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
+    ("delete", &["new", "param", "retry_policy", "send"]),
+    ("get", &["new", "param", "retry_policy", "send", "send_opt"]),
+    ("input", &["as_map", "field", "new", "set"]),
     (
-        "CreateManyRequest",
-        &["chunk_size", "new", "retry_policy", "send"],
-    ),
-    ("CreateRequest", &["new", "retry_policy", "send"]),
-    ("DeleteRequest", &["new", "param", "retry_policy", "send"]),
-    ("GetRequest", &["new", "param", "retry_policy", "send"]),
-    (
-        "ListRequest",
+        "list",
         &[
             "collect",
             "collect_with_summary",
@@ -174,20 +175,11 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "PatchRequest",
-        &[
-            "changes",
-            "clear",
-            "current",
-            "field",
-            "merge",
-            "new",
-            "retry_policy",
-            "send",
-        ],
+        "patch",
+        &["changes", "field", "new", "retry_policy", "send", "set"],
     ),
     (
-        "UnpagedListRequest",
+        "unpaged_list",
         &[
             "new",
             "order",
@@ -197,7 +189,6 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
             "send",
         ],
     ),
-    ("UpdateRequest", &["new", "retry_policy", "send"]),
 ];
 
 /// Methods that request types, the client and records get from the traits they
@@ -280,16 +271,21 @@ pub(crate) fn module(name: &str) -> Option<Owner> {
 
 /// Who already has a method `name` on `HaloClient`, if anyone.
 pub(crate) fn client_method(name: &str) -> Option<Owner> {
-    method_of("HaloClient", CLIENT_METHODS, name)
+    method_of("`HaloClient`", CLIENT_METHODS, name)
 }
 
-/// Who already has a method `name` on the runtime request type `request`.
-pub(crate) fn request_method(request: &str, name: &str) -> Option<Owner> {
+/// Who already has a method `name` on an entity's request type of this kind
+/// (`list`, `get`, `patch`, `input`, ...).
+pub(crate) fn request_method(kind: &str, name: &str) -> Option<Owner> {
     let own = REQUEST_METHODS
         .iter()
-        .find(|(ty, _)| *ty == request)
+        .find(|(ty, _)| *ty == kind)
         .map_or(&[][..], |(_, methods)| *methods);
-    method_of(request, own, name).or_else(|| {
+    let what = match kind {
+        "input" => "the create input".to_owned(),
+        kind => format!("the {} request", kind.replace('_', " ")),
+    };
+    method_of(&what, own, name).or_else(|| {
         TRAIT_LIKE_METHODS
             .contains(&name)
             .then(|| "the method of a std trait (clippy's `should_implement_trait`)".to_owned())
@@ -303,7 +299,7 @@ pub(crate) fn record_method(name: &str) -> Option<Owner> {
 
 fn method_of(ty: &str, own: &[&str], name: &str) -> Option<Owner> {
     if own.contains(&name) {
-        Some(format!("a method of `{ty}`"))
+        Some(format!("a method of {ty}"))
     } else if TRAIT_METHODS.contains(&name) {
         Some(format!(
             "the trait method `{name}` that every generated type has"

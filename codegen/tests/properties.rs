@@ -539,7 +539,7 @@ entities:
             match rng.below(3) {
                 0 => out.push_str("    list: { shape: bare }\n"),
                 1 if !paginated => {
-                    out.push_str("    list: { shape: wrapped, key: items, count_param: count }\n")
+                    out.push_str("    list: { shape: wrapped, key: items, paginated: false, count_param: count }\n")
                 }
                 _ => out.push_str(&format!(
                     "    list: {{ shape: wrapped, key: items, paginated: {paginated} }}\n"

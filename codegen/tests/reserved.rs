@@ -99,26 +99,107 @@ fn client_methods_are_exactly_the_runtimes() {
     );
 }
 
-#[test]
-fn request_methods_are_exactly_the_runtimes() {
-    let found = runtime_methods();
-    for (ty, methods) in reserved::REQUEST_METHODS {
-        assert_eq!(
-            inherent(&found, ty),
-            set(methods),
-            "update REQUEST_METHODS[{ty}] in codegen/src/reserved.rs"
-        );
+/// The arms of a `macro_rules!` in `text`: (first line, body), at four spaces of indent.
+fn macro_arms<'a>(text: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
+    let start = text
+        .find(&format!("macro_rules! {name} {{"))
+        .unwrap_or_else(|| panic!("macro {name}"));
+    let end = text[start..]
+        .find("\n}\n")
+        .map_or(text.len(), |e| start + e);
+    let body = &text[start..end];
+    let mut arms = Vec::new();
+    let starts: Vec<usize> = body
+        .match_indices("\n    (")
+        .map(|(at, _)| at + 1)
+        .collect();
+    for (i, at) in starts.iter().enumerate() {
+        let arm = &body[*at..starts.get(i + 1).copied().unwrap_or(body.len())];
+        let head = arm.lines().next().unwrap_or_default().trim_start();
+        arms.push((head, arm));
     }
+    arms
+}
+
+/// Names of the `fn`s written in `text`, except trait methods.
+fn fn_names(text: &str) -> BTreeSet<String> {
+    text.match_indices("fn ")
+        .filter(|(at, _)| {
+            *at == 0 || !text[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+        })
+        .map(|(at, _)| {
+            text[at + 3..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|name| !name.is_empty() && !reserved::TRAIT_METHODS.contains(&name.as_str()))
+        .collect()
+}
+
+/// Every method of each kind of entity request type, read from the
+/// `request!` and `input!` macros (helper arms such as `@order` included
+/// where a kind's arm calls them).
+#[test]
+fn request_methods_are_exactly_the_macros() {
+    let text =
+        fs::read_to_string(workspace().join("generated-client/src/runtime/macros/request.rs"))
+            .unwrap();
+    let arms = macro_arms(&text, "request");
+    let helper = |name: &str| {
+        arms.iter()
+            .find(|(head, _)| head.starts_with(&format!("(@{name}")))
+            .map(|(_, body)| fn_names(body))
+            .unwrap_or_default()
+    };
+    let mut found: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (head, body) in &arms {
+        let Some(kind) = head
+            .strip_prefix("($(#[$doc:meta])* ")
+            .and_then(|rest| rest.split(' ').next())
+        else {
+            continue;
+        };
+        let mut methods = fn_names(body);
+        for name in ["order", "param", "retry"] {
+            if body.contains(&format!("request!(@{name})")) {
+                methods.extend(helper(name));
+            }
+        }
+        found.push((kind.to_owned(), methods));
+    }
+    let input = macro_arms(&text, "input")
+        .into_iter()
+        .map(|(_, body)| fn_names(body))
+        .fold(BTreeSet::new(), |mut all, names| {
+            all.extend(names);
+            all
+        });
+    found.push(("input".to_owned(), input));
+    found.sort();
+    let table: Vec<(String, BTreeSet<String>)> = reserved::REQUEST_METHODS
+        .iter()
+        .map(|(kind, methods)| ((*kind).to_owned(), set(methods)))
+        .collect();
+    assert_eq!(
+        found, table,
+        "update REQUEST_METHODS in codegen/src/reserved.rs"
+    );
 }
 
 #[test]
 fn trait_methods_of_client_and_requests_are_listed() {
     let found = runtime_methods();
-    let tracked: BTreeSet<&str> = reserved::REQUEST_METHODS
-        .iter()
-        .map(|(ty, _)| *ty)
-        .chain(["HaloClient"])
-        .collect();
+    let tracked: BTreeSet<&str> = [
+        "HaloClient",
+        "ListRequest",
+        "UnpagedListRequest",
+        "GetRequest",
+        "PatchRequest",
+        "DeleteRequest",
+    ]
+    .into_iter()
+    .collect();
     for (ty, method, is_trait) in &found {
         if *is_trait && tracked.contains(ty.as_str()) {
             assert!(

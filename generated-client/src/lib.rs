@@ -18,7 +18,7 @@
 //!     .build()?;
 //!
 //! // List: one page, with typed filters.
-//! let page = halo.tickets().list().client_id(ClientId::new(12)).open_only(true).send().await?;
+//! let page = halo.tickets().list().client_id(ClientId::new(12)).open_only().send().await?;
 //! println!("{} open tickets for client 12", page.record_count.unwrap_or(0));
 //!
 //! // Stream: every matching record, page after page, two pages fetched ahead.
@@ -36,7 +36,7 @@
 //! let created = halo.tickets().create(&new).await?;
 //!
 //! // Get, with the spec's get parameters.
-//! let ticket = halo.tickets().get(created.id).includedetails(true).await?;
+//! let ticket = halo.tickets().get(created.id).include_details().await?;
 //! if let Some(department) = ticket.custom_field("CFDepartment") {
 //!     println!("department: {:?}", department.value);
 //! }
@@ -62,6 +62,6 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    AccessToken, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
+    AccessToken, Clear, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
     RateLimit, Result, RetryPolicy, StaticToken, SyncCursor, TokenSource,
 };

@@ -109,7 +109,7 @@ async fn list_sends_exact_query_with_paging_and_list_filters() {
         .status([1, 2, 3].map(halopsa::StatusId::new))
         .search("a&b=c #1 +ü")
         .order("dateoccurred")
-        .order_desc(true)
+        .order_desc()
         .page_no(2)
         .page_size(1000)
         .send()
@@ -320,7 +320,7 @@ async fn patch_sends_only_the_set_fields_and_explicit_nulls() {
         .tickets()
         .patch(TicketId::new(7))
         .summary("new")
-        .clear_agent_id()
+        .agent_id(halopsa::Clear)
         .field("_validate_updates", true)
         .send()
         .await
@@ -405,10 +405,7 @@ async fn create_many_sends_chunks_and_returns_records_in_order() {
         .await;
 
     let new: Vec<NewTicket> = (0..5)
-        .map(|n| NewTicket {
-            summary: Some(format!("n{n}")),
-            ..Default::default()
-        })
+        .map(|n| NewTicket::new().summary(format!("n{n}")))
         .collect();
     let saved = client(&server)
         .tickets()

@@ -380,10 +380,7 @@ fn every_call_answers_hostile_responses_with_a_value_or_a_typed_error() {
             if let Ok(streamed) = streamed {
                 check("stream", &reply, streamed)?;
             }
-            let new = NewTicket {
-                summary: Some("printer".into()),
-                ..NewTicket::default()
-            };
+            let new = NewTicket::new().summary("printer");
             check("create", &reply, tickets.create(&new).await)?;
             check("delete", &reply, tickets.delete(TicketId::new(1)).await)?;
             Ok(())

@@ -21,10 +21,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 const ONE: &str = "/api/Tickets/1";
 
 fn new_ticket() -> NewTicket {
-    NewTicket {
-        summary: Some("Printer on fire".into()),
-        ..NewTicket::default()
-    }
+    NewTicket::new().summary("Printer on fire")
 }
 
 async fn mount(server: &MockServer, verb: &str, at: &str, response: impl Respond + 'static) {

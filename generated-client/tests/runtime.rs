@@ -342,11 +342,9 @@ async fn create_posts_a_one_element_array_and_accepts_an_object_reply() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut new = NewTicket {
-        summary: Some("Printer down".into()),
-        ..NewTicket::default()
-    };
-    new.extra.insert("x_unlisted", json!(2));
+    let new = NewTicket::new()
+        .summary("Printer down")
+        .field("x_unlisted", json!(2));
 
     let ticket = client(&server)
         .tickets()
@@ -478,6 +476,7 @@ struct Status {
 
 impl Resource for Status {
     const PATH: &'static str = "Status";
+    const LIST: ListShape = ListShape::Bare;
 
     fn id(&self) -> Id<Self> {
         self.id
@@ -503,7 +502,7 @@ async fn unpaged_list_reads_a_bare_array_without_paging_params() {
         .await;
     let client = client(&server);
 
-    let statuses = UnpagedListRequest::<Status>::new(&client, ListShape::Bare)
+    let statuses = UnpagedListRequest::<Status>::new(&client)
         .order("name")
         .order_desc(true)
         .await
@@ -530,7 +529,7 @@ async fn get_uses_the_id_path_segment_and_options() {
     let ticket = client(&server)
         .tickets()
         .get(TicketId::new(12))
-        .includedetails(true)
+        .include_details()
         .await
         .expect("get");
     assert_eq!(ticket.summary.as_deref(), Some("ticket 12"));
@@ -587,7 +586,7 @@ async fn list_clamps_page_size_and_sends_typed_filters() {
         .page_size(1000)
         .page_no(3)
         .client_id(Id::new(12))
-        .open_only(true)
+        .open_only()
         // Set twice: the second value replaces the first.
         .search("first")
         .search("a&b=c ü")

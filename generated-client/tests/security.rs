@@ -22,6 +22,7 @@ struct Weird {
 
 impl Resource for Weird {
     const PATH: &'static str = "we ird/..?#";
+    const LIST: ListShape = ListShape::Bare;
 
     fn id(&self) -> Id<Self> {
         self.id
@@ -36,6 +37,7 @@ struct Climber {
 
 impl Resource for Climber {
     const PATH: &'static str = "../../auth/./token";
+    const LIST: ListShape = ListShape::Bare;
 
     fn id(&self) -> Id<Self> {
         self.id
@@ -78,26 +80,28 @@ async fn path_segments_are_percent_encoded() {
         .await;
     let client = static_client(&server);
 
-    let all = UnpagedListRequest::<Weird>::new(&client, ListShape::Bare)
+    let all = UnpagedListRequest::<Weird>::new(&client)
         .await
         .expect("list");
     assert_eq!(all.len(), 1);
     GetRequest::<Weird>::new(&client, Id::new(7))
         .await
         .expect("get");
-    UnpagedListRequest::<Climber>::new(&client, ListShape::Bare)
-        .await
-        .expect("list");
+    // A dot segment would be resolved away and the request would reach
+    // another path than the one named: it is refused before anything is sent.
+    let climbed = UnpagedListRequest::<Climber>::new(&client).await;
+    assert!(
+        matches!(&climbed, Err(halopsa::Error::Config { message }) if message.contains("`..`")),
+        "{climbed:?}"
+    );
 
     // `?` and `#` stay in the path instead of starting a query or a
-    // fragment, the space is encoded, `/` separates the spec's segments,
-    // and dot segments never climb out of the API base.
+    // fragment, the space is encoded, and `/` separates the spec's segments.
     assert_eq!(
         received(&server).await,
         [
             ("/api/we%20ird/..%3F%23".to_owned(), None),
             ("/api/we%20ird/..%3F%23/7".to_owned(), None),
-            ("/api/auth/token".to_owned(), None),
         ]
     );
 }

@@ -80,9 +80,9 @@ async fn read_only(halo: &HaloClient) -> Result<()> {
     let page = halo
         .tickets()
         .list()
-        .open_only(true)
+        .open_only()
         .order("dateoccurred")
-        .order_desc(true)
+        .order_desc()
         .page_size(5)
         .send()
         .await?;
@@ -119,11 +119,9 @@ async fn read_only(halo: &HaloClient) -> Result<()> {
 /// Creates, changes and deletes a ticket: only ever run against the fake.
 async fn writes(halo: &HaloClient) -> Result<()> {
     println!("\n4. Creating a ticket for client 3:");
-    let new = NewTicket {
-        summary: Some("Printer on fire".into()),
-        client_id: Some(ClientId::new(3)),
-        ..Default::default()
-    };
+    let new = NewTicket::new()
+        .summary("Printer on fire")
+        .client_id(ClientId::new(3));
     let ticket = halo.tickets().create(&new).await?;
     println!(
         "   created #{} for {}",

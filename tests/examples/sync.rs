@@ -210,11 +210,9 @@ async fn someone_works(halo: &HaloClient, run: i64) -> Result<()> {
             .summary(format!("Edited on run {}", run + 1))
             .await?;
     }
-    let new = NewTicket {
-        summary: Some(format!("Logged on run {}", run + 1)),
-        client_id: Some(ClientId::new(1)),
-        ..Default::default()
-    };
+    let new = NewTicket::new()
+        .summary(format!("Logged on run {}", run + 1))
+        .client_id(ClientId::new(1));
     halo.tickets().create(&new).await?;
     halo.tickets().delete(pick(3)).await?;
     Ok(())

@@ -1,52 +1,75 @@
-//! One file per entity: its id, model, create input, handle and typed requests.
+//! One file per entity: its id, model, handle, request types and create input.
+//!
+//! The file reads top to bottom as a user meets the entity: the record, the
+//! handle on `HaloClient`, then one request type per operation with its own
+//! parameters (`TicketList`, `TicketGet`, ...), and the create input and
+//! patch request with their field setters. Repetitive parts are tables that
+//! the runtime's macros expand (see `runtime/macros/`), so a field costs a
+//! line or two here.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::fields::{extra_field, optional_field, rust_type, Imports};
+use super::fields::{extra_field, optional_field, type_text, Imports};
 use super::markdown::code_span;
 use super::serde_impl::{self, Kind};
+use super::tables::{string_literal, Table, Tables};
 use super::{doc, doc_raw, ident, module_doc, module_doc_raw, render, words};
 use crate::model::{Entity, Field, Param, Spec, Type};
 use crate::GeneratedFile;
 
+/// What one entity file needs from the runtime, collected while emitting it.
+#[derive(Default)]
+struct Uses {
+    runtime: Vec<&'static str>,
+    macros: Vec<&'static str>,
+}
+
 pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let mut imports = Imports::default();
-    let mut runtime = vec!["Extra", "HaloClient", "Id", "Resource"];
+    let mut tables = Tables::default();
+    let mut uses = Uses {
+        runtime: vec!["Extra", "HaloClient", "Id", "ListShape", "Resource"],
+        macros: vec!["record"],
+    };
 
     let name = ident(&entity.name);
     let id_type = ident(&entity.id_type);
     let module_docs = module_doc(&entity.doc);
-    let wire_path = module_doc_raw(&format!(
-        "\nWire path: {}.",
-        code_span(&format!("{}/{}", spec.api.base_path, entity.path))
-    ));
+    let module_docs = {
+        let wire_path = module_doc_raw(&format!(
+            "\nWire path: {}. Start from [`HaloClient::{}`].",
+            code_span(&format!("{}/{}", spec.api.base_path, entity.path)),
+            entity.accessor,
+        ));
+        quote!(#module_docs #wire_path)
+    };
     let id_doc = doc_raw(&format!(
-        "Identifies {} [`{}`].",
+        "Identifies {} [`{}`]; a plain `i32` converts into one.",
         article(&entity.name),
         entity.name
     ));
-    let model = model(entity, &mut imports);
-    let new_model = entity.ops.create.then(|| new_model(entity, &mut imports));
-    let path = &entity.path;
-    let (handle, handle_runtime) = handle(entity);
-    runtime.extend(handle_runtime);
-    let (sync, sync_runtime) = super::sync::changed_since(entity);
-    runtime.extend(sync_runtime);
-    let requests = requests(entity, &mut imports);
+    let model = model(entity, &mut imports, &mut tables);
+    let resource = resource(entity);
     let lookups = lookups(spec, entity);
+    let handle = handle(entity, &mut uses);
+    let (sync, sync_runtime) = super::sync::changed_since(entity);
+    uses.runtime.extend(sync_runtime);
+    let requests = requests(entity, &mut imports, &mut tables, &mut uses);
 
-    runtime.sort_by_key(|name| name.to_lowercase());
-    let runtime = runtime.iter().map(|name| ident(name));
+    uses.runtime.sort_by_key(|name| name.to_lowercase());
+    uses.macros.sort_unstable();
+    uses.macros.dedup();
+    let runtime = uses.runtime.iter().map(|name| ident(name));
+    let macros = uses.macros.iter().map(|name| ident(name));
     let (external, internal) = imports.tokens(&[entity.id_type.as_str()]);
 
     let tokens = quote! {
         #module_docs
-        #wire_path
 
         #external
 
-        use crate::runtime::wire::record;
+        use crate::runtime::macros::{#(#macros),*};
         use crate::runtime::{#(#runtime),*};
         #internal
 
@@ -54,26 +77,17 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         pub type #id_type = Id<#name>;
 
         #model
-        #new_model
-
-        impl Resource for #name {
-            const PATH: &'static str = #path;
-
-            fn id(&self) -> #id_type {
-                self.id
-            }
-        }
-
+        #resource
         #lookups
-
         #handle
         #sync
         #requests
     };
-    render(spec, format!("{}.rs", entity.module), None, tokens)
+    render(spec, format!("{}.rs", entity.module), None, tokens, &tables)
 }
 
-fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
+/// The record struct and its `record!` table.
+fn model(entity: &Entity, imports: &mut Imports, tables: &mut Tables) -> TokenStream {
     let docs = doc(&entity.doc);
     let name = ident(&entity.name);
     let id_type = ident(&entity.id_type);
@@ -86,11 +100,11 @@ fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
     let extra = extra_field(
         "Fields the spec does not list, kept so that an update sends them back unchanged.",
     );
-    let serde = serde_impl::impls(
+    let serde = tables.add(serde_impl::table(
         &entity.name,
         Kind::Entity(&entity.id_type),
         &entity.fields.iter().collect::<Vec<_>>(),
-    );
+    ));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -105,37 +119,29 @@ fn model(entity: &Entity, imports: &mut Imports) -> TokenStream {
     }
 }
 
-fn new_model(entity: &Entity, imports: &mut Imports) -> TokenStream {
-    let new_type = ident(&entity.new_type);
-    let docs = doc_raw(&format!(
-        "A new {}: the writable fields of [`{}`]. Pass it to [`{}::create`]; unset fields are not sent.",
-        words(&entity.name),
-        entity.name,
-        entity.handle
-    ));
-    let fields = entity
-        .fields
-        .iter()
-        .filter(|field| !field.read_only)
-        .map(|field| optional_field(field, &entity.id_type, imports))
-        .collect::<Vec<_>>();
-    let extra = extra_field("Fields the spec does not list, sent as they are.");
-    let writable: Vec<&Field> = entity.fields.iter().filter(|f| !f.read_only).collect();
-    let serde = serde_impl::impls(&entity.new_type, Kind::Input, &writable);
+/// `impl Resource`: where the collection lives and how it lists.
+fn resource(entity: &Entity) -> TokenStream {
+    let name = ident(&entity.name);
+    let id_type = ident(&entity.id_type);
+    let path = &entity.path;
+    let shape = match entity.list.as_ref().and_then(|list| list.key.as_ref()) {
+        Some(key) => quote!(ListShape::Wrapped(#key)),
+        None => quote!(ListShape::Bare),
+    };
     quote! {
-        #docs
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #new_type {
-            #(#fields)*
-            #extra
-        }
+        impl Resource for #name {
+            const PATH: &'static str = #path;
+            const LIST: ListShape = #shape;
 
-        #serde
+            fn id(&self) -> #id_type {
+                self.id
+            }
+        }
     }
 }
 
 /// The accessor on `HaloClient`, the handle type and its operation methods.
-fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
+fn handle(entity: &Entity, uses: &mut Uses) -> TokenStream {
     let name = ident(&entity.name);
     let handle = ident(&entity.handle);
     let accessor = ident(&entity.accessor);
@@ -143,68 +149,70 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
     let plural = words(&entity.accessor);
     let noun = words(&entity.name);
     let a_noun = with_article(&noun);
-    let mut runtime = Vec::new();
     let mut ops = Vec::new();
     let mut methods = Vec::new();
 
-    if let Some(list) = entity.list.as_ref().filter(|_| entity.ops.list) {
+    if entity.ops.list {
         ops.push("list");
-        let shape = match &list.key {
-            Some(key) => quote!(ListShape::Wrapped(#key)),
-            None => quote!(ListShape::Bare),
-        };
-        runtime.push("ListShape");
-        let (request, text) = if list.paginated {
-            runtime.push("ListRequest");
-            (
-                quote!(ListRequest),
-                format!("Lists {plural}, one page per request. Filters are methods of the returned request."),
+        let list_type = ident(&entity.list_type);
+        let paged = entity.list.as_ref().is_some_and(|list| list.paginated);
+        let text = if paged {
+            format!(
+                "Lists {plural}, a page per request; filters are methods of [`{}`].",
+                entity.list_type
             )
         } else {
-            runtime.push("UnpagedListRequest");
-            (
-                quote!(UnpagedListRequest),
-                format!("Lists {plural} in one request (this collection is not paginated)."),
+            format!(
+                "Lists {plural} in one request (the collection is not paginated); filters are methods of [`{}`].",
+                entity.list_type
             )
         };
         let docs = doc_raw(&text);
         methods.push(quote! {
             #docs
-            pub fn list(&self) -> #request<#name> {
-                #request::new(self.client, #shape)
+            pub fn list(&self) -> #list_type {
+                #list_type::new(self.client)
             }
         });
     }
     if entity.ops.get {
         ops.push("get");
-        runtime.push("GetRequest");
+        uses.runtime.push("ResultFuture");
+        let get_type = ident(&entity.get_type);
         let docs = doc_raw(&format!("Gets one {noun} by id."));
+        let opt_docs = doc_raw(&format!(
+            "Gets one {noun} by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`."
+        ));
         methods.push(quote! {
             #docs
-            pub fn get(&self, id: #id_type) -> GetRequest<#name> {
-                GetRequest::new(self.client, id)
+            pub fn get(&self, id: impl Into<#id_type>) -> #get_type {
+                #get_type::new(self.client, id.into())
+            }
+
+            #opt_docs
+            pub fn get_opt(&self, id: impl Into<#id_type>) -> ResultFuture<Option<#name>> {
+                Box::pin(self.get(id).send_opt())
             }
         });
     }
     if entity.ops.create {
         ops.push("create");
-        runtime.push("CreateRequest");
+        uses.runtime.extend(["CreateRequest", "CreateManyRequest"]);
         let new_type = ident(&entity.new_type);
         let docs = doc_raw(&format!(
-            "Creates a {noun} and returns it as saved, with its id."
+            "Creates {a_noun} from [`{}`] and returns it as saved, with its id.",
+            entity.new_type
+        ));
+        let many_docs = doc_raw(&format!(
+            "Creates many {plural} in batches and returns them as saved, in order."
         ));
         methods.push(quote! {
             #docs
             pub fn create(&self, new: &#new_type) -> CreateRequest<#name> {
                 CreateRequest::new(self.client, new)
             }
-        });
-        runtime.push("CreateManyRequest");
-        let docs = doc_raw(&format!(
-            "Creates many {plural} in batches and returns them as saved, in order."
-        ));
-        methods.push(quote! {
-            #docs
+
+            #many_docs
             pub fn create_many<'a>(
                 &self,
                 new: impl IntoIterator<Item = &'a #new_type>,
@@ -215,9 +223,15 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
     }
     if entity.ops.update {
         ops.push("update");
-        runtime.push("UpdateRequest");
+        uses.runtime.push("UpdateRequest");
+        let patch_type = ident(&entity.patch_type);
         let docs = doc_raw(&format!(
-            "Updates {a_noun}: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`{handle}::patch`].", handle = entity.handle
+            "Updates {a_noun}: sends every field the record carries, including fields the spec does not list. To change only some fields, use [`{}::patch`].",
+            entity.handle
+        ));
+        let patch_docs = doc_raw(&format!(
+            "Changes only the fields set on the returned [`{}`].",
+            entity.patch_type
         ));
         let arg = ident(&entity.module);
         methods.push(quote! {
@@ -225,26 +239,21 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
             pub fn update(&self, #arg: &#name) -> UpdateRequest<#name> {
                 UpdateRequest::new(self.client, #arg)
             }
-        });
-        runtime.push("PatchRequest");
-        let docs = doc_raw(
-            "Changes only the fields set on the returned request (`clear_*` methods send `null`).",
-        );
-        methods.push(quote! {
-            #docs
-            pub fn patch(&self, id: #id_type) -> PatchRequest<#name> {
-                PatchRequest::new(self.client, id)
+
+            #patch_docs
+            pub fn patch(&self, id: impl Into<#id_type>) -> #patch_type {
+                #patch_type::new(self.client, id.into())
             }
         });
     }
     if entity.ops.delete {
         ops.push("delete");
-        runtime.push("DeleteRequest");
+        let delete_type = ident(&entity.delete_type);
         let docs = doc_raw(&format!("Deletes {a_noun}."));
         methods.push(quote! {
             #docs
-            pub fn delete(&self, id: #id_type) -> DeleteRequest<#name> {
-                DeleteRequest::new(self.client, id)
+            pub fn delete(&self, id: impl Into<#id_type>) -> #delete_type {
+                #delete_type::new(self.client, id.into())
             }
         });
     }
@@ -254,7 +263,7 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
         "Operations on {plural}; returned by [`HaloClient::{}`].",
         entity.accessor
     ));
-    let tokens = quote! {
+    quote! {
         impl HaloClient {
             #accessor_doc
             pub fn #accessor(&self) -> #handle<'_> {
@@ -271,94 +280,184 @@ fn handle(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
         impl #handle<'_> {
             #(#methods)*
         }
-    };
-    (tokens, runtime)
+    }
 }
 
-/// Typed parameter setters on the runtime's request types.
-fn requests(entity: &Entity, imports: &mut Imports) -> TokenStream {
-    let name = ident(&entity.name);
-    let mut blocks = Vec::new();
+/// One request type per operation with its parameters, the create input, and
+/// the field setters the create input and the patch share.
+fn requests(
+    entity: &Entity,
+    imports: &mut Imports,
+    tables: &mut Tables,
+    uses: &mut Uses,
+) -> TokenStream {
+    let plural = words(&entity.accessor);
+    let noun = words(&entity.name);
+    let a_noun = with_article(&noun);
+    let own_id = entity.id_type.as_str();
+    let mut items = Vec::new();
+    let mut out = Out {
+        entity,
+        tables,
+        imports,
+        uses,
+    };
     if let Some(list) = entity.list.as_ref().filter(|_| entity.ops.list) {
-        let request = if list.paginated {
-            quote!(ListRequest)
+        let (kind, text) = if list.paginated {
+            (
+                "list",
+                format!("Lists {plural}, a page per request: [`send`](Self::send) fetches one page, [`stream`](Self::stream) and [`collect`](Self::collect) every matching record. Returned by [`{}::list`].", entity.handle),
+            )
         } else {
-            quote!(UnpagedListRequest)
+            (
+                "unpaged_list",
+                format!("Lists {plural} in one request (the collection is not paginated). Returned by [`{}::list`].", entity.handle),
+            )
         };
-        let mut setters: Vec<TokenStream> = entity
-            .filters
-            .iter()
-            .map(|param| setter(param, &entity.id_type, imports))
-            .collect();
-        if let Some((wire, method)) = &list.count_param {
-            let method = ident(method);
-            let docs = doc_raw(&format!(
-                "Returns at most this many {} ({}).",
-                words(&entity.accessor),
-                code_span(wire)
-            ));
-            setters.push(quote! {
-                #docs
-                pub fn #method(self, value: u32) -> Self {
-                    self.param(#wire, value)
-                }
-            });
-        }
-        if !setters.is_empty() {
-            blocks.push(quote! { impl #request<#name> { #(#setters)* } });
-        }
+        let count = list.count_param.as_ref().map(|(wire, method)| Param {
+            wire: wire.clone(),
+            rust: method.clone(),
+            doc: format!("Returns at most this many {plural}."),
+            ty: Type::I32,
+            upstream_type: None,
+            flag: false,
+        });
+        let params: Vec<&Param> = entity.filters.iter().chain(count.as_ref()).collect();
+        items.extend(out.request(kind, &entity.list_type, text, &params));
     }
-    for (params, request) in [
-        (&entity.get_params, quote!(GetRequest)),
-        (&entity.delete_params, quote!(DeleteRequest)),
-    ] {
-        if !params.is_empty() {
-            let setters = params
-                .iter()
-                .map(|param| setter(param, &entity.id_type, imports));
-            blocks.push(quote! { impl #request<#name> { #(#setters)* } });
-        }
+    if entity.ops.get {
+        let text = format!("Gets one {noun}; returned by [`{}::get`].", entity.handle);
+        let params: Vec<&Param> = entity.get_params.iter().collect();
+        items.extend(out.request("get", &entity.get_type, text, &params));
+    }
+    let writable: Vec<&Field> = entity.fields.iter().filter(|f| !f.read_only).collect();
+    let mut targets = Vec::new();
+    if entity.ops.create {
+        out.uses.macros.push("input");
+        targets.push(entity.new_type.as_str());
+        let mut table = Table::new("input");
+        table
+            .doc_raw(&format!(
+                "A new {noun}: set its fields with the methods below, then pass it to [`{}::create`]. Fields left unset are not sent.",
+                entity.handle
+            ))
+            .line(&format!("{};", entity.new_type));
+        items.push(out.tables.add(table.finish()));
     }
     if entity.ops.update {
-        let setters: Vec<TokenStream> = entity
-            .fields
-            .iter()
-            .filter(|field| !field.read_only)
-            .map(|field| patch_setters(field, &entity.id_type, imports))
-            .collect();
-        if !setters.is_empty() {
-            blocks.push(quote! { impl PatchRequest<#name> { #(#setters)* } });
-        }
+        targets.push(entity.patch_type.as_str());
+        let text = format!(
+            "Changes some fields of {a_noun}: sends its id and exactly the fields set here (a setter given [`Clear`](crate::runtime::Clear) sends `null`), and returns the record as saved. Returned by [`{}::patch`].",
+            entity.handle
+        );
+        items.extend(out.request("patch", &entity.patch_type, text, &[]));
     }
-    quote! { #(#blocks)* }
+    if !targets.is_empty() && !writable.is_empty() {
+        out.uses.macros.push("fields");
+        let table = fields_table(&targets, &writable, own_id, out.imports);
+        items.push(out.tables.add(table));
+    }
+    if entity.ops.update {
+        items.push(super::merge::merge_setters(entity, out.imports));
+    }
+    if entity.ops.delete {
+        let text = format!(
+            "Deletes {a_noun}; returned by [`{}::delete`].",
+            entity.handle
+        );
+        let params: Vec<&Param> = entity.delete_params.iter().collect();
+        items.extend(out.request("delete", &entity.delete_type, text, &params));
+    }
+    quote! { #(#items)* }
 }
 
-/// `summary(value)` and `clear_summary()` on the entity's patch request.
-fn patch_setters(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStream {
-    let docs = doc(&field.doc);
-    let method = ident(&field.rust);
-    let clear = ident(&format!("clear_{}", field.rust));
-    let clear_docs = doc_raw(&format!(
-        "Clears {}: sends it as `null`.",
-        code_span(&field.wire)
-    ));
-    let wire = &field.wire;
-    let (arg, value) = argument(&field.ty, own_id, imports);
-    let (list_note, merge) = super::merge::list_setter(field, own_id, imports);
-    quote! {
-        #docs
-        #list_note
-        pub fn #method(self, value: #arg) -> Self {
-            self.field(#wire, #value)
-        }
+/// Where the request types of one entity go.
+struct Out<'a> {
+    entity: &'a Entity,
+    tables: &'a mut Tables,
+    imports: &'a mut Imports,
+    uses: &'a mut Uses,
+}
 
-        #merge
-
-        #clear_docs
-        pub fn #clear(self) -> Self {
-            self.clear(#wire)
+impl Out<'_> {
+    /// `request! { /// docs \n list TicketList(Ticket); }` and its `params!` table.
+    fn request(
+        &mut self,
+        kind: &str,
+        ty: &str,
+        docs: String,
+        params: &[&Param],
+    ) -> Vec<TokenStream> {
+        self.uses.macros.push("request");
+        let mut table = Table::new("request");
+        table
+            .doc_raw(&docs)
+            .line(&format!("{kind} {ty}({});", self.entity.name));
+        let mut out = vec![self.tables.add(table.finish())];
+        if !params.is_empty() {
+            self.uses.macros.push("params");
+            let table = params_table(ty, params, &self.entity.id_type, self.imports);
+            out.push(self.tables.add(table));
         }
+        out
     }
+}
+
+/// `params! { TicketList { /// doc \n client_id(ClientId) = "client_id", ... } }`
+fn params_table(target: &str, params: &[&Param], own_id: &str, imports: &mut Imports) -> String {
+    let mut table = Table::new("params");
+    table.open(target);
+    for param in params {
+        table.doc(&param.doc);
+        if param.rust != param.wire {
+            table.doc_raw(&format!("\nSent as {}.", code_span(&param.wire)));
+        }
+        let wire = string_literal(&param.wire);
+        let entry = match &param.ty {
+            _ if param.flag => format!("{}() = {wire},", param.rust),
+            Type::List(inner) => format!(
+                "{}([{}]) = {wire},",
+                param.rust,
+                type_text(inner, own_id, imports)
+            ),
+            other => format!(
+                "{}({}) = {wire},",
+                param.rust,
+                type_text(other, own_id, imports)
+            ),
+        };
+        table.line(&entry);
+    }
+    table.close();
+    table.finish()
+}
+
+/// `fields! { NewTicket, TicketPatch { /// doc \n summary(String) = "summary", ... } }`
+fn fields_table(
+    targets: &[&str],
+    fields: &[&Field],
+    own_id: &str,
+    imports: &mut Imports,
+) -> String {
+    let mut table = Table::new("fields");
+    table.open(&targets.join(", "));
+    for field in fields {
+        table.doc(&field.doc);
+        if let Some(note) = super::merge::list_note(field) {
+            table.doc_raw(&note);
+        }
+        if field.rust != field.wire {
+            table.doc_raw(&format!("\nSent as {}.", code_span(&field.wire)));
+        }
+        table.line(&format!(
+            "{}({}) = {},",
+            field.rust,
+            type_text(&field.ty, own_id, imports),
+            string_literal(&field.wire)
+        ));
+    }
+    table.close();
+    table.finish()
 }
 
 /// Methods that find an element of a `list<T>` field by its key, e.g.
@@ -388,40 +487,6 @@ fn lookups(spec: &Spec, entity: &Entity) -> TokenStream {
         }
     });
     quote! { impl #name { #(#methods)* } }
-}
-
-/// `pub fn client_id(self, value: ClientId) -> Self { self.param("client_id", value) }`
-fn setter(param: &Param, own_id: &str, imports: &mut Imports) -> TokenStream {
-    let docs = doc(&param.doc);
-    let method = ident(&param.rust);
-    let wire = &param.wire;
-    let (arg, value) = argument(&param.ty, own_id, imports);
-    quote! {
-        #docs
-        pub fn #method(self, value: #arg) -> Self {
-            self.param(#wire, #value)
-        }
-    }
-}
-
-/// A setter's argument type and how it becomes the value sent: strings take
-/// `impl Into<String>`, lists any iterator.
-fn argument(ty: &Type, own_id: &str, imports: &mut Imports) -> (TokenStream, TokenStream) {
-    match ty {
-        Type::String => (quote!(impl Into<String>), quote!(value.into())),
-        Type::List(inner) if **inner == Type::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(value.into_iter().map(Into::into).collect::<Vec<String>>()),
-        ),
-        Type::List(inner) => {
-            let inner = rust_type(inner, own_id, imports);
-            (
-                quote!(impl IntoIterator<Item = #inner>),
-                quote!(value.into_iter().collect::<Vec<_>>()),
-            )
-        }
-        other => (rust_type(other, own_id, imports), quote!(value)),
-    }
 }
 
 /// "a ticket", "an asset".

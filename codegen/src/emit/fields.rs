@@ -79,6 +79,19 @@ pub(super) fn rust_type(ty: &Type, own_id: &str, imports: &mut Imports) -> Token
     }
 }
 
+/// [`rust_type`] as text, for tables: `DateTime<Utc>`, `Vec<ClientId>`.
+pub(super) fn type_text(ty: &Type, own_id: &str, imports: &mut Imports) -> String {
+    match ty {
+        Type::List(inner) => format!("Vec<{}>", type_text(inner, own_id, imports)),
+        Type::Json => "serde_json::Value".to_owned(),
+        Type::DateTime => {
+            imports.chrono_datetime = true;
+            "DateTime<Utc>".to_owned()
+        }
+        other => rust_type(other, own_id, imports).to_string(),
+    }
+}
+
 /// An optional field: `None` is left out of the JSON, so a create or update
 /// sends only what the caller set.
 pub(super) fn optional_field(field: &Field, own_id: &str, imports: &mut Imports) -> TokenStream {

@@ -118,10 +118,15 @@ fn escape_text(out: &mut String, text: &str, line_start: bool) {
         let next = chars.get(i + 1).copied();
         let escape = match c {
             '\\' | '`' | '*' | '~' | '[' | ']' | '<' | '>' | '&' | '|' => true,
-            // Intraword underscores (`client_id`) never start emphasis.
+            // Only an underscore that can open emphasis needs escaping:
+            // one followed by text and not preceded by it (`_x`, not
+            // `client_id` or `self_`). A closer without an opener is text.
             '_' => {
-                !(prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric))
+                let punctuation = |c: char| c.is_ascii_punctuation();
+                next.is_some_and(|n| !n.is_whitespace())
+                    && (next.is_some_and(|n| !punctuation(n))
+                        || prev.is_none_or(|p| p.is_whitespace() || punctuation(p)))
+                    && prev.is_none_or(|p| !p.is_alphanumeric())
             }
             // Where a line starts they could make a heading, a rule, a
             // quote, a list or a definition.
@@ -196,7 +201,11 @@ mod tests {
         assert_eq!(escape_line("# Heading"), "\\# Heading");
         assert_eq!(
             escape_line("a *b* _c_ ~d~ |e|"),
-            "a \\*b\\* \\_c\\_ \\~d\\~ \\|e\\|"
+            "a \\*b\\* \\_c_ \\~d\\~ \\|e\\|"
+        );
+        assert_eq!(
+            escape_line("self_. __init__ a_b"),
+            "self_. \\_\\_init__ a_b"
         );
         assert_eq!(escape_line("&lt;b&gt;"), "\\&lt;b\\&gt;");
         assert_eq!(escape_line("1) one"), "1\\) one");

@@ -35,7 +35,13 @@ pub(crate) fn emit(spec: &Spec) -> Vec<GeneratedFile> {
 
 /// Prints one file. `stamp` goes after the header line (the spec hash, on `mod.rs` only,
 /// so that editing one entity changes only that entity's file and the stamp).
-fn render(spec: &Spec, path: String, stamp: Option<&str>, tokens: TokenStream) -> GeneratedFile {
+fn render(
+    spec: &Spec,
+    path: String,
+    stamp: Option<&str>,
+    tokens: TokenStream,
+    tables: &tables::Tables,
+) -> GeneratedFile {
     let mut contents = format!(
         "{GENERATED_MARKER} from `{}`. Do not edit: change the spec and run `cargo xtask gen`.\n",
         crate::text::printable(&spec.file)
@@ -45,7 +51,7 @@ fn render(spec: &Spec, path: String, stamp: Option<&str>, tokens: TokenStream) -
         contents.push('\n');
     }
     contents.push_str(&match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => tables::format_tables(&space_items(&prettyplease::unparse(&file))),
+        Ok(file) => tables.substitute(&space_items(&prettyplease::unparse(&file))),
         // Unreachable for a checked model; if it ever happens, the compiler
         // shows the exact spot instead of the generator crashing.
         Err(error) => format!("compile_error!({:?});\n", error.to_string()),

@@ -89,5 +89,11 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         };
     };
     let stamp = format!("// Spec sha256: {}", spec.hash);
-    render(spec, "mod.rs".to_owned(), Some(&stamp), tokens)
+    render(
+        spec,
+        "mod.rs".to_owned(),
+        Some(&stamp),
+        tokens,
+        &Default::default(),
+    )
 }

@@ -3,13 +3,10 @@
 //! The runtime's `record!` macro expands a table of `"wire" => field` into a
 //! `Serialize` that writes the fields that are set and then `extra`, and a
 //! map visitor that reads known keys leniently and keeps every other key in
-//! `extra` (see `runtime/wire/record.rs`). So a field costs one line here, and
-//! the expansion's own names cannot collide with spec names.
+//! `extra` (see `runtime/macros/record.rs`). So a field costs one line here,
+//! and the expansion's own names cannot collide with spec names.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::ident;
+use super::tables::{string_literal, Table};
 use crate::model::Field;
 
 /// What a record is, which decides the impls it gets.
@@ -18,23 +15,25 @@ pub(super) enum Kind<'a> {
     Entity(&'a str),
     /// A shared struct: read, written, and usable as a field type.
     Struct,
-    /// A create input: only written.
-    Input,
 }
 
-/// The `record!` invocation for a struct with these optional fields.
-pub(super) fn impls(name: &str, kind: Kind<'_>, fields: &[&Field]) -> TokenStream {
-    let name = ident(name);
-    let entries = fields.iter().map(|field| {
-        let (wire, rust) = (&field.wire, ident(&field.rust));
-        quote!(#wire => #rust)
-    });
+/// The `record!` table of a struct with these optional fields.
+pub(super) fn table(name: &str, kind: Kind<'_>, fields: &[&Field]) -> String {
+    let mut table = Table::new("record");
     match kind {
         Kind::Entity(id_type) => {
-            let id_type = ident(id_type);
-            quote! { record! { #name { id: #id_type, #(#entries,)* } } }
+            table.open(name).line(&format!("id: {id_type},"));
         }
-        Kind::Struct => quote! { record! { struct #name { #(#entries,)* } } },
-        Kind::Input => quote! { record! { input #name { #(#entries,)* } } },
+        Kind::Struct => {
+            table.open(&format!("struct {name}"));
+        }
     }
+    for field in fields {
+        table.line(&format!(
+            "{} => {},",
+            string_literal(&field.wire),
+            field.rust
+        ));
+    }
+    table.finish()
 }

@@ -56,7 +56,7 @@ pub(super) fn changed_since(entity: &Entity) -> (TokenStream, Vec<&'static str>)
         impl #handle<'_> {
             #docs
             pub fn changed_since(&self, cursor: &SyncCursor) -> ChangedSince<#name> {
-                ChangedSince::new(self.list(), cursor, #SINCE_FILTER, |record| record.#field, #deleted)
+                ChangedSince::new(self.list().0, cursor, #SINCE_FILTER, |record| record.#field, #deleted)
             }
         }
     };

@@ -1,93 +1,129 @@
-//! Table macros (`record! { .. }`, `wire_enum! { .. }`), one entry per line.
+//! Table macros (`record!`, `params!`, `fields!`, ...) written as text.
 //!
-//! prettyplease prints a macro's body as a token stream filled to the line
-//! width, so a record's field table would read as a paragraph. This pass
-//! re-prints each top-level table macro the way a person writes it:
-//!
-//! ```text
-//! record! {
-//!     Team {
-//!         id: TeamId,
-//!         "name" => name,
-//!     }
-//! }
-//! ```
+//! Most generated code goes through `quote` and prettyplease, but prettyplease
+//! prints a macro's body as one token stream filled to the line width, so a
+//! table of fields would read as a paragraph. Tables are therefore written as
+//! text here, one entry per line with its docs above it, and stand in the
+//! token stream as a placeholder item (`__table!(3);`, a name no spec name
+//! can take) that [`Tables::substitute`] replaces after printing.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
 
-/// The macros whose bodies are tables.
-const TABLE_MACROS: &[&str] = &["record! {", "wire_enum! {"];
+use super::markdown;
 
-/// Re-prints every top-level table macro of `text`; everything else is kept.
-pub(super) fn format_tables(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some(start) = TABLE_MACROS.iter().find(|m| line == **m) else {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        };
-        let mut body = String::new();
-        for inner in lines.by_ref() {
-            if inner == "}" {
-                break;
-            }
-            body.push_str(inner);
-            body.push('\n');
-        }
-        out.push_str(start);
-        out.push('\n');
-        match body.parse::<TokenStream>() {
-            Ok(tokens) => print_table(&mut out, tokens),
-            // Not reachable for generated tokens; keep what prettyplease printed.
-            Err(_) => out.push_str(&body),
-        }
-        out.push_str("}\n");
+/// The tables of one file, in order.
+#[derive(Default)]
+pub(super) struct Tables(Vec<String>);
+
+impl Tables {
+    /// Keeps `text` and returns the placeholder item to put where it goes.
+    pub(super) fn add(&mut self, text: String) -> TokenStream {
+        let index = Literal::usize_unsuffixed(self.0.len());
+        self.0.push(text);
+        quote! { __table!(#index); }
     }
-    out
-}
 
-/// `Head { entry, entry, }` as a head line, one entry per line and a closing brace.
-fn print_table(out: &mut String, tokens: TokenStream) {
-    let mut head = Vec::new();
-    for token in tokens {
-        match token {
-            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
-                out.push_str(&format!("    {} {{\n", join(&head)));
-                let mut entry = Vec::new();
-                for token in group.stream() {
-                    if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
-                        out.push_str(&format!("        {},\n", join(&entry)));
-                        entry.clear();
-                    } else {
-                        entry.push(token);
-                    }
-                }
-                if !entry.is_empty() {
-                    out.push_str(&format!("        {},\n", join(&entry)));
-                }
-                out.push_str("    }\n");
-                head.clear();
-            }
-            other => head.push(other),
+    /// `printed` with every placeholder line replaced by its table.
+    pub(super) fn substitute(&self, printed: &str) -> String {
+        if self.0.is_empty() {
+            return printed.to_owned();
         }
+        let mut out =
+            String::with_capacity(printed.len() + self.0.iter().map(String::len).sum::<usize>());
+        for line in printed.lines() {
+            let table = line
+                .strip_prefix("__table!(")
+                .and_then(|rest| rest.strip_suffix(");"))
+                .and_then(|index| index.parse::<usize>().ok())
+                .and_then(|index| self.0.get(index));
+            match table {
+                Some(table) => out.push_str(table),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
     }
 }
 
-/// Tokens with single spaces, except none before `:` and within `=>` or `-1`.
-fn join(tokens: &[TokenTree]) -> String {
-    let mut out = String::new();
-    let mut glue = true;
-    for token in tokens {
-        let colon = matches!(token, TokenTree::Punct(p) if p.as_char() == ':');
-        if !glue && !colon {
-            out.push(' ');
+/// Builds the text of one table macro.
+pub(super) struct Table {
+    text: String,
+    indent: usize,
+}
+
+impl Table {
+    /// `name! {`
+    pub(super) fn new(name: &str) -> Self {
+        Table {
+            text: format!("{name}! {{\n"),
+            indent: 4,
         }
-        out.push_str(&token.to_string());
-        glue = matches!(token, TokenTree::Punct(p) if p.spacing() == Spacing::Joint || p.as_char() == '-');
     }
-    out
+
+    /// `head {` on its own line; entries after it are indented one level more.
+    pub(super) fn open(&mut self, head: &str) -> &mut Self {
+        self.line(&format!("{head} {{"));
+        self.indent += 4;
+        self
+    }
+
+    /// The `}` of the last [`open`](Self::open).
+    pub(super) fn close(&mut self) -> &mut Self {
+        self.indent -= 4;
+        self.line("}");
+        self
+    }
+
+    /// Spec text as doc lines, escaped so it renders as typed.
+    pub(super) fn doc(&mut self, text: &str) -> &mut Self {
+        for line in text.lines() {
+            let escaped = markdown::escape_line(line);
+            self.doc_line(&escaped);
+        }
+        self
+    }
+
+    /// Text the generator writes itself as doc lines, kept as markdown.
+    pub(super) fn doc_raw(&mut self, text: &str) -> &mut Self {
+        for line in text.lines() {
+            self.doc_line(line);
+        }
+        self
+    }
+
+    fn doc_line(&mut self, line: &str) {
+        if line.is_empty() {
+            self.line("///");
+        } else {
+            self.line(&format!("/// {line}"));
+        }
+    }
+
+    /// One line of the table, at the current indent.
+    pub(super) fn line(&mut self, line: &str) -> &mut Self {
+        self.text.push_str(&" ".repeat(self.indent));
+        self.text.push_str(line);
+        self.text.push('\n');
+        self
+    }
+
+    /// The finished text, with the macro's closing brace.
+    pub(super) fn finish(mut self) -> String {
+        while self.indent > 4 {
+            self.close();
+        }
+        self.text.push_str("}\n");
+        self.text
+    }
+}
+
+/// A string as a Rust literal, escaped the way `quote` would.
+pub(super) fn string_literal(text: &str) -> String {
+    Literal::string(text).to_string()
 }
 
 #[cfg(test)]
@@ -95,11 +131,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tables_get_one_entry_per_line() {
-        let text = "use x;\n\nrecord! {\n    Team { id : TeamId, \"name\" => name, \"a\" =>\n    a, }\n}\n\nwire_enum! {\n    Level: i64 { Low = 1, High = - 3, }\n}\nfn f() {}\n";
+    fn tables_read_like_hand_written_ones() {
+        let mut table = Table::new("params");
+        table
+            .open("TicketList")
+            .doc("Only open tickets.")
+            .line("open_only = \"open_only\",")
+            .close();
         assert_eq!(
-            format_tables(text),
-            "use x;\n\nrecord! {\n    Team {\n        id: TeamId,\n        \"name\" => name,\n        \"a\" => a,\n    }\n}\n\nwire_enum! {\n    Level: i64 {\n        Low = 1,\n        High = -3,\n    }\n}\nfn f() {}\n"
+            table.finish(),
+            "params! {\n    TicketList {\n        /// Only open tickets.\n        open_only = \"open_only\",\n    }\n}\n"
         );
+    }
+
+    #[test]
+    fn placeholders_are_replaced_in_place() {
+        let mut tables = Tables::default();
+        let placeholder = tables.add("x! {\n}\n".to_owned());
+        assert_eq!(placeholder.to_string(), "__table ! (0) ;");
+        assert_eq!(
+            tables.substitute("use a;\n\n__table!(0);\n\nfn f() {}\n"),
+            "use a;\n\nx! {\n}\n\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn string_literals_are_escaped() {
+        assert_eq!(string_literal("a\"b\\c\td"), "\"a\\\"b\\\\c\\td\"");
     }
 }

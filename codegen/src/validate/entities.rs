@@ -27,7 +27,6 @@ impl Checker<'_> {
             );
         }
         let ops = self.operations(name, &entity.operations);
-        let list = self.list_shape(name, entity, ops);
         let accessor = match &entity.accessor {
             Some(accessor) if is_plain_ident(accessor) && snake(accessor) == *accessor => {
                 accessor.clone()
@@ -61,6 +60,7 @@ impl Checker<'_> {
                 "set `accessor:` to another name".into(),
             );
         }
+        let list = self.list_shape(name, entity, ops, &accessor);
         let all_fields = self.fields(&["entities", name, "fields"], &entity.fields, Some(name));
         let id_doc = match all_fields.iter().find(|f| f.ty == Type::Id) {
             Some(id) => id.doc.clone(),
@@ -79,8 +79,8 @@ impl Checker<'_> {
             .into_iter()
             .filter(|f| f.ty != Type::Id)
             .collect();
-        if ops.update {
-            self.check_patch_methods(name, &fields);
+        if ops.create || ops.update {
+            self.check_setters(name, &fields, ops);
         }
         let lookups = self.entity_lookups(name, &fields);
         let count_method: Vec<String> = list
@@ -89,7 +89,7 @@ impl Checker<'_> {
             .map(|(_, method)| method)
             .into_iter()
             .collect();
-        let list_request = list_request(entity.list.as_ref());
+        let list_request = list_kind(list.as_ref().is_none_or(|l| l.paginated));
         let filters = self.params(
             name,
             ("filters", &entity.filters),
@@ -101,14 +101,14 @@ impl Checker<'_> {
             name,
             ("get_params", &entity.get_params),
             (ops.get, "get"),
-            "GetRequest",
+            "get",
             &[],
         );
         let delete_params = self.params(
             name,
             ("delete_params", &entity.delete_params),
             (ops.delete, "delete"),
-            "DeleteRequest",
+            "delete",
             &[],
         );
         let camel_accessor = upper_camel(&accessor);
@@ -120,6 +120,10 @@ impl Checker<'_> {
             handle: format!("{camel_accessor}Api"),
             id_type: format!("{name}Id"),
             new_type: format!("New{name}"),
+            list_type: format!("{name}List"),
+            get_type: format!("{name}Get"),
+            patch_type: format!("{name}Patch"),
+            delete_type: format!("{name}Delete"),
             accessor,
             list,
             ops,
@@ -171,21 +175,26 @@ impl Checker<'_> {
         out
     }
 
+    /// The `list:` section, with Halo's usual shape filled in: records
+    /// wrapped under a key named like the accessor (`{"record_count": N,
+    /// "tickets": [...]}`), paginated; a bare array is never paginated.
     pub(super) fn list_shape(
         &mut self,
         name: &str,
         entity: &raw::Entity,
         ops: Operations,
+        accessor: &str,
     ) -> Option<ListShape> {
-        let Some(list) = &entity.list else {
-            if ops.list {
-                self.error(
-                    self.map.key(&["entities", name, "operations"]),
-                    format!("entity `{name}` supports `list` but has no `list:` section"),
-                    "add `list: { shape: wrapped, key: <key>, paginated: true }` or `list: { shape: bare }`".into(),
-                );
-            }
-            return None;
+        let default = raw::List {
+            shape: None,
+            key: None,
+            paginated: None,
+            count_param: None,
+        };
+        let list = match &entity.list {
+            Some(list) => list,
+            None if ops.list => &default,
+            None => return None,
         };
         let at = self.map.key(&["entities", name, "list"]);
         if !ops.list {
@@ -195,13 +204,15 @@ impl Checker<'_> {
                 "add `list` to `operations`, or remove `list:`".into(),
             );
         }
-        let key = match (list.shape.as_str(), &list.key) {
+        let shape = list.shape.as_deref().unwrap_or("wrapped");
+        let key = match (shape, &list.key) {
             ("wrapped", Some(key)) if !key.trim().is_empty() => Some(key.clone()),
-            ("wrapped", _) => {
+            ("wrapped", None) => Some(accessor.to_owned()),
+            ("wrapped", Some(_)) => {
                 self.error(
-                    at,
-                    format!("the wrapped list of `{name}` has no `key`"),
-                    "name the JSON key that holds the records, e.g. `key: tickets`".into(),
+                    self.map.value(&["entities", name, "list", "key"]),
+                    format!("the wrapped list of `{name}` has an empty `key`"),
+                    "name the JSON key that holds the records, e.g. `key: tickets`, or leave `key` out to use the accessor".into(),
                 );
                 None
             }
@@ -224,8 +235,17 @@ impl Checker<'_> {
                 None
             }
         };
+        let paginated = list.paginated.unwrap_or(shape == "wrapped");
+        if paginated && shape == "bare" {
+            self.error(
+                self.map.value(&["entities", name, "list", "paginated"]),
+                "a bare list cannot be paginated".into(),
+                "Halo pages only wrapped lists, which carry `record_count`; use `shape: wrapped`"
+                    .into(),
+            );
+        }
         let count_param = match &list.count_param {
-            Some(_) if list.paginated => {
+            Some(_) if paginated => {
                 self.error(
                     self.map.key(&["entities", name, "list", "count_param"]),
                     "`count_param` is for unpaginated lists".into(),
@@ -234,7 +254,7 @@ impl Checker<'_> {
                 None
             }
             Some(wire) => match field_ident(wire) {
-                Some(method) => match reserved::request_method(list_request(Some(list)), &method) {
+                Some(method) => match reserved::request_method(list_kind(paginated), &method) {
                     Some(owner) => {
                         self.error(
                             self.map.value(&["entities", name, "list", "count_param"]),
@@ -259,7 +279,7 @@ impl Checker<'_> {
         };
         Some(ListShape {
             key,
-            paginated: list.paginated,
+            paginated,
             count_param,
         })
     }
@@ -314,12 +334,22 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            if param.flag == Some(true) && ty != Type::Bool {
+                self.error(
+                    self.map.key(&[&path[..], &["flag"]].concat()),
+                    format!("`flag: true` needs a `bool` parameter, not `{}`", param.ty),
+                    "a flag's setter takes nothing and sends `true`; remove `flag` or make the type `bool`".into(),
+                );
+                continue;
+            }
             out.push(Param {
                 wire: wire.clone(),
                 rust,
                 doc,
-                ty,
+                ty: ty.clone(),
                 upstream_type: param.upstream_type.clone(),
+                // A `bool` parameter is a switch unless the spec says otherwise.
+                flag: ty == Type::Bool && param.flag != Some(false),
             });
         }
         out
@@ -358,26 +388,44 @@ impl Checker<'_> {
         out
     }
 
-    /// A patch has a setter and a `clear_` method per writable field; neither may
-    /// shadow the patch request's own methods or another field's method.
-    pub(super) fn check_patch_methods(&mut self, name: &str, fields: &[Field]) {
+    /// Each writable field has a setter on the create input and the patch
+    /// request, and a list of records a `merge_*` setter on the patch; none
+    /// may be a method those types already have, or another field's.
+    pub(super) fn check_setters(&mut self, name: &str, fields: &[Field], ops: Operations) {
         let writable: Vec<&Field> = fields.iter().filter(|f| !f.read_only).collect();
         let setters: HashSet<&str> = writable.iter().map(|f| f.rust.as_str()).collect();
+        let targets: Vec<&str> = [(ops.create, "input"), (ops.update, "patch")]
+            .into_iter()
+            .filter_map(|(on, kind)| on.then_some(kind))
+            .collect();
         for field in &writable {
-            let clear = format!("clear_{}", field.rust);
-            let clash = [&field.rust, &clear].into_iter().find_map(|method| {
-                reserved::request_method("PatchRequest", method).map(|owner| (method, owner))
+            let merge = format!("merge_{}", field.rust);
+            let merges = ops.update
+                && matches!(&field.ty, Type::List(inner) if matches!(**inner, Type::Named(_)));
+            let mut clash = targets.iter().find_map(|kind| {
+                reserved::request_method(kind, &field.rust).map(|owner| (field.rust.clone(), owner))
             });
-            let clash = clash.or_else(|| {
-                setters
-                    .contains(clear.as_str())
-                    .then(|| (&clear, "the setter of another field".to_owned()))
-            });
+            let on = if clash.is_some() && ops.create && ops.update {
+                "create input and the patch request"
+            } else if ops.update {
+                "patch request"
+            } else {
+                "create input"
+            };
+            if merges && clash.is_none() {
+                clash = reserved::request_method("patch", &merge)
+                    .or_else(|| {
+                        setters
+                            .contains(merge.as_str())
+                            .then(|| "the setter of another field".to_owned())
+                    })
+                    .map(|owner| (merge.clone(), owner));
+            }
             if let Some((method, owner)) = clash {
                 self.error(
                     self.map.key(&["entities", name, "fields", &field.wire]),
                     format!(
-                        "field `{}` would give the patch request a method `{method}`, which is already {owner}",
+                        "field `{}` would give the {on} a method `{method}`, which is already {owner}",
                         field.wire
                     ),
                     format!("set `rust_name:` to another name, such as `{}_value`", field.rust),
@@ -405,10 +453,11 @@ fn is_query_type(ty: &Type) -> bool {
     }
 }
 
-/// The runtime request type that a list's filters become methods of.
-fn list_request(list: Option<&raw::List>) -> &'static str {
-    match list {
-        Some(list) if !list.paginated => "UnpagedListRequest",
-        _ => "ListRequest",
+/// The kind of request type a list's filters become methods of.
+fn list_kind(paginated: bool) -> &'static str {
+    if paginated {
+        "list"
+    } else {
+        "unpaged_list"
     }
 }

@@ -120,7 +120,8 @@ impl Checker<'_> {
         Some(rust)
     }
 
-    /// Generated names (`TicketId`, `NewTicket`, `TicketsApi`, accessors) must not collide.
+    /// Generated names (`TicketId`, `NewTicket`, `TicketsApi`, `TicketList`,
+    /// accessors, ...) must not collide.
     pub(super) fn check_derived_names(&mut self, entities: &[Entity], types: &[NamedType]) {
         let mut names: HashMap<String, String> = HashMap::new();
         for ty in types {
@@ -164,7 +165,16 @@ impl Checker<'_> {
                     "set `accessor:` on one of them".into(),
                 );
             }
-            for derived in [&entity.id_type, &entity.new_type, &entity.handle] {
+            let derived_names = [
+                &entity.id_type,
+                &entity.new_type,
+                &entity.handle,
+                &entity.list_type,
+                &entity.get_type,
+                &entity.patch_type,
+                &entity.delete_type,
+            ];
+            for derived in derived_names {
                 if shared_accessor.is_some() && derived == &entity.handle {
                     continue;
                 }

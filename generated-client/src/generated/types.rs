@@ -2,7 +2,7 @@
 //! Shared types: structs and enums that several records use.
 
 use chrono::{DateTime, Utc};
-use crate::runtime::wire::record;
+use crate::runtime::macros::record;
 use crate::runtime::Extra;
 use super::{
     AgentId, AssetId, ClientContractId, ClientId, InvoiceId, ItemId, QuotationId, SiteId,

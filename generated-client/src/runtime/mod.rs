@@ -6,6 +6,7 @@
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
+mod change;
 mod client;
 mod config;
 mod decode;
@@ -14,6 +15,7 @@ mod error_body;
 mod extra;
 mod http;
 mod id;
+pub(crate) mod macros;
 mod query;
 mod rate_limit;
 mod request;
@@ -24,6 +26,7 @@ mod sync;
 mod token_source;
 pub mod wire;
 
+pub use change::{Clear, FieldChange};
 pub use client::HaloClient;
 pub use config::HaloClientBuilder;
 pub use error::{Error, FieldError, Result};
@@ -31,11 +34,16 @@ pub use extra::Extra;
 pub use id::Id;
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
+pub(crate) use request::FieldValues;
 pub use request::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, Listing,
     ListingSummary, PatchRequest, UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
+
+/// The future of a call that finishes with a `T`: `Send`, `'static` and
+/// nameable, so it can be stored or spawned.
+pub type ResultFuture<T> = futures::future::BoxFuture<'static, Result<T>>;
 pub use sync::{ChangedSince, Changes, SyncCursor};
 pub use token_source::{AccessToken, StaticToken, TokenSource};

@@ -5,9 +5,42 @@ use serde::de::DeserializeOwned;
 use super::Id;
 
 /// A record type with its own collection endpoint, e.g. `Ticket` at `Tickets`.
+///
+/// Every generated record implements it. Implement it for a struct of your
+/// own to read a collection the spec does not cover (or only some fields of
+/// one) with the same paging, retries and errors as generated calls:
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use halopsa::runtime::{ListRequest, ListShape, Resource};
+/// use halopsa::Id;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Holiday {
+///     id: i32,
+///     name: Option<String>,
+/// }
+///
+/// impl Resource for Holiday {
+///     const PATH: &'static str = "Holiday";
+///     const LIST: ListShape = ListShape::Bare;
+///
+///     fn id(&self) -> Id<Self> {
+///         Id::new(self.id)
+///     }
+/// }
+///
+/// # async fn demo(halo: halopsa::HaloClient) -> halopsa::Result<()> {
+/// let holidays: Vec<Holiday> = ListRequest::<Holiday>::new(&halo).collect().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub trait Resource: DeserializeOwned + Send + 'static {
     /// The collection's path below the API base, e.g. `Tickets`.
     const PATH: &'static str;
+
+    /// How the collection's list endpoint holds its records.
+    const LIST: ListShape;
 
     /// The record's id; paging uses it to notice a server repeating a page.
     fn id(&self) -> Id<Self>

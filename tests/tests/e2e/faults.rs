@@ -19,10 +19,7 @@ fn single_shot(halo: &FakeHalo) -> HaloClient {
 }
 
 fn new_ticket(summary: &str) -> NewTicket {
-    NewTicket {
-        summary: Some(summary.to_owned()),
-        ..Default::default()
-    }
+    NewTicket::new().summary(summary.to_owned())
 }
 
 fn stored_with_summary(halo: &FakeHalo, summary: &str) -> usize {

@@ -59,7 +59,7 @@ async fn records_pushed_onto_the_next_page_by_creates_arrive_once() {
             .tickets()
             .list()
             .order("id")
-            .order_desc(true)
+            .order_desc()
             .collect_with_summary()
             .await
             .expect("nothing was lost, so nothing to report");

@@ -257,12 +257,10 @@ async fn create_filter_patch_and_delete_round_trip() {
     bounded(20, async {
         let halo = fake(100).await;
         let client = halo.client();
-        let new = NewTicket {
-            summary: Some("Coffee machine leaking".into()),
-            client_id: Some(ClientId::new(3)),
-            status_id: Some(StatusId::new(1)),
-            ..Default::default()
-        };
+        let new = NewTicket::new()
+            .summary("Coffee machine leaking")
+            .client_id(ClientId::new(3))
+            .status_id(StatusId::new(1));
         let created = client.tickets().create(&new).await.expect("created");
         assert_eq!(created.id.get(), 101);
         // The server fills in the client's name, as Halo does.
@@ -274,7 +272,7 @@ async fn create_filter_patch_and_delete_round_trip() {
             .list()
             .client_id(ClientId::new(3))
             .search("coffee MACHINE")
-            .open_only(true)
+            .open_only()
             .collect()
             .await
             .expect("listed");
@@ -296,7 +294,7 @@ async fn create_filter_patch_and_delete_round_trip() {
         let deleted = client
             .tickets()
             .list()
-            .deleted(true)
+            .deleted()
             .collect()
             .await
             .expect("listed");
@@ -320,7 +318,7 @@ async fn typed_filters_and_ordering_match_the_stored_records() {
         let open = client
             .tickets()
             .list()
-            .open_only(true)
+            .open_only()
             .collect()
             .await
             .expect("open");
@@ -359,7 +357,7 @@ async fn typed_filters_and_ordering_match_the_stored_records() {
             .tickets()
             .list()
             .order("dateoccurred")
-            .order_desc(true)
+            .order_desc()
             .page_size(5)
             .send()
             .await

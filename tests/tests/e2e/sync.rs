@@ -51,11 +51,9 @@ async fn changed_since_loads_everything_then_only_changes_and_tombstones() {
                 .await
                 .expect("patched");
         }
-        let new = NewTicket {
-            summary: Some("Created after the first sync".into()),
-            client_id: Some(ClientId::new(1)),
-            ..Default::default()
-        };
+        let new = NewTicket::new()
+            .summary("Created after the first sync")
+            .client_id(ClientId::new(1));
         let created = client.tickets().create(&new).await.expect("created");
         client
             .tickets()

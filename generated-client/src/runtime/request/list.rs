@@ -43,10 +43,10 @@ pub(super) enum Ending {
 
 impl<T: Resource> ListRequest<T> {
     /// A request for the first page at the largest page size.
-    pub fn new(client: &HaloClient, shape: ListShape) -> Self {
+    pub fn new(client: &HaloClient) -> Self {
         ListRequest {
             client: client.clone(),
-            shape,
+            shape: T::LIST,
             query: Query::default(),
             page_no: 1,
             page_size: max_page_size(),
@@ -105,7 +105,7 @@ impl<T: Resource> ListRequest<T> {
 
     /// Lets [`stream`](Self::stream) and [`pages`](Self::pages) end quietly
     /// when fewer records arrive than the first page promised, instead of
-    /// with [`Error::Incomplete`](crate::Error::Incomplete). [`collect_with_summary`](Self::collect_with_summary)
+    /// with [`Error::Incomplete`](crate::runtime::Error::Incomplete). [`collect_with_summary`](Self::collect_with_summary)
     /// says what arrived.
     pub fn lenient(mut self) -> Self {
         if self.ending == Ending::Strict {
@@ -169,7 +169,7 @@ impl<T: Resource> ListRequest<T> {
     /// pushes onto the next page arrives once), and when fewer records
     /// arrive than the first page's `record_count` promised (pages shifted
     /// under deletes, or the server dropped some), it ends with
-    /// [`Error::Incomplete`](crate::Error::Incomplete) unless the request is [`lenient`](Self::lenient).
+    /// [`Error::Incomplete`](crate::runtime::Error::Incomplete) unless the request is [`lenient`](Self::lenient).
     /// For listings that must be complete on a changing table, see
     /// [`consistent`](Self::consistent).
     pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
@@ -192,7 +192,7 @@ impl<T: Resource> ListRequest<T> {
 
     /// Every matching record, and a [`ListingSummary`] of what arrived
     /// against what the first page promised. Fewer records than promised
-    /// is still [`Error::Incomplete`](crate::Error::Incomplete) unless the request is
+    /// is still [`Error::Incomplete`](crate::runtime::Error::Incomplete) unless the request is
     /// [`lenient`](Self::lenient).
     pub async fn collect_with_summary(self) -> Result<Listing<T>> {
         let mut pages = Pages::new(self);
@@ -284,10 +284,10 @@ pub struct UnpagedListRequest<T> {
 
 impl<T: Resource> UnpagedListRequest<T> {
     /// A request for the whole collection.
-    pub fn new(client: &HaloClient, shape: ListShape) -> Self {
+    pub fn new(client: &HaloClient) -> Self {
         UnpagedListRequest {
             client: client.clone(),
-            shape,
+            shape: T::LIST,
             query: Query::default(),
             retry: None,
             marker: PhantomData,

@@ -11,6 +11,7 @@ use crate::runtime::http::Call;
 use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 
+mod changes;
 mod consistent;
 mod id_set;
 mod list;
@@ -18,6 +19,7 @@ mod pager;
 mod record;
 mod write;
 
+pub(crate) use changes::FieldValues;
 pub use list::{ListRequest, Listing, ListingSummary, UnpagedListRequest};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
 pub use write::{CreateManyRequest, PatchRequest};

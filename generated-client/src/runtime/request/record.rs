@@ -57,6 +57,15 @@ impl<T: Resource> GetRequest<T> {
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::json(&body)
     }
+
+    /// Fetches the record, or `None` when the server says there is none (404).
+    pub async fn send_opt(self) -> Result<Option<T>> {
+        match self.send().await {
+            Ok(record) => Ok(Some(record)),
+            Err(error) if error.status() == Some(404) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
 }
 
 into_future!(GetRequest => T);

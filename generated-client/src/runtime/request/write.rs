@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{into_future, post_records};
-use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
+use crate::runtime::{decode, Error, FieldChange, HaloClient, Id, Resource, Result, RetryPolicy};
 
 /// Changes chosen fields of a record: `POST {path}` with `[{"id": .., <fields>}]`.
 ///
@@ -80,8 +80,15 @@ impl<T: Resource> PatchRequest<T> {
         self
     }
 
-    /// Sets a field by its wire name. The typed setters generated from the
-    /// spec call this; use it for a field the spec does not list.
+    /// A typed setter's change: the value, or `null`.
+    pub(crate) fn change<V: Serialize>(self, name: &'static str, change: FieldChange<V>) -> Self {
+        match change {
+            FieldChange::Set(value) => self.field(name, value),
+            FieldChange::Clear => self.clear(name),
+        }
+    }
+
+    /// Sets a field by its wire name: for a field the spec does not list.
     pub fn field(mut self, name: impl Into<String>, value: impl Serialize) -> Self {
         let name = name.into();
         match serde_json::to_value(value) {

@@ -1,19 +1,16 @@
 //! Serde helpers for Halo's loosely formatted values.
 //!
-//! Generated models read every field through [`Wire`], which accepts the loose
-//! forms Halo sends: integers as `21.0` or `"21"`, `-1` and `0` for "no
+//! Generated models read every field leniently, accepting the loose forms
+//! Halo sends: integers as `21.0` or `"21"`, `-1` and `0` for "no
 //! reference", dates with up to 7 fractional digits with or without an
-//! offset, and `1900-01-01T00:00:00` or `1899-12-30T00:00:00` for "no date". For your own structs the same rules are
-//! available as `with` modules:
+//! offset, and `1900-01-01T00:00:00` or `1899-12-30T00:00:00` for "no date".
+//! For your own structs the same rules are available as `with` modules:
 //! `#[serde(default, skip_serializing_if = "Option::is_none", with = "wire::datetime")]`.
 
 mod lenient;
-mod record;
 mod time;
 
-pub use lenient::{In, Key, Wire};
-#[allow(unused_imports)] // `wire_enum` is unused by a spec without enums.
-pub(crate) use record::{record, required, wire_enum};
+pub(crate) use lenient::{In, Key, Wire};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserializer, Serialize, Serializer};

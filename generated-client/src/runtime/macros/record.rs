@@ -18,30 +18,26 @@
 ///   required `id`;
 /// - `struct Name { "wire" => field, ... }`: a shared struct, also `Wire`, so
 ///   records can hold it;
-/// - `input Name { "wire" => field, ... }`: a create input, written only.
 ///
 /// Every listed field is an `Option`; the struct also has `extra: Extra`.
 macro_rules! record {
     ($name:ident { id: $id:ty $(, $wire:literal => $field:ident)* $(,)? }) => {
-        $crate::runtime::wire::record!(@serialize $name [id] { $($wire => $field),* });
+        $crate::runtime::macros::record!(@serialize $name [id] { $($wire => $field),* });
         const _: () = {
-            $crate::runtime::wire::record!(@visitor $name {
+            $crate::runtime::macros::record!(@visitor $name {
                 id: $id;
                 $($wire => $field),*
             });
         };
     };
     (struct $name:ident { $($wire:literal => $field:ident),* $(,)? }) => {
-        $crate::runtime::wire::record!(@serialize $name [] { $($wire => $field),* });
+        $crate::runtime::macros::record!(@serialize $name [] { $($wire => $field),* });
         const _: () = {
-            $crate::runtime::wire::record!(@visitor $name { $($wire => $field),* });
+            $crate::runtime::macros::record!(@visitor $name { $($wire => $field),* });
         };
         impl $crate::runtime::wire::Wire for $name {}
+        $crate::runtime::macros::record!(@field_value $name);
     };
-    (input $name:ident { $($wire:literal => $field:ident),* $(,)? }) => {
-        $crate::runtime::wire::record!(@serialize $name [] { $($wire => $field),* });
-    };
-
     // `id` first (always set), then the fields that are `Some`, then `extra`,
     // skipping a kept placeholder whose field has been set since.
     (@serialize $name:ident [$($id:ident)?] { $($wire:literal => $field:ident),* }) => {
@@ -58,10 +54,18 @@ macro_rules! record {
                         map.serialize_entry($wire, value)?;
                     }
                 )*
-                self.extra.write_entries(&mut map, |key| $crate::runtime::wire::record!(
+                self.extra.write_entries(&mut map, |key| $crate::runtime::macros::record!(
                     @is_set self, key { $($wire => $field),* }
                 ))?;
                 map.end()
+            }
+        }
+    };
+    // A shared type as the value of a typed setter.
+    (@field_value $name:ident) => {
+        impl ::core::convert::From<$name> for $crate::runtime::FieldChange<$name> {
+            fn from(value: $name) -> Self {
+                $crate::runtime::FieldChange::Set(value)
             }
         }
     };
@@ -110,7 +114,7 @@ macro_rules! record {
                     }
                 }
                 ::core::result::Result::Ok($name {
-                    $(id: $crate::runtime::wire::required::<$id, __A::Error>(id, "id")?,)?
+                    $(id: $crate::runtime::macros::required::<$id, __A::Error>(id, "id")?,)?
                     $($field,)*
                     extra,
                 })
@@ -169,6 +173,7 @@ macro_rules! wire_enum {
         }
 
         impl $crate::runtime::wire::Wire for $name {}
+        $crate::runtime::macros::record!(@field_value $name);
     };
     ($name:ident: String { $($variant:ident = $value:literal),* $(,)? }) => {
         impl ::serde::Serialize for $name {
@@ -196,6 +201,7 @@ macro_rules! wire_enum {
         }
 
         impl $crate::runtime::wire::Wire for $name {}
+        $crate::runtime::macros::record!(@field_value $name);
     };
 }
 #[allow(unused_imports)]

@@ -1,0 +1,353 @@
+//! `request!`, `params!`, `fields!` and `input!`: an entity's own request types.
+//!
+//! Each entity gets a request type per operation (`TicketList`, `TicketGet`,
+//! `TicketPatch`, `TicketDelete`) and a create input (`NewTicket`), so its
+//! filters and setters are documented on pages of its own rather than on the
+//! runtime's generic types. `request!` wraps the generic request and forwards
+//! the methods every request of that kind has; `params!` and `fields!` expand
+//! the generator's tables of parameters and fields into typed methods.
+
+/// A request type of one entity: `list`, `unpaged_list`, `get`, `patch` or
+/// `delete`, wrapping the runtime's generic request for that record.
+macro_rules! request {
+    ($(#[$doc:meta])* list $name:ident($record:ty);) => {
+        $crate::runtime::macros::request!(@type $(#[$doc])* $name, ListRequest<$record>);
+
+        impl $name {
+            fn new(client: &$crate::runtime::HaloClient) -> Self {
+                Self($crate::runtime::ListRequest::new(client))
+            }
+
+            /// The 1-based page to fetch (0 is read as 1).
+            pub fn page_no(self, page_no: u32) -> Self {
+                Self(self.0.page_no(page_no))
+            }
+
+            /// Records per page, clamped to between 1 and the server's cap.
+            pub fn page_size(self, page_size: u32) -> Self {
+                Self(self.0.page_size(page_size))
+            }
+
+            $crate::runtime::macros::request!(@order);
+            $crate::runtime::macros::request!(@param);
+
+            /// Keeps up to `pages` pages in flight ahead of the one being read by
+            /// [`stream`](Self::stream) or [`pages`](Self::pages); see
+            /// [`ListRequest::prefetch`](crate::runtime::ListRequest::prefetch).
+            pub fn prefetch(self, pages: usize) -> Self {
+                Self(self.0.prefetch(pages))
+            }
+
+            $crate::runtime::macros::request!(@retry);
+
+            /// Ends a listing quietly when fewer records arrive than the first
+            /// page promised; see [`ListRequest::lenient`](crate::runtime::ListRequest::lenient).
+            pub fn lenient(self) -> Self {
+                Self(self.0.lenient())
+            }
+
+            /// Lists in id order so that records created or deleted meanwhile
+            /// neither repeat nor hide others, for exports; see
+            /// [`ListRequest::consistent`](crate::runtime::ListRequest::consistent)
+            /// for its cost in requests.
+            pub fn consistent(self) -> Self {
+                Self(self.0.consistent())
+            }
+
+            /// Fetches one page.
+            pub async fn send(self) -> $crate::runtime::Result<$crate::runtime::Page<$record>> {
+                self.0.send().await
+            }
+
+            /// Every page from [`page_no`](Self::page_no) on; see
+            /// [`ListRequest::pages`](crate::runtime::ListRequest::pages) for
+            /// how paging ends.
+            pub fn pages(
+                self,
+            ) -> impl ::futures::Stream<Item = $crate::runtime::Result<$crate::runtime::Page<$record>>>
+                   + Send
+                   + 'static {
+                self.0.pages()
+            }
+
+            /// Every matching record, page after page.
+            pub fn stream(
+                self,
+            ) -> impl ::futures::Stream<Item = $crate::runtime::Result<$record>> + Send + 'static {
+                self.0.stream()
+            }
+
+            /// Every matching record in one `Vec`.
+            pub async fn collect(self) -> $crate::runtime::Result<::std::vec::Vec<$record>> {
+                self.0.collect().await
+            }
+
+            /// Every matching record, and a summary of what arrived against
+            /// what the first page promised.
+            pub async fn collect_with_summary(
+                self,
+            ) -> $crate::runtime::Result<$crate::runtime::Listing<$record>> {
+                self.0.collect_with_summary().await
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => $crate::runtime::Page<$record>);
+    };
+    ($(#[$doc:meta])* unpaged_list $name:ident($record:ty);) => {
+        $crate::runtime::macros::request!(@type $(#[$doc])* $name, UnpagedListRequest<$record>);
+
+        impl $name {
+            fn new(client: &$crate::runtime::HaloClient) -> Self {
+                Self($crate::runtime::UnpagedListRequest::new(client))
+            }
+
+            $crate::runtime::macros::request!(@order);
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Fetches every matching record in one request.
+            pub async fn send(self) -> $crate::runtime::Result<::std::vec::Vec<$record>> {
+                self.0.send().await
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => ::std::vec::Vec<$record>);
+    };
+    ($(#[$doc:meta])* get $name:ident($record:ty);) => {
+        $crate::runtime::macros::request!(@type $(#[$doc])* $name, GetRequest<$record>);
+
+        impl $name {
+            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+                Self($crate::runtime::GetRequest::new(client, id))
+            }
+
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Fetches the record; one that does not exist is an error with
+            /// status 404 (see [`send_opt`](Self::send_opt)).
+            pub async fn send(self) -> $crate::runtime::Result<$record> {
+                self.0.send().await
+            }
+
+            /// Fetches the record, or `None` when there is none (404).
+            pub async fn send_opt(self) -> $crate::runtime::Result<::std::option::Option<$record>> {
+                self.0.send_opt().await
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => $record);
+    };
+    ($(#[$doc:meta])* patch $name:ident($record:ty);) => {
+        $crate::runtime::macros::request!(@type $(#[$doc])* $name, PatchRequest<$record>);
+
+        impl $name {
+            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+                Self($crate::runtime::PatchRequest::new(client, id))
+            }
+
+            /// Sets a field the spec does not list, by its wire name.
+            pub fn field(self, name: impl Into<::std::string::String>, value: impl ::serde::Serialize) -> Self {
+                Self(self.0.field(name, value))
+            }
+
+            /// The fields this patch sends, by wire name (without `id`).
+            pub fn changes(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                self.0.changes()
+            }
+
+            $crate::runtime::macros::request!(@retry);
+
+            /// Saves the changes and returns the record as saved.
+            pub async fn send(self) -> $crate::runtime::Result<$record> {
+                self.0.send().await
+            }
+
+            // Called by the `fields!` setters; a record without writable
+            // fields has none.
+            #[allow(dead_code)]
+            fn set<__T: ::serde::Serialize>(
+                self,
+                name: &'static str,
+                change: $crate::runtime::FieldChange<__T>,
+            ) -> Self {
+                Self(self.0.change(name, change))
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => $record);
+    };
+    ($(#[$doc:meta])* delete $name:ident($record:ty);) => {
+        $crate::runtime::macros::request!(@type $(#[$doc])* $name, DeleteRequest<$record>);
+
+        impl $name {
+            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+                Self($crate::runtime::DeleteRequest::new(client, id))
+            }
+
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Deletes the record.
+            pub async fn send(self) -> $crate::runtime::Result<()> {
+                self.0.send().await
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => ());
+    };
+
+    (@type $(#[$doc:meta])* $name:ident, $inner:ident<$record:ty>) => {
+        $(#[$doc])*
+        ///
+        /// Finish it with `.send().await`, or just `.await` it.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct $name($crate::runtime::$inner<$record>);
+    };
+    (@order) => {
+        /// Sorts by this field (its wire name).
+        pub fn order(self, field: impl Into<::std::string::String>) -> Self {
+            Self(self.0.order(field))
+        }
+
+        /// Sorts descending.
+        pub fn order_desc(self) -> Self {
+            Self(self.0.order_desc(true))
+        }
+    };
+    (@param) => {
+        /// Sets (replaces) a query parameter the spec does not list, by its wire name.
+        pub fn param(self, name: &'static str, value: impl $crate::runtime::QueryValue) -> Self {
+            Self(self.0.param(name, value))
+        }
+    };
+    (@retry) => {
+        /// Retries by `policy` instead of the client's.
+        pub fn retry_policy(self, policy: $crate::runtime::RetryPolicy) -> Self {
+            Self(self.0.retry_policy(policy))
+        }
+    };
+    (@future $name:ident => $output:ty) => {
+        impl ::std::future::IntoFuture for $name {
+            type Output = $crate::runtime::Result<$output>;
+            type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use request;
+
+/// Query parameter setters from the generator's table, written like the
+/// methods they become: `client_id(ClientId) = "client_id"` takes
+/// `impl Into<ClientId>`, `ids([TicketId]) = "ticketids"` any values that
+/// convert into `TicketId`, and a flag, `open_only() = "open_only"`, takes
+/// nothing and sends `true`.
+macro_rules! params {
+    ($request:ident { $($(#[$doc:meta])* $name:ident $arg:tt = $wire:literal),* $(,)? }) => {
+        impl $request {
+            $(
+                $crate::runtime::macros::params!(@one $(#[$doc])* $name $arg = $wire);
+            )*
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident () = $wire:literal) => {
+        $(#[$doc])*
+        pub fn $name(self) -> Self {
+            self.param($wire, true)
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident ([$elem:ty]) = $wire:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, values: impl IntoIterator<Item = impl Into<$elem>>) -> Self {
+            let values: ::std::vec::Vec<$elem> = values.into_iter().map(Into::into).collect();
+            self.param($wire, values)
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident ($ty:ty) = $wire:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, value: impl Into<$ty>) -> Self {
+            let value: $ty = value.into();
+            self.param($wire, value)
+        }
+    };
+}
+pub(crate) use params;
+
+/// Field setters from the generator's table, for a create input and a patch
+/// request at once: `summary(String) = "summary"` takes
+/// `impl Into<FieldChange<String>>`, that is the value or
+/// [`Clear`](crate::runtime::Clear).
+macro_rules! fields {
+    ($($target:ident),+ { $($body:tt)* }) => {
+        $crate::runtime::macros::fields!(@each [$($target)+] { $($body)* });
+    };
+    (@each [$($target:ident)+] $body:tt) => {
+        $(
+            $crate::runtime::macros::fields!(@impl $target $body);
+        )+
+    };
+    (@impl $target:ident { $($(#[$doc:meta])* $name:ident($ty:ty) = $wire:literal),* $(,)? }) => {
+        impl $target {
+            $(
+                $(#[$doc])*
+                pub fn $name(self, value: impl Into<$crate::runtime::FieldChange<$ty>>) -> Self {
+                    self.set($wire, value.into())
+                }
+            )*
+        }
+    };
+}
+pub(crate) use fields;
+
+/// A create input: the fields of a new record, set with typed methods
+/// (`fields!`); unset fields are not sent.
+macro_rules! input {
+    ($(#[$doc:meta])* $name:ident;) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[must_use]
+        pub struct $name($crate::runtime::FieldValues);
+
+        impl $name {
+            /// An input with no fields set.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Sets a field the spec does not list, by its wire name.
+            pub fn field(self, name: impl Into<::std::string::String>, value: impl ::serde::Serialize) -> Self {
+                Self(self.0.set(name.into(), value))
+            }
+
+            /// The fields this input sends, by wire name.
+            pub fn as_map(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                self.0.map()
+            }
+
+            // Called by the `fields!` setters; a record without writable
+            // fields has none.
+            #[allow(dead_code)]
+            fn set<__T: ::serde::Serialize>(
+                self,
+                name: &'static str,
+                change: $crate::runtime::FieldChange<__T>,
+            ) -> Self {
+                Self(self.0.change(name, change))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                self.0.serialize(serializer)
+            }
+        }
+    };
+}
+pub(crate) use input;
