@@ -76,7 +76,7 @@ impl HaloClient {
 
     /// The URL of a resource endpoint: `api_base/{segments}?{query}`.
     pub(crate) fn endpoint(&self, segments: &[&str], query: &Query) -> Result<Url> {
-        let mut url = super::config::join(&self.inner.api_base, segments)?;
+        let mut url = super::url_policy::join(&self.inner.api_base, segments)?;
         let mut pairs = query.pairs().peekable();
         // An empty `query_pairs_mut` would leave a bare `?` behind.
         if pairs.peek().is_some() {

@@ -17,10 +17,10 @@ use tracing::Instrument;
 use url::Url;
 
 use super::auth::IssuedToken;
-use super::config::redirect_not_followed;
 use super::error_body::{self, redact};
 use super::rate_limit::{self, millis};
 use super::retry::{self, Decision, Failure};
+use super::url_policy::redirect_not_followed;
 use super::{decode, Error, HaloClient, Result, RetryPolicy};
 
 /// The header of the IETF rate-limit proposal that states a limit:

@@ -16,9 +16,9 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 use url::Url;
 
-use super::config::{ensure_secure, join, parse_http_url, redirect_not_followed};
 use super::error_body::{self, redact};
 use super::http::{header_text, read_body, ReadError};
+use super::url_policy::{ensure_secure, join, parse_http_url, redirect_not_followed};
 use super::{Error, Result};
 
 /// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
