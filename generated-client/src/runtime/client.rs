@@ -2,14 +2,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::HeaderValue;
 use url::Url;
 
 use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
+use super::transport::Transport;
 use super::{HaloClientBuilder, RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
@@ -25,19 +24,13 @@ pub struct HaloClient {
 
 /// What every clone of a client shares.
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) transport: Transport,
     /// `base_url` joined with the spec's base path, e.g. `https://x/api`.
     pub(crate) api_base: Url,
     pub(crate) tenant: Option<String>,
     pub(crate) tokens: TokenCache,
-    /// Per-request timeout.
-    pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Limiter,
-    /// Sent on each request; `None` when the HTTP client already sets it.
-    pub(crate) user_agent: Option<HeaderValue>,
-    /// The largest response body read, in bytes.
-    pub(crate) max_response_bytes: u64,
 }
 
 impl HaloClient {
@@ -85,24 +78,12 @@ impl HaloClient {
         Ok(url)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    pub(crate) fn timeout(&self) -> Duration {
-        self.inner.timeout
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     pub(crate) fn limiter(&self) -> &Limiter {
         &self.inner.limiter
-    }
-
-    pub(crate) fn user_agent(&self) -> Option<&HeaderValue> {
-        self.inner.user_agent.as_ref()
-    }
-
-    pub(crate) fn max_response_bytes(&self) -> u64 {
-        self.inner.max_response_bytes
     }
 
     /// A valid access token, from the cache or freshly fetched.
@@ -123,10 +104,10 @@ impl fmt::Debug for HaloClient {
             .field("api_base", &inner.api_base.as_str())
             .field("tenant", &inner.tenant)
             .field("token_source", &inner.tokens.source())
-            .field("timeout", &inner.timeout)
+            .field("timeout", &inner.transport.timeout())
             .field("retry", &inner.retry)
             .field("limiter", &inner.limiter)
-            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_response_bytes", &inner.transport.max_response_bytes())
             .finish_non_exhaustive()
     }
 }

@@ -13,6 +13,7 @@ use super::auth::TokenCache;
 use super::client::{HaloClient, Inner};
 use super::rate_limit::{Limiter, RateLimit};
 use super::token_source::{ClientCredentials, Discovery, TokenEndpoint, TokenSource};
+use super::transport::Transport;
 use super::url_policy::{self, ensure_secure, join, parse_http_url};
 use super::{Error, Result, RetryPolicy};
 
@@ -310,6 +311,8 @@ impl HaloClientBuilder {
             }
         };
 
+        let transport = Transport::new(http, user_agent, timeout, max_response_bytes);
+
         let source: Arc<dyn TokenSource> = match self.token_source {
             Some(source) => {
                 if self.client_id.is_some() || self.client_secret.is_some() {
@@ -341,7 +344,7 @@ impl HaloClientBuilder {
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| crate::API.auth.default_scope.to_owned());
                 Arc::new(ClientCredentials {
-                    http: http.clone(),
+                    transport: transport.clone(),
                     endpoint: token_endpoint(
                         &base_url,
                         self.auth_url.as_deref(),
@@ -352,9 +355,6 @@ impl HaloClientBuilder {
                     client_id,
                     client_secret,
                     scope,
-                    timeout: Some(timeout),
-                    user_agent: user_agent.clone(),
-                    max_response_bytes,
                 })
             }
         };
@@ -362,18 +362,15 @@ impl HaloClientBuilder {
         let api_base = join(&base_url, &[crate::API.base_path])?;
 
         Ok(HaloClient::from_inner(Inner {
-            http,
+            transport,
             api_base,
             tenant,
             tokens: TokenCache::new(
                 source,
                 self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
             ),
-            timeout,
             retry: self.retry.unwrap_or_default(),
             limiter,
-            user_agent,
-            max_response_bytes,
         }))
     }
 }

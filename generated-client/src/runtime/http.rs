@@ -7,7 +7,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde::de::IgnoredAny;
@@ -20,6 +20,7 @@ use super::auth::IssuedToken;
 use super::error_body::{self, redact};
 use super::rate_limit::{self, millis};
 use super::retry::{self, Decision, Failure};
+use super::transport::{Response, SendError};
 use super::url_policy::redirect_not_followed;
 use super::{decode, Error, HaloClient, Result, RetryPolicy};
 
@@ -27,10 +28,6 @@ use super::{decode, Error, HaloClient, Result, RetryPolicy};
 /// `RateLimit-Policy: 300;w=300`.
 const RATE_LIMIT_POLICY: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("ratelimit-policy");
-
-/// The most a declared `Content-Length` makes the client allocate up front;
-/// a larger body grows the buffer as its bytes actually arrive.
-const PREALLOCATE_LIMIT: u64 = 1024 * 1024;
 
 /// One fully built API request, replayable as often as needed.
 #[derive(Debug, Clone)]
@@ -64,69 +61,6 @@ enum Attempt {
 struct Progress {
     attempt: u32,
     status: Option<u16>,
-}
-
-/// A response, read in full.
-struct Response {
-    status: StatusCode,
-    retry_after: Option<Duration>,
-    content_type: Option<String>,
-    location: Option<String>,
-    /// The `RateLimit-Policy` header, which may state the server's limit.
-    rate_limit_policy: Option<String>,
-    body: Vec<u8>,
-}
-
-/// Why a response body could not be read.
-pub(crate) enum ReadError {
-    /// The connection failed or timed out.
-    Transport(reqwest::Error),
-    /// The body is larger than the client's limit: an
-    /// [`Error::ResponseTooLarge`].
-    TooLarge(Error),
-}
-
-/// Reads a response body of at most `limit` bytes. A body whose
-/// `Content-Length` is larger is refused before any of it is read; any
-/// other stops being read as soon as the bytes received pass the limit, so
-/// a huge or endless body never fills memory.
-pub(crate) async fn read_body(
-    mut response: reqwest::Response,
-    limit: u64,
-) -> std::result::Result<Vec<u8>, ReadError> {
-    let status = response.status().as_u16();
-    let declared = response.content_length();
-    let too_large = || {
-        ReadError::TooLarge(Error::ResponseTooLarge {
-            status,
-            limit,
-            content_length: declared,
-        })
-    };
-    if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
-    }
-    let capacity = declared.unwrap_or(0).min(limit).min(PREALLOCATE_LIMIT);
-    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        let total = body.len().saturating_add(chunk.len());
-        if u64::try_from(total).map_or(true, |total| total > limit) {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// A header's value as text, if it is present and visible ASCII.
-pub(crate) fn header_text(
-    headers: &HeaderMap,
-    name: reqwest::header::HeaderName,
-) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
 }
 
 impl HaloClient {
@@ -332,21 +266,31 @@ impl HaloClient {
         let timeout = match deadline {
             Some(deadline) => deadline
                 .saturating_duration_since(Instant::now())
-                .min(self.timeout()),
-            None => self.timeout(),
+                .min(self.transport().timeout()),
+            None => self.transport().timeout(),
         };
         if timeout.is_zero() {
             return Err(timed_out());
         }
+        let mut request = self
+            .transport()
+            .request(call.method.clone(), call.url.clone())
+            .bearer_auth(token.secret.expose_secret())
+            .timeout(timeout);
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
         self.limiter().sent();
-        let response = match self.send_once(call, &token, timeout).await {
+        let response = match self.transport().send(request).await {
             Ok(response) => response,
-            Err(ReadError::TooLarge(error)) => {
+            Err(SendError::TooLarge(error)) => {
                 progress.status = error.status();
                 // The same request would get the same body again.
                 return Err(Attempt::Fatal(error));
             }
-            Err(ReadError::Transport(err)) => {
+            Err(SendError::Transport(err)) => {
                 let failure = if err.is_connect() {
                     Failure::NotSent
                 } else if err.is_timeout() {
@@ -377,13 +321,16 @@ impl HaloClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(Attempt::Unauthorized { token, body: text });
         }
-        let mut retry_after = response.retry_after.or_else(|| {
-            (status == StatusCode::TOO_MANY_REQUESTS)
-                .then(|| retry::retry_after_in_body(&response.body))
-                .flatten()
-        });
+        let mut retry_after = response
+            .header(RETRY_AFTER)
+            .and_then(|value| retry::parse_retry_after(value, SystemTime::now()))
+            .or_else(|| {
+                (status == StatusCode::TOO_MANY_REQUESTS)
+                    .then(|| retry::retry_after_in_body(&response.body))
+                    .flatten()
+            });
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let stated = rate_limit::stated_limit(response.rate_limit_policy.as_deref(), &text);
+            let stated = rate_limit::stated_limit(response.header(RATE_LIMIT_POLICY), &text);
             if let Some(stated) = stated {
                 self.learn_limit(stated);
                 // A limit but no time to come back: when this client's own
@@ -396,7 +343,7 @@ impl HaloClient {
             }
         }
         Err(Attempt::Failed {
-            error: api_error(status, text, retry_after, response.location.as_deref()),
+            error: api_error(status, text, retry_after, response.header(LOCATION)),
             failure: Failure::Status(status.as_u16()),
             retry_after,
         })
@@ -415,45 +362,6 @@ impl HaloClient {
                 stated.window.as_secs()
             );
         }
-    }
-
-    async fn send_once(
-        &self,
-        call: &Call,
-        token: &IssuedToken,
-        timeout: Duration,
-    ) -> std::result::Result<Response, ReadError> {
-        let mut request = self
-            .http()
-            .request(call.method.clone(), call.url.clone())
-            .bearer_auth(token.secret.expose_secret())
-            .header(ACCEPT, "application/json")
-            .timeout(timeout);
-        if let Some(agent) = self.user_agent() {
-            request = request.header(USER_AGENT, agent.clone());
-        }
-        if let Some(body) = &call.body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
-        }
-        let response = request.send().await.map_err(ReadError::Transport)?;
-        let status = response.status();
-        let headers = response.headers();
-        let retry_after = header_text(headers, RETRY_AFTER)
-            .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
-        let content_type = header_text(headers, CONTENT_TYPE);
-        let location = header_text(headers, LOCATION);
-        let rate_limit_policy = header_text(headers, RATE_LIMIT_POLICY);
-        let body = read_body(response, self.max_response_bytes()).await?;
-        Ok(Response {
-            status,
-            retry_after,
-            content_type,
-            location,
-            rate_limit_policy,
-            body,
-        })
     }
 }
 
@@ -505,7 +413,7 @@ fn rejected_token(text: String) -> Error {
 /// line 1. JSON under a wrong content type still decodes, and an empty
 /// body (a delete's) is left alone.
 fn markup_instead_of_json(response: &Response) -> Option<Error> {
-    let content_type = response.content_type.as_deref()?;
+    let content_type = response.header(CONTENT_TYPE)?;
     let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
     let markup = matches!(mime.as_str(), "text/html" | "text/xml" | "application/xml")
         || mime.ends_with("+xml");

@@ -22,6 +22,7 @@ mod retry;
 pub mod spec;
 mod sync;
 mod token_source;
+mod transport;
 mod url_policy;
 pub mod wire;
 

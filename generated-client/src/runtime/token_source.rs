@@ -9,7 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -17,7 +18,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::error_body::{self, redact};
-use super::http::{header_text, read_body, ReadError};
+use super::transport::{SendError, Transport};
 use super::url_policy::{ensure_secure, join, parse_http_url, redirect_not_followed};
 use super::{Error, Result};
 
@@ -140,15 +141,13 @@ impl fmt::Debug for StaticToken {
 
 /// The OAuth 2.0 client-credentials flow against Halo's token endpoint.
 pub(crate) struct ClientCredentials {
-    pub(crate) http: reqwest::Client,
+    /// The client's transport: its user agent, timeout and body limit apply
+    /// to token and discovery requests too.
+    pub(crate) transport: Transport,
     pub(crate) endpoint: TokenEndpoint,
     pub(crate) client_id: String,
     pub(crate) client_secret: SecretString,
     pub(crate) scope: String,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) user_agent: Option<HeaderValue>,
-    /// The largest token or discovery response read, in bytes.
-    pub(crate) max_response_bytes: u64,
 }
 
 /// Where the token endpoint is.
@@ -188,30 +187,25 @@ impl ClientCredentials {
             ("scope", self.scope.as_str()),
         ];
         let started = Instant::now();
+        let request = self.transport.request(Method::POST, url).form(&form);
         let response = self
-            .prepare(self.http.post(url))
-            .form(&form)
-            .send()
-            .await
-            .map_err(|err| Error::from_transport(err, started.elapsed()))?;
-        let status = response.status();
-        let content_type = header_text(response.headers(), CONTENT_TYPE);
-        let location = header_text(response.headers(), LOCATION);
-        let body = read_body(response, self.max_response_bytes)
+            .transport
+            .send(request)
             .await
             .map_err(|err| match err {
-                ReadError::Transport(err) => Error::from_transport(err, started.elapsed()),
-                ReadError::TooLarge(err) => err,
+                SendError::Transport(err) => Error::from_transport(err, started.elapsed()),
+                SendError::TooLarge(err) => err,
             })?;
+        let status = response.status;
         if !status.is_success() {
             // An error page may echo the form, client secret included.
             let body = redact(
-                String::from_utf8_lossy(&body).into_owned(),
+                String::from_utf8_lossy(&response.body).into_owned(),
                 self.client_secret.expose_secret(),
             );
             let parsed = error_body::parse(status.as_u16(), &body);
             let code = parsed.code.or_else(|| tenant_not_found(&parsed.message));
-            let message = redirect_not_followed(status.as_u16(), location.as_deref())
+            let message = redirect_not_followed(status.as_u16(), response.header(LOCATION))
                 .unwrap_or(parsed.message);
             return Err(Error::Auth {
                 status: Some(status.as_u16()),
@@ -220,18 +214,7 @@ impl ClientCredentials {
                 body,
             });
         }
-        parse_token(&body, content_type.as_deref())
-    }
-
-    fn prepare(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request = request.header(ACCEPT, "application/json");
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        if let Some(agent) = &self.user_agent {
-            request = request.header(USER_AGENT, agent.clone());
-        }
-        request
+        parse_token(&response.body, response.header(CONTENT_TYPE))
     }
 
     async fn token_url(&self) -> Result<Url> {
@@ -274,22 +257,19 @@ impl ClientCredentials {
         info_url: &Url,
         tenant: Option<&str>,
     ) -> std::result::Result<Url, String> {
+        let request = self.transport.request(Method::GET, info_url.clone());
         let response = self
-            .prepare(self.http.get(info_url.clone()))
-            .send()
-            .await
-            .map_err(|err| err.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("HTTP {}", status.as_u16()));
-        }
-        let body = read_body(response, self.max_response_bytes)
+            .transport
+            .send(request)
             .await
             .map_err(|err| match err {
-                ReadError::Transport(err) => err.to_string(),
-                ReadError::TooLarge(err) => err.to_string(),
+                SendError::Transport(err) => err.to_string(),
+                SendError::TooLarge(err) => err.to_string(),
             })?;
-        let info: Value = serde_json::from_slice(&body).map_err(|err| err.to_string())?;
+        if !response.status.is_success() {
+            return Err(format!("HTTP {}", response.status.as_u16()));
+        }
+        let info: Value = serde_json::from_slice(&response.body).map_err(|err| err.to_string())?;
         let field = |name: &str| {
             info.get(name)
                 .and_then(Value::as_str)
