@@ -9,10 +9,9 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::auth::TokenCache;
+use super::auth::{ClientCredentials, Discovery, TokenCache, TokenEndpoint, TokenSource};
 use super::client::{HaloClient, Inner};
 use super::rate_limit::{Limiter, RateLimit};
-use super::token_source::{ClientCredentials, Discovery, TokenEndpoint, TokenSource};
 use super::transport::Transport;
 use super::url_policy::{self, ensure_secure, join, parse_http_url};
 use super::{Error, Result, RetryPolicy};

@@ -21,11 +21,11 @@ mod resource;
 mod retry;
 pub mod spec;
 mod sync;
-mod token_source;
 mod transport;
 mod url_policy;
 pub mod wire;
 
+pub use auth::{AccessToken, StaticToken, TokenSource};
 pub use client::HaloClient;
 pub use config::HaloClientBuilder;
 pub use error::{Error, FieldError, Result};
@@ -40,4 +40,3 @@ pub use request::{
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
 pub use sync::{ChangedSince, Changes, SyncCursor};
-pub use token_source::{AccessToken, StaticToken, TokenSource};

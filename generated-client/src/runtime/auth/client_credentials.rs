@@ -1,9 +1,6 @@
-//! Where access tokens come from: the [`TokenSource`] trait, a static token,
-//! and the OAuth 2.0 client-credentials flow the client uses by default.
-//!
-//! A source only fetches; caching, refresh ahead of expiry, single flight
-//! and the 401 handling are the client's (see `auth.rs`), the same for
-//! every source.
+//! The OAuth 2.0 client-credentials flow the client uses by default: a form
+//! POST of the client id and secret to Halo's token endpoint, found up front
+//! or asked of the instance's `AuthInfo` endpoint.
 
 use std::fmt;
 use std::time::Duration;
@@ -17,127 +14,14 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 use url::Url;
 
-use super::error_body::{self, redact};
-use super::transport::{SendError, Transport};
-use super::url_policy::{ensure_secure, join, parse_http_url, redirect_not_followed};
-use super::{Error, Result};
+use super::source::{AccessToken, TokenSource};
+use crate::runtime::error_body::{self, redact};
+use crate::runtime::transport::{SendError, Transport};
+use crate::runtime::url_policy::{ensure_secure, join, parse_http_url, redirect_not_followed};
+use crate::runtime::{Error, Result};
 
 /// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-
-/// Supplies access tokens to a [`HaloClient`](super::HaloClient).
-///
-/// The client calls [`fetch_token`](Self::fetch_token) when it has no valid
-/// token: on the first request, when the cached token nears its expiry, and
-/// after the API answered 401. Concurrent requests share one call, and a
-/// failure is reported to all of them; the next request calls again.
-///
-/// Implement it to take tokens from somewhere else than Halo's token
-/// endpoint, e.g. a secrets vault; [`StaticToken`] covers a fixed token.
-/// `Debug` output must not show the token.
-///
-/// ```
-/// use futures::future::BoxFuture;
-/// use halopsa::{AccessToken, TokenSource};
-///
-/// #[derive(Debug)]
-/// struct Vault;
-///
-/// impl TokenSource for Vault {
-///     fn fetch_token(&self) -> BoxFuture<'_, halopsa::Result<AccessToken>> {
-///         Box::pin(async {
-///             let secret = String::from("from-the-vault"); // ask the vault here
-///             Ok(AccessToken::new(secret).with_expires_in(std::time::Duration::from_secs(600)))
-///         })
-///     }
-/// }
-///
-/// let halo = halopsa::HaloClient::builder()
-///     .base_url("https://example.halopsa.com")
-///     .token_source(Vault)
-///     .build()?;
-/// # Ok::<(), halopsa::Error>(())
-/// ```
-pub trait TokenSource: fmt::Debug + Send + Sync + 'static {
-    /// Fetches a new access token.
-    ///
-    /// Errors are returned to every request waiting for the token. Return
-    /// [`Error::Auth`] for refused credentials; an error for which
-    /// [`Error::is_retryable`] holds lets the request retry.
-    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>>;
-}
-
-/// An access token and how long it stays valid.
-#[derive(Clone)]
-pub struct AccessToken {
-    pub(crate) secret: SecretString,
-    pub(crate) expires_in: Option<Duration>,
-}
-
-impl AccessToken {
-    /// A token that stays valid until the API rejects it.
-    pub fn new(secret: impl Into<SecretString>) -> Self {
-        AccessToken {
-            secret: secret.into(),
-            expires_in: None,
-        }
-    }
-
-    /// Sets the token's remaining lifetime; the client fetches a new one
-    /// shortly before it ends.
-    pub fn with_expires_in(mut self, lifetime: Duration) -> Self {
-        self.expires_in = Some(lifetime);
-        self
-    }
-
-    /// The remaining lifetime given when the token was made, if any.
-    pub fn expires_in(&self) -> Option<Duration> {
-        self.expires_in
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("secret", &"[REDACTED]")
-            .field("expires_in", &self.expires_in)
-            .finish()
-    }
-}
-
-/// A fixed bearer token, e.g. one issued by hand for a script.
-///
-/// It never expires on the client's side; if the API rejects it, the
-/// request fails with [`Error::Auth`].
-#[derive(Clone)]
-pub struct StaticToken {
-    secret: SecretString,
-}
-
-impl StaticToken {
-    /// Uses this token for every request.
-    pub fn new(token: impl Into<SecretString>) -> Self {
-        StaticToken {
-            secret: token.into(),
-        }
-    }
-}
-
-impl TokenSource for StaticToken {
-    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
-        let token = AccessToken {
-            secret: self.secret.clone(),
-            expires_in: None,
-        };
-        Box::pin(async move { Ok(token) })
-    }
-}
-
-impl fmt::Debug for StaticToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("StaticToken([REDACTED])")
-    }
-}
 
 /// The OAuth 2.0 client-credentials flow against Halo's token endpoint.
 pub(crate) struct ClientCredentials {
@@ -389,12 +273,5 @@ mod tests {
             Some("tenant_not_found")
         );
         assert_eq!(tenant_not_found("invalid_client"), None);
-    }
-
-    #[test]
-    fn token_debug_is_redacted() {
-        let token = AccessToken::new("very-secret").with_expires_in(Duration::from_secs(1));
-        let shown = format!("{token:?} {:?}", StaticToken::new("very-secret"));
-        assert!(!shown.contains("very-secret"), "{shown}");
     }
 }
