@@ -1,4 +1,8 @@
 //! The client handle and its shared state.
+//!
+//! `HaloClient::builder` and `from_env` are defined in `builder.rs`, and
+//! `execute_with` in `call/`: both build on this file, so it imports
+//! neither.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,7 +13,7 @@ use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
 use super::transport::Transport;
-use super::{HaloClientBuilder, RateLimit, Result, RetryPolicy};
+use super::{RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
 ///
@@ -34,17 +38,6 @@ pub(crate) struct Inner {
 }
 
 impl HaloClient {
-    /// Starts configuring a client.
-    pub fn builder() -> HaloClientBuilder {
-        HaloClientBuilder::default()
-    }
-
-    /// A client configured from the environment; see
-    /// [`HaloClientBuilder::from_env`] for the variables.
-    pub fn from_env() -> Result<HaloClient> {
-        HaloClientBuilder::from_env().build()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         HaloClient {
             inner: Arc::new(inner),

@@ -6,8 +6,8 @@
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
+mod builder;
 mod client;
-mod config;
 mod decode;
 mod error;
 mod error_body;
@@ -26,8 +26,8 @@ mod url_policy;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};
+pub use builder::HaloClientBuilder;
 pub use client::HaloClient;
-pub use config::HaloClientBuilder;
 pub use error::{Error, FieldError, Result};
 pub use extra::Extra;
 pub use id::Id;

@@ -44,13 +44,47 @@ pub(crate) enum TokenEndpoint {
     Discover(Box<Discovery>),
 }
 
+impl TokenEndpoint {
+    /// The token endpoint the settings name: `auth_url`, the instance's
+    /// answer when `discover` is set, or `{base_url}/auth/token`; each with
+    /// `?tenant=` when a tenant is set.
+    pub(crate) fn new(
+        base_url: &Url,
+        auth_url: Option<&str>,
+        discover: bool,
+        tenant: Option<&str>,
+        allow_insecure_http: bool,
+    ) -> Result<TokenEndpoint> {
+        let auth = &crate::API.auth;
+        let default_url = with_tenant(join(base_url, &[auth.token_path])?, tenant);
+        match (auth_url, discover) {
+            (Some(_), true) => Err(Error::Config {
+                message: "auth_url and discover_auth_url exclude each other: set one".to_owned(),
+            }),
+            (Some(url), false) => {
+                let url = parse_http_url("auth_url", url)?;
+                ensure_secure("auth_url", &url, allow_insecure_http)?;
+                Ok(TokenEndpoint::Fixed(with_tenant(url, tenant)))
+            }
+            (None, false) => Ok(TokenEndpoint::Fixed(default_url)),
+            (None, true) => Ok(TokenEndpoint::Discover(Box::new(Discovery {
+                info_url: join(base_url, &[auth.discovery_path])?,
+                fallback: default_url,
+                tenant: tenant.map(str::to_owned),
+                allow_insecure_http,
+                found: OnceCell::new(),
+            }))),
+        }
+    }
+}
+
 /// How to discover the token endpoint, and what was found.
 pub(crate) struct Discovery {
-    pub(crate) info_url: Url,
-    pub(crate) fallback: Url,
-    pub(crate) tenant: Option<String>,
-    pub(crate) allow_insecure_http: bool,
-    pub(crate) found: OnceCell<Url>,
+    info_url: Url,
+    fallback: Url,
+    tenant: Option<String>,
+    allow_insecure_http: bool,
+    found: OnceCell<Url>,
 }
 
 impl TokenSource for ClientCredentials {
@@ -162,12 +196,8 @@ impl ClientCredentials {
         };
         let auth_url = field("auth_url").ok_or("no auth_url in the answer")?;
         let base = parse_http_url("auth_url", auth_url).map_err(|err| err.to_string())?;
-        let mut url = join(&base, &["token"]).map_err(|err| err.to_string())?;
-        if let Some(tenant) = tenant.or_else(|| field("tenant_id")) {
-            url.query_pairs_mut()
-                .append_pair(crate::API.auth.tenant_param, tenant);
-        }
-        Ok(url)
+        let url = join(&base, &["token"]).map_err(|err| err.to_string())?;
+        Ok(with_tenant(url, tenant.or_else(|| field("tenant_id"))))
     }
 }
 
@@ -183,6 +213,15 @@ impl fmt::Debug for ClientCredentials {
             .field("scope", &self.scope)
             .finish()
     }
+}
+
+/// `url` with the tenant parameter, when there is a tenant.
+fn with_tenant(mut url: Url, tenant: Option<&str>) -> Url {
+    if let Some(tenant) = tenant {
+        url.query_pairs_mut()
+            .append_pair(crate::API.auth.tenant_param, tenant);
+    }
+    url
 }
 
 /// Halo sends no OAuth code for an unknown tenant, only a message; give it

@@ -12,5 +12,5 @@ mod client_credentials;
 mod source;
 
 pub(crate) use cache::{IssuedToken, TokenCache};
-pub(crate) use client_credentials::{ClientCredentials, Discovery, TokenEndpoint};
+pub(crate) use client_credentials::{ClientCredentials, TokenEndpoint};
 pub use source::{AccessToken, StaticToken, TokenSource};

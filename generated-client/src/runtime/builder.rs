@@ -1,5 +1,7 @@
 //! The client builder: every setting, its default, and the checks that
-//! turn bad configuration into an error at build time.
+//! turn bad configuration into an error at build time. Building wires the
+//! parts together: the transport, the token source and its cache, the rate
+//! limiter and the retry policy.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,9 +9,8 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use url::Url;
 
-use super::auth::{ClientCredentials, Discovery, TokenCache, TokenEndpoint, TokenSource};
+use super::auth::{ClientCredentials, TokenCache, TokenEndpoint, TokenSource};
 use super::client::{HaloClient, Inner};
 use super::rate_limit::{Limiter, RateLimit};
 use super::transport::Transport;
@@ -75,6 +76,19 @@ pub struct HaloClientBuilder {
     refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
     allow_insecure_http: bool,
+}
+
+impl HaloClient {
+    /// Starts configuring a client.
+    pub fn builder() -> HaloClientBuilder {
+        HaloClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see
+    /// [`HaloClientBuilder::from_env`] for the variables.
+    pub fn from_env() -> Result<HaloClient> {
+        HaloClientBuilder::from_env().build()
+    }
 }
 
 impl HaloClientBuilder {
@@ -344,7 +358,7 @@ impl HaloClientBuilder {
                     .unwrap_or_else(|| crate::API.auth.default_scope.to_owned());
                 Arc::new(ClientCredentials {
                     transport: transport.clone(),
-                    endpoint: token_endpoint(
+                    endpoint: TokenEndpoint::new(
                         &base_url,
                         self.auth_url.as_deref(),
                         self.discover_auth_url,
@@ -396,42 +410,6 @@ impl fmt::Debug for HaloClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
-    }
-}
-
-/// The token endpoint for the client-credentials flow.
-fn token_endpoint(
-    base_url: &Url,
-    auth_url: Option<&str>,
-    discover: bool,
-    tenant: Option<&str>,
-    allow_insecure_http: bool,
-) -> Result<TokenEndpoint> {
-    let auth = &crate::API.auth;
-    let with_tenant = |mut url: Url| {
-        if let Some(tenant) = tenant {
-            url.query_pairs_mut().append_pair(auth.tenant_param, tenant);
-        }
-        url
-    };
-    let default_url = with_tenant(join(base_url, &[auth.token_path])?);
-    match (auth_url, discover) {
-        (Some(_), true) => Err(config(
-            "auth_url and discover_auth_url exclude each other: set one",
-        )),
-        (Some(url), false) => {
-            let url = parse_http_url("auth_url", url)?;
-            ensure_secure("auth_url", &url, allow_insecure_http)?;
-            Ok(TokenEndpoint::Fixed(with_tenant(url)))
-        }
-        (None, false) => Ok(TokenEndpoint::Fixed(default_url)),
-        (None, true) => Ok(TokenEndpoint::Discover(Box::new(Discovery {
-            info_url: join(base_url, &[auth.discovery_path])?,
-            fallback: default_url,
-            tenant: tenant.map(str::to_owned),
-            allow_insecure_http,
-            found: tokio::sync::OnceCell::new(),
-        }))),
     }
 }
 
