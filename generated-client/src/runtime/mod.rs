@@ -7,12 +7,12 @@
 
 mod auth;
 mod builder;
+mod call;
 mod client;
 mod decode;
 mod error;
 mod error_body;
 mod extra;
-mod http;
 mod id;
 mod query;
 mod rate_limit;
@@ -26,6 +26,11 @@ mod url_policy;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};
+
+/// [`call::Call`] under the path the request builders name it by.
+pub(crate) mod http {
+    pub(crate) use super::call::Call;
+}
 pub use builder::HaloClientBuilder;
 pub use client::HaloClient;
 pub use error::{Error, FieldError, Result};
