@@ -13,6 +13,7 @@ use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
 use super::transport::Transport;
+use super::url_policy::join;
 use super::{RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
@@ -62,7 +63,7 @@ impl HaloClient {
 
     /// The URL of a resource endpoint: `api_base/{segments}?{query}`.
     pub(crate) fn endpoint(&self, segments: &[&str], query: &Query) -> Result<Url> {
-        let mut url = super::url_policy::join(&self.inner.api_base, segments)?;
+        let mut url = join(&self.inner.api_base, segments)?;
         let mut pairs = query.pairs().peekable();
         // An empty `query_pairs_mut` would leave a bare `?` behind.
         if pairs.peek().is_some() {
@@ -71,10 +72,12 @@ impl HaloClient {
         Ok(url)
     }
 
+    /// Where every request of this client is sent from.
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }
 
+    /// The rate limiter and pause every clone shares.
     pub(crate) fn limiter(&self) -> &Limiter {
         &self.inner.limiter
     }

@@ -26,11 +26,6 @@ mod url_policy;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};
-
-/// [`call::Call`] under the path the request builders name it by.
-pub(crate) mod http {
-    pub(crate) use super::call::Call;
-}
 pub use builder::HaloClientBuilder;
 pub use client::HaloClient;
 pub use error::{Error, FieldError, Result};
@@ -45,3 +40,8 @@ pub use request::{
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
 pub use sync::{ChangedSince, Changes, SyncCursor};
+
+/// [`call::Call`] under the path the request builders name it by.
+pub(crate) mod http {
+    pub(crate) use super::call::Call;
+}
