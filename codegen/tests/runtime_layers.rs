@@ -357,7 +357,7 @@ fn path_at(tokens: &[TokenTree], start: usize, mut path: ModPath, out: &mut Vec<
             Some(TokenTree::Ident(ident)) => {
                 let ident = ident.to_string();
                 // `use a::{self, b}`: `self` is the prefix itself.
-                if !(ident == "self" && !path.is_empty()) {
+                if ident != "self" || path.is_empty() {
                     path.push(ident);
                 }
                 i += 1;
@@ -473,14 +473,14 @@ fn check(runtime: &Runtime, folder: &ModPath) {
     } else {
         format!("runtime::{name}")
     };
-    for circle in found.difference(&known) {
+    if let Some(circle) = found.difference(&known).next() {
         panic!(
             "modules of `{place}` import each other in a circle: {{{}}}\nwhich module uses which:\n{}",
             circle.join(", "),
             show(&graph)
         );
     }
-    for gone in known.difference(&found) {
+    if let Some(gone) = known.difference(&found).next() {
         panic!(
             "`{place}`: {{{}}} no longer import each other in a circle: take them out of KNOWN_CIRCLES",
             gone.join(", ")
