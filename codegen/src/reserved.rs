@@ -126,25 +126,17 @@ pub const MODULES: &[&str] = &[
 /// of the same name would be a second definition.
 pub const CLIENT_METHODS: &[&str] = &[
     "api_base",
-    "attempt",
     "builder",
     "endpoint",
     "execute_with",
     "from_env",
     "from_inner",
-    "http",
     "invalidate",
-    "learn_limit",
     "limiter",
-    "max_response_bytes",
     "rate_limit",
     "retry_policy",
-    "run",
-    "send_once",
-    "timeout",
     "token",
-    "user_agent",
-    "wait_out_pause",
+    "transport",
 ];
 
 /// Every method of each kind of entity request type (`request!` and

@@ -1,16 +1,20 @@
 //! The client handle and its shared state.
+//!
+//! `HaloClient::builder` and `from_env` are defined in `builder.rs`, and
+//! `execute_with` in `call/`: both build on this file, so it imports
+//! neither.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::HeaderValue;
 use url::Url;
 
 use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
-use super::{HaloClientBuilder, RateLimit, Result, RetryPolicy};
+use super::transport::Transport;
+use super::url_policy::join;
+use super::{RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
 ///
@@ -25,33 +29,16 @@ pub struct HaloClient {
 
 /// What every clone of a client shares.
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) transport: Transport,
     /// `base_url` joined with the spec's base path, e.g. `https://x/api`.
     pub(crate) api_base: Url,
     pub(crate) tenant: Option<String>,
     pub(crate) tokens: TokenCache,
-    /// Per-request timeout.
-    pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Limiter,
-    /// Sent on each request; `None` when the HTTP client already sets it.
-    pub(crate) user_agent: Option<HeaderValue>,
-    /// The largest response body read, in bytes.
-    pub(crate) max_response_bytes: u64,
 }
 
 impl HaloClient {
-    /// Starts configuring a client.
-    pub fn builder() -> HaloClientBuilder {
-        HaloClientBuilder::default()
-    }
-
-    /// A client configured from the environment; see
-    /// [`HaloClientBuilder::from_env`] for the variables.
-    pub fn from_env() -> Result<HaloClient> {
-        HaloClientBuilder::from_env().build()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         HaloClient {
             inner: Arc::new(inner),
@@ -76,7 +63,7 @@ impl HaloClient {
 
     /// The URL of a resource endpoint: `api_base/{segments}?{query}`.
     pub(crate) fn endpoint(&self, segments: &[&str], query: &Query) -> Result<Url> {
-        let mut url = super::config::join(&self.inner.api_base, segments)?;
+        let mut url = join(&self.inner.api_base, segments)?;
         let mut pairs = query.pairs().peekable();
         // An empty `query_pairs_mut` would leave a bare `?` behind.
         if pairs.peek().is_some() {
@@ -85,24 +72,14 @@ impl HaloClient {
         Ok(url)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// Where every request of this client is sent from.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
-    pub(crate) fn timeout(&self) -> Duration {
-        self.inner.timeout
-    }
-
+    /// The rate limiter and pause every clone shares.
     pub(crate) fn limiter(&self) -> &Limiter {
         &self.inner.limiter
-    }
-
-    pub(crate) fn user_agent(&self) -> Option<&HeaderValue> {
-        self.inner.user_agent.as_ref()
-    }
-
-    pub(crate) fn max_response_bytes(&self) -> u64 {
-        self.inner.max_response_bytes
     }
 
     /// A valid access token, from the cache or freshly fetched.
@@ -123,10 +100,10 @@ impl fmt::Debug for HaloClient {
             .field("api_base", &inner.api_base.as_str())
             .field("tenant", &inner.tenant)
             .field("token_source", &inner.tokens.source())
-            .field("timeout", &inner.timeout)
+            .field("timeout", &inner.transport.timeout())
             .field("retry", &inner.retry)
             .field("limiter", &inner.limiter)
-            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_response_bytes", &inner.transport.max_response_bytes())
             .finish_non_exhaustive()
     }
 }

@@ -6,14 +6,14 @@
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
+mod builder;
+mod call;
 mod change;
 mod client;
-mod config;
 mod decode;
 mod error;
 mod error_body;
 mod extra;
-mod http;
 mod id;
 pub(crate) mod macros;
 mod query;
@@ -23,12 +23,14 @@ mod resource;
 mod retry;
 pub mod spec;
 mod sync;
-mod token_source;
+mod transport;
+mod url_policy;
 pub mod wire;
 
+pub use auth::{AccessToken, StaticToken, TokenSource};
+pub use builder::HaloClientBuilder;
 pub use change::{Clear, FieldChange};
 pub use client::HaloClient;
-pub use config::HaloClientBuilder;
 pub use error::{Error, FieldError, Result};
 pub use extra::Extra;
 pub use id::Id;
@@ -41,9 +43,8 @@ pub use request::{
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;
+pub use sync::{ChangedSince, Changes, SyncCursor};
 
 /// The future of a call that finishes with a `T`: `Send`, `'static` and
 /// nameable, so it can be stored or spawned.
 pub type ResultFuture<T> = futures::future::BoxFuture<'static, Result<T>>;
-pub use sync::{ChangedSince, Changes, SyncCursor};
-pub use token_source::{AccessToken, StaticToken, TokenSource};

@@ -9,7 +9,7 @@ use reqwest::Method;
 use super::consistent::Consistent;
 use super::pager::Pager;
 use super::{into_future, ORDER_DESC_PARAM, ORDER_PARAM};
-use crate::runtime::http::Call;
+use crate::runtime::call::Call;
 use crate::runtime::query::{Query, QueryValue};
 use crate::runtime::{decode, HaloClient, ListShape, Page, Resource, Result, RetryPolicy};
 

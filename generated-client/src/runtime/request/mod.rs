@@ -7,7 +7,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::runtime::http::Call;
+use crate::runtime::call::Call;
 use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{into_future, post_records};
-use crate::runtime::http::Call;
+use crate::runtime::call::Call;
 use crate::runtime::query::{Query, QueryValue};
 use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
 

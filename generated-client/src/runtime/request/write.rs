@@ -151,7 +151,7 @@ impl<T: Resource> PatchRequest<T> {
     /// The record as stored now, as plain JSON (every field kept).
     async fn current(&self) -> Result<Map<String, Value>> {
         let id = self.id.get().to_string();
-        let call = crate::runtime::http::Call {
+        let call = crate::runtime::call::Call {
             method: reqwest::Method::GET,
             url: self.client.endpoint(&[T::PATH, &id], &Default::default())?,
             body: None,

@@ -15,9 +15,9 @@ use futures::future::{BoxFuture, FutureExt, Shared};
 use secrecy::SecretString;
 use tokio::time::Instant;
 
-use super::rate_limit::millis;
-use super::token_source::{AccessToken, TokenSource};
-use super::Result;
+use super::source::{AccessToken, TokenSource};
+use crate::runtime::rate_limit::millis;
+use crate::runtime::Result;
 
 /// Longest a token is trusted, whatever its source claims; also keeps the
 /// refresh deadline far from `Instant` overflow.

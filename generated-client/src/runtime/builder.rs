@@ -1,19 +1,20 @@
 //! The client builder: every setting, its default, and the checks that
-//! turn bad configuration into an error at build time.
+//! turn bad configuration into an error at build time. Building wires the
+//! parts together: the transport, the token source and its cache, the rate
+//! limiter and the retry policy.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use url::{Host, Url};
 
-use super::auth::TokenCache;
+use super::auth::{ClientCredentials, TokenCache, TokenEndpoint, TokenSource};
 use super::client::{HaloClient, Inner};
 use super::rate_limit::{Limiter, RateLimit};
-use super::token_source::{ClientCredentials, Discovery, TokenEndpoint, TokenSource};
+use super::transport::Transport;
+use super::url_policy::{self, ensure_secure, join, parse_http_url};
 use super::{Error, Result, RetryPolicy};
 
 /// Per-request timeout unless configured.
@@ -26,9 +27,6 @@ const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// The largest response body read unless configured: generous, since a
 /// page of 100 records with details is a few MiB at most.
 const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
-/// Redirects followed in a row, all within one origin, before the client
-/// stops and reports the last one.
-const MAX_REDIRECTS: usize = 5;
 /// The `User-Agent` unless configured.
 const DEFAULT_USER_AGENT: &str = concat!("halopsa-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -78,6 +76,19 @@ pub struct HaloClientBuilder {
     refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
     allow_insecure_http: bool,
+}
+
+impl HaloClient {
+    /// Starts configuring a client.
+    pub fn builder() -> HaloClientBuilder {
+        HaloClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see
+    /// [`HaloClientBuilder::from_env`] for the variables.
+    pub fn from_env() -> Result<HaloClient> {
+        HaloClientBuilder::from_env().build()
+    }
 }
 
 impl HaloClientBuilder {
@@ -246,18 +257,7 @@ impl HaloClientBuilder {
     ///
     /// Use it for a client you pass to [`http_client`](Self::http_client).
     pub fn redirect_policy() -> reqwest::redirect::Policy {
-        reqwest::redirect::Policy::custom(|attempt| {
-            if follows_redirect(attempt.previous(), attempt.url()) {
-                attempt.follow()
-            } else {
-                tracing::warn!(
-                    status = attempt.status().as_u16(),
-                    to = %attempt.url().origin().ascii_serialization(),
-                    "redirect not followed: it leaves the request's origin or is one too many"
-                );
-                attempt.stop()
-            }
-        })
+        url_policy::redirect_policy()
     }
 
     /// Allows plain `http://` URLs to hosts other than loopback, which send
@@ -324,6 +324,8 @@ impl HaloClientBuilder {
             }
         };
 
+        let transport = Transport::new(http, user_agent, timeout, max_response_bytes);
+
         let source: Arc<dyn TokenSource> = match self.token_source {
             Some(source) => {
                 if self.client_id.is_some() || self.client_secret.is_some() {
@@ -355,8 +357,8 @@ impl HaloClientBuilder {
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| crate::API.auth.default_scope.to_owned());
                 Arc::new(ClientCredentials {
-                    http: http.clone(),
-                    endpoint: token_endpoint(
+                    transport: transport.clone(),
+                    endpoint: TokenEndpoint::new(
                         &base_url,
                         self.auth_url.as_deref(),
                         self.discover_auth_url,
@@ -366,9 +368,6 @@ impl HaloClientBuilder {
                     client_id,
                     client_secret,
                     scope,
-                    timeout: Some(timeout),
-                    user_agent: user_agent.clone(),
-                    max_response_bytes,
                 })
             }
         };
@@ -376,18 +375,15 @@ impl HaloClientBuilder {
         let api_base = join(&base_url, &[crate::API.base_path])?;
 
         Ok(HaloClient::from_inner(Inner {
-            http,
+            transport,
             api_base,
             tenant,
             tokens: TokenCache::new(
                 source,
                 self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
             ),
-            timeout,
             retry: self.retry.unwrap_or_default(),
             limiter,
-            user_agent,
-            max_response_bytes,
         }))
     }
 }
@@ -417,42 +413,6 @@ impl fmt::Debug for HaloClientBuilder {
     }
 }
 
-/// The token endpoint for the client-credentials flow.
-fn token_endpoint(
-    base_url: &Url,
-    auth_url: Option<&str>,
-    discover: bool,
-    tenant: Option<&str>,
-    allow_insecure_http: bool,
-) -> Result<TokenEndpoint> {
-    let auth = &crate::API.auth;
-    let with_tenant = |mut url: Url| {
-        if let Some(tenant) = tenant {
-            url.query_pairs_mut().append_pair(auth.tenant_param, tenant);
-        }
-        url
-    };
-    let default_url = with_tenant(join(base_url, &[auth.token_path])?);
-    match (auth_url, discover) {
-        (Some(_), true) => Err(config(
-            "auth_url and discover_auth_url exclude each other: set one",
-        )),
-        (Some(url), false) => {
-            let url = parse_http_url("auth_url", url)?;
-            ensure_secure("auth_url", &url, allow_insecure_http)?;
-            Ok(TokenEndpoint::Fixed(with_tenant(url)))
-        }
-        (None, false) => Ok(TokenEndpoint::Fixed(default_url)),
-        (None, true) => Ok(TokenEndpoint::Discover(Box::new(Discovery {
-            info_url: join(base_url, &[auth.discovery_path])?,
-            fallback: default_url,
-            tenant: tenant.map(str::to_owned),
-            allow_insecure_http,
-            found: tokio::sync::OnceCell::new(),
-        }))),
-    }
-}
-
 fn config(message: impl Into<String>) -> Error {
     Error::Config {
         message: message.into(),
@@ -470,124 +430,9 @@ fn required(name: &str, env: &str, value: Option<String>) -> Result<String> {
         })
 }
 
-/// An absolute http(s) URL with a host and no query or fragment.
-pub(crate) fn parse_http_url(name: &str, text: &str) -> Result<Url> {
-    let text = text.trim();
-    let url = Url::parse(text)
-        .map_err(|err| config(format!("{name} `{text}` is not a valid URL: {err}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(config(format!(
-            "{name} `{text}` must be an http or https URL with a host"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(config(format!(
-            "{name} `{text}` must not have a query or fragment"
-        )));
-    }
-    Ok(url)
-}
-
-/// Refuses plain `http://` to anything but loopback unless allowed: the
-/// client secret and tokens would cross the network unencrypted.
-pub(crate) fn ensure_secure(name: &str, url: &Url, allow_insecure_http: bool) -> Result<()> {
-    if url.scheme() != "http" || allow_insecure_http || is_loopback(url) {
-        return Ok(());
-    }
-    Err(config(format!(
-        "{name} `{url}` uses plain http to a host that is not loopback, which would send \
-         credentials unencrypted: use https, or allow_insecure_http(true) if you must"
-    )))
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(domain)) => {
-            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-            domain == "localhost" || domain.ends_with(".localhost")
-        }
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
-/// Whether to follow a redirect to `next`, given the URLs requested so far
-/// (`previous[0]` is the original request): only within its origin, which
-/// also rules out a switch from https to http, and at most
-/// [`MAX_REDIRECTS`] times.
-fn follows_redirect(previous: &[Url], next: &Url) -> bool {
-    previous.len() <= MAX_REDIRECTS
-        && previous
-            .first()
-            .is_some_and(|first| first.origin() == next.origin())
-}
-
-/// The message of an error for a 3xx answer the client did not follow, or
-/// `None` for any other status.
-pub(crate) fn redirect_not_followed(status: u16, location: Option<&str>) -> Option<String> {
-    if !(300..400).contains(&status) {
-        return None;
-    }
-    let target = match location.map(Url::parse) {
-        Some(Ok(url)) => format!("to {}", url.origin().ascii_serialization()),
-        Some(Err(_)) => "within the same origin".to_owned(),
-        None => "without a Location".to_owned(),
-    };
-    Some(format!(
-        "HTTP {status} redirect {target} not followed: the client follows redirects only \
-         within the request's origin, at most {MAX_REDIRECTS} in a row, so that credentials \
-         never travel elsewhere"
-    ))
-}
-
-/// Appends path segments to `base`. Each part may hold several segments
-/// (`/auth/token`); empty ones are skipped so slashes never double up, and
-/// each segment is percent-encoded. A `.` or `..` segment is refused: the URL
-/// library would resolve it, and the request would go to another path than
-/// the one named.
-pub(crate) fn join(base: &Url, parts: &[&str]) -> Result<Url> {
-    let mut url = base.clone();
-    {
-        let mut segments = url
-            .path_segments_mut()
-            .map_err(|()| config(format!("`{base}` cannot take a path")))?;
-        segments.pop_if_empty();
-        for part in parts {
-            if let Some(dots) = part.split('/').find(|s| is_dot_segment(s)) {
-                return Err(config(format!(
-                    "the path `{part}` has a `{dots}` segment; name the path the server serves"
-                )));
-            }
-            segments.extend(part.split('/').filter(|s| !s.is_empty()));
-        }
-    }
-    Ok(url)
-}
-
-/// `.` or `..`, also percent-encoded (`%2e%2E`), which servers decode.
-fn is_dot_segment(segment: &str) -> bool {
-    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-    decoded == "." || decoded == ".."
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn join_refuses_dot_segments_instead_of_resolving_them() {
-        let base = Url::parse("https://x.halopsa.com/api").unwrap();
-        assert_eq!(
-            join(&base, &["Tickets", "7"]).unwrap().as_str(),
-            "https://x.halopsa.com/api/Tickets/7"
-        );
-        for part in ["..", "Tickets/../Agent", ".", "%2e%2E", "a/.%2e/b"] {
-            assert!(join(&base, &[part]).is_err(), "{part}");
-        }
-        // Dots inside a segment are ordinary characters.
-        assert!(join(&base, &["v1.2", "..x"]).is_ok());
-    }
 
     fn message(result: Result<HaloClient>) -> String {
         match result {
@@ -665,58 +510,6 @@ mod tests {
             .client_secret("secret")
             .build();
         assert!(message(auth).contains("auth_url"));
-    }
-
-    #[test]
-    fn redirects_are_followed_within_the_origin_only() {
-        let url = |text: &str| Url::parse(text).expect("test URL");
-        let start = [url("http://127.0.0.1:8080/api/Tickets/1")];
-        for same in [
-            "http://127.0.0.1:8080/api/Tickets/1/",
-            "http://127.0.0.1:8080/elsewhere?x=1",
-        ] {
-            assert!(follows_redirect(&start, &url(same)), "{same}");
-        }
-        for other in [
-            // Loopback http to a host that is not loopback: never.
-            "http://example.invalid/api/Tickets/1",
-            "http://10.0.0.8:8080/api/Tickets/1",
-            "http://localhost:8080/api/Tickets/1",
-            "http://127.0.0.1:8081/api/Tickets/1",
-            "https://127.0.0.1:8080/api/Tickets/1",
-        ] {
-            assert!(!follows_redirect(&start, &url(other)), "{other}");
-        }
-        // No downgrade from https to http on the same host and port.
-        let secure = [url("https://example.halopsa.com/api")];
-        assert!(!follows_redirect(
-            &secure,
-            &url("http://example.halopsa.com:443/api")
-        ));
-        assert!(follows_redirect(
-            &secure,
-            &url("https://example.halopsa.com:443/api/")
-        ));
-        // At most MAX_REDIRECTS hops.
-        let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS];
-        assert!(follows_redirect(
-            &chain,
-            &url("https://example.halopsa.com/b")
-        ));
-        let chain = vec![url("https://example.halopsa.com/a"); MAX_REDIRECTS + 1];
-        assert!(!follows_redirect(
-            &chain,
-            &url("https://example.halopsa.com/b")
-        ));
-        assert!(!follows_redirect(
-            &[],
-            &url("https://example.halopsa.com/b")
-        ));
-
-        let message =
-            redirect_not_followed(302, Some("http://evil.example:81/steal?x")).expect("a redirect");
-        assert!(message.contains("http://evil.example:81") && !message.contains("steal"));
-        assert_eq!(redirect_not_followed(200, Some("http://x.example")), None);
     }
 
     #[test]

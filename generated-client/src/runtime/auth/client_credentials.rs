@@ -1,154 +1,37 @@
-//! Where access tokens come from: the [`TokenSource`] trait, a static token,
-//! and the OAuth 2.0 client-credentials flow the client uses by default.
-//!
-//! A source only fetches; caching, refresh ahead of expiry, single flight
-//! and the 401 handling are the client's (see `auth.rs`), the same for
-//! every source.
+//! The OAuth 2.0 client-credentials flow the client uses by default: a form
+//! POST of the client id and secret to Halo's token endpoint, found up front
+//! or asked of the instance's `AuthInfo` endpoint.
 
 use std::fmt;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
 use url::Url;
 
-use super::config::{ensure_secure, join, parse_http_url, redirect_not_followed};
-use super::error_body::{self, redact};
-use super::http::{header_text, read_body, ReadError};
-use super::{Error, Result};
+use super::source::{AccessToken, TokenSource};
+use crate::runtime::error_body::{self, redact};
+use crate::runtime::transport::{SendError, Transport};
+use crate::runtime::url_policy::{ensure_secure, join, parse_http_url, redirect_not_followed};
+use crate::runtime::{Error, Result};
 
 /// Lifetime assumed when a token response has no `expires_in` (Halo's usual).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
-/// Supplies access tokens to a [`HaloClient`](super::HaloClient).
-///
-/// The client calls [`fetch_token`](Self::fetch_token) when it has no valid
-/// token: on the first request, when the cached token nears its expiry, and
-/// after the API answered 401. Concurrent requests share one call, and a
-/// failure is reported to all of them; the next request calls again.
-///
-/// Implement it to take tokens from somewhere else than Halo's token
-/// endpoint, e.g. a secrets vault; [`StaticToken`] covers a fixed token.
-/// `Debug` output must not show the token.
-///
-/// ```
-/// use futures::future::BoxFuture;
-/// use halopsa::{AccessToken, TokenSource};
-///
-/// #[derive(Debug)]
-/// struct Vault;
-///
-/// impl TokenSource for Vault {
-///     fn fetch_token(&self) -> BoxFuture<'_, halopsa::Result<AccessToken>> {
-///         Box::pin(async {
-///             let secret = String::from("from-the-vault"); // ask the vault here
-///             Ok(AccessToken::new(secret).with_expires_in(std::time::Duration::from_secs(600)))
-///         })
-///     }
-/// }
-///
-/// let halo = halopsa::HaloClient::builder()
-///     .base_url("https://example.halopsa.com")
-///     .token_source(Vault)
-///     .build()?;
-/// # Ok::<(), halopsa::Error>(())
-/// ```
-pub trait TokenSource: fmt::Debug + Send + Sync + 'static {
-    /// Fetches a new access token.
-    ///
-    /// Errors are returned to every request waiting for the token. Return
-    /// [`Error::Auth`] for refused credentials; an error for which
-    /// [`Error::is_retryable`] holds lets the request retry.
-    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>>;
-}
-
-/// An access token and how long it stays valid.
-#[derive(Clone)]
-pub struct AccessToken {
-    pub(crate) secret: SecretString,
-    pub(crate) expires_in: Option<Duration>,
-}
-
-impl AccessToken {
-    /// A token that stays valid until the API rejects it.
-    pub fn new(secret: impl Into<SecretString>) -> Self {
-        AccessToken {
-            secret: secret.into(),
-            expires_in: None,
-        }
-    }
-
-    /// Sets the token's remaining lifetime; the client fetches a new one
-    /// shortly before it ends.
-    pub fn with_expires_in(mut self, lifetime: Duration) -> Self {
-        self.expires_in = Some(lifetime);
-        self
-    }
-
-    /// The remaining lifetime given when the token was made, if any.
-    pub fn expires_in(&self) -> Option<Duration> {
-        self.expires_in
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("secret", &"[REDACTED]")
-            .field("expires_in", &self.expires_in)
-            .finish()
-    }
-}
-
-/// A fixed bearer token, e.g. one issued by hand for a script.
-///
-/// It never expires on the client's side; if the API rejects it, the
-/// request fails with [`Error::Auth`].
-#[derive(Clone)]
-pub struct StaticToken {
-    secret: SecretString,
-}
-
-impl StaticToken {
-    /// Uses this token for every request.
-    pub fn new(token: impl Into<SecretString>) -> Self {
-        StaticToken {
-            secret: token.into(),
-        }
-    }
-}
-
-impl TokenSource for StaticToken {
-    fn fetch_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
-        let token = AccessToken {
-            secret: self.secret.clone(),
-            expires_in: None,
-        };
-        Box::pin(async move { Ok(token) })
-    }
-}
-
-impl fmt::Debug for StaticToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("StaticToken([REDACTED])")
-    }
-}
-
 /// The OAuth 2.0 client-credentials flow against Halo's token endpoint.
 pub(crate) struct ClientCredentials {
-    pub(crate) http: reqwest::Client,
+    /// The client's transport: its user agent, timeout and body limit apply
+    /// to token and discovery requests too.
+    pub(crate) transport: Transport,
     pub(crate) endpoint: TokenEndpoint,
     pub(crate) client_id: String,
     pub(crate) client_secret: SecretString,
     pub(crate) scope: String,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) user_agent: Option<HeaderValue>,
-    /// The largest token or discovery response read, in bytes.
-    pub(crate) max_response_bytes: u64,
 }
 
 /// Where the token endpoint is.
@@ -161,13 +44,47 @@ pub(crate) enum TokenEndpoint {
     Discover(Box<Discovery>),
 }
 
+impl TokenEndpoint {
+    /// The token endpoint the settings name: `auth_url`, the instance's
+    /// answer when `discover` is set, or `{base_url}/auth/token`; each with
+    /// `?tenant=` when a tenant is set.
+    pub(crate) fn new(
+        base_url: &Url,
+        auth_url: Option<&str>,
+        discover: bool,
+        tenant: Option<&str>,
+        allow_insecure_http: bool,
+    ) -> Result<TokenEndpoint> {
+        let auth = &crate::API.auth;
+        let default_url = with_tenant(join(base_url, &[auth.token_path])?, tenant);
+        match (auth_url, discover) {
+            (Some(_), true) => Err(Error::Config {
+                message: "auth_url and discover_auth_url exclude each other: set one".to_owned(),
+            }),
+            (Some(url), false) => {
+                let url = parse_http_url("auth_url", url)?;
+                ensure_secure("auth_url", &url, allow_insecure_http)?;
+                Ok(TokenEndpoint::Fixed(with_tenant(url, tenant)))
+            }
+            (None, false) => Ok(TokenEndpoint::Fixed(default_url)),
+            (None, true) => Ok(TokenEndpoint::Discover(Box::new(Discovery {
+                info_url: join(base_url, &[auth.discovery_path])?,
+                fallback: default_url,
+                tenant: tenant.map(str::to_owned),
+                allow_insecure_http,
+                found: OnceCell::new(),
+            }))),
+        }
+    }
+}
+
 /// How to discover the token endpoint, and what was found.
 pub(crate) struct Discovery {
-    pub(crate) info_url: Url,
-    pub(crate) fallback: Url,
-    pub(crate) tenant: Option<String>,
-    pub(crate) allow_insecure_http: bool,
-    pub(crate) found: OnceCell<Url>,
+    info_url: Url,
+    fallback: Url,
+    tenant: Option<String>,
+    allow_insecure_http: bool,
+    found: OnceCell<Url>,
 }
 
 impl TokenSource for ClientCredentials {
@@ -188,30 +105,25 @@ impl ClientCredentials {
             ("scope", self.scope.as_str()),
         ];
         let started = Instant::now();
+        let request = self.transport.request(Method::POST, url).form(&form);
         let response = self
-            .prepare(self.http.post(url))
-            .form(&form)
-            .send()
-            .await
-            .map_err(|err| Error::from_transport(err, started.elapsed()))?;
-        let status = response.status();
-        let content_type = header_text(response.headers(), CONTENT_TYPE);
-        let location = header_text(response.headers(), LOCATION);
-        let body = read_body(response, self.max_response_bytes)
+            .transport
+            .send(request)
             .await
             .map_err(|err| match err {
-                ReadError::Transport(err) => Error::from_transport(err, started.elapsed()),
-                ReadError::TooLarge(err) => err,
+                SendError::Transport(err) => Error::from_transport(err, started.elapsed()),
+                SendError::TooLarge(err) => err,
             })?;
+        let status = response.status;
         if !status.is_success() {
             // An error page may echo the form, client secret included.
             let body = redact(
-                String::from_utf8_lossy(&body).into_owned(),
+                String::from_utf8_lossy(&response.body).into_owned(),
                 self.client_secret.expose_secret(),
             );
             let parsed = error_body::parse(status.as_u16(), &body);
             let code = parsed.code.or_else(|| tenant_not_found(&parsed.message));
-            let message = redirect_not_followed(status.as_u16(), location.as_deref())
+            let message = redirect_not_followed(status.as_u16(), response.header(LOCATION))
                 .unwrap_or(parsed.message);
             return Err(Error::Auth {
                 status: Some(status.as_u16()),
@@ -220,18 +132,7 @@ impl ClientCredentials {
                 body,
             });
         }
-        parse_token(&body, content_type.as_deref())
-    }
-
-    fn prepare(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request = request.header(ACCEPT, "application/json");
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        if let Some(agent) = &self.user_agent {
-            request = request.header(USER_AGENT, agent.clone());
-        }
-        request
+        parse_token(&response.body, response.header(CONTENT_TYPE))
     }
 
     async fn token_url(&self) -> Result<Url> {
@@ -274,22 +175,19 @@ impl ClientCredentials {
         info_url: &Url,
         tenant: Option<&str>,
     ) -> std::result::Result<Url, String> {
+        let request = self.transport.request(Method::GET, info_url.clone());
         let response = self
-            .prepare(self.http.get(info_url.clone()))
-            .send()
-            .await
-            .map_err(|err| err.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("HTTP {}", status.as_u16()));
-        }
-        let body = read_body(response, self.max_response_bytes)
+            .transport
+            .send(request)
             .await
             .map_err(|err| match err {
-                ReadError::Transport(err) => err.to_string(),
-                ReadError::TooLarge(err) => err.to_string(),
+                SendError::Transport(err) => err.to_string(),
+                SendError::TooLarge(err) => err.to_string(),
             })?;
-        let info: Value = serde_json::from_slice(&body).map_err(|err| err.to_string())?;
+        if !response.status.is_success() {
+            return Err(format!("HTTP {}", response.status.as_u16()));
+        }
+        let info: Value = serde_json::from_slice(&response.body).map_err(|err| err.to_string())?;
         let field = |name: &str| {
             info.get(name)
                 .and_then(Value::as_str)
@@ -298,12 +196,8 @@ impl ClientCredentials {
         };
         let auth_url = field("auth_url").ok_or("no auth_url in the answer")?;
         let base = parse_http_url("auth_url", auth_url).map_err(|err| err.to_string())?;
-        let mut url = join(&base, &["token"]).map_err(|err| err.to_string())?;
-        if let Some(tenant) = tenant.or_else(|| field("tenant_id")) {
-            url.query_pairs_mut()
-                .append_pair(crate::API.auth.tenant_param, tenant);
-        }
-        Ok(url)
+        let url = join(&base, &["token"]).map_err(|err| err.to_string())?;
+        Ok(with_tenant(url, tenant.or_else(|| field("tenant_id"))))
     }
 }
 
@@ -319,6 +213,15 @@ impl fmt::Debug for ClientCredentials {
             .field("scope", &self.scope)
             .finish()
     }
+}
+
+/// `url` with the tenant parameter, when there is a tenant.
+fn with_tenant(mut url: Url, tenant: Option<&str>) -> Url {
+    if let Some(tenant) = tenant {
+        url.query_pairs_mut()
+            .append_pair(crate::API.auth.tenant_param, tenant);
+    }
+    url
 }
 
 /// Halo sends no OAuth code for an unknown tenant, only a message; give it
@@ -409,12 +312,5 @@ mod tests {
             Some("tenant_not_found")
         );
         assert_eq!(tenant_not_found("invalid_client"), None);
-    }
-
-    #[test]
-    fn token_debug_is_redacted() {
-        let token = AccessToken::new("very-secret").with_expires_in(Duration::from_secs(1));
-        let shown = format!("{token:?} {:?}", StaticToken::new("very-secret"));
-        assert!(!shown.contains("very-secret"), "{shown}");
     }
 }
