@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use halopsa::{ClientId, HaloClient, NewTicket};
+//! use halopsa::{Clear, HaloClient, NewTicket};
 //!
 //! # async fn demo() -> Result<(), halopsa::Error> {
 //! // Or `HaloClient::from_env()`, reading HALOPSA_BASE_URL, HALOPSA_CLIENT_ID, ...
@@ -17,8 +17,8 @@
 //!     .client_secret("my-client-secret")
 //!     .build()?;
 //!
-//! // List: one page, with typed filters.
-//! let page = halo.tickets().list().client_id(ClientId::new(12)).open_only().send().await?;
+//! // List: one page, with typed filters (`TicketList` documents them all).
+//! let page = halo.tickets().list().client_id(12).open_only().send().await?;
 //! println!("{} open tickets for client 12", page.record_count.unwrap_or(0));
 //!
 //! // Stream: every matching record, page after page, two pages fetched ahead.
@@ -28,27 +28,28 @@
 //! }
 //!
 //! // Create: only the fields that are set are sent; the saved record comes back.
-//! let new = NewTicket {
-//!     summary: Some("Printer on fire".into()),
-//!     client_id: Some(ClientId::new(12)),
-//!     ..Default::default()
-//! };
+//! let new = NewTicket::new().summary("Printer on fire").client_id(12);
 //! let created = halo.tickets().create(&new).await?;
 //!
-//! // Get, with the spec's get parameters.
+//! // Get, with the spec's get parameters; `get_opt` answers `None` for a 404.
 //! let ticket = halo.tickets().get(created.id).include_details().await?;
 //! if let Some(department) = ticket.custom_field("CFDepartment") {
 //!     println!("department: {:?}", department.value);
 //! }
 //!
-//! // Patch: sends the id and exactly these fields; `clear_*` sends null.
-//! halo.tickets().patch(ticket.id).summary("Printer no longer on fire").clear_agent_id().await?;
+//! // Patch: sends the id and exactly these fields; `Clear` sends null.
+//! halo.tickets().patch(ticket.id).summary("Printer no longer on fire").agent_id(Clear).await?;
 //!
 //! // Delete, with the spec's delete parameters.
 //! halo.tickets().delete(ticket.id).reason("Duplicate").await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Each collection has a module (such as [`ticket`]) holding its record, its
+//! handle and one request type per operation ([`ticket::TicketList`],
+//! [`ticket::TicketGet`], [`ticket::TicketPatch`], [`ticket::TicketDelete`]),
+//! each documenting exactly its own filters or setters.
 //!
 //! Every request can be `.await`ed directly or finished with `.send()`, and takes
 //! a per-call [`RetryPolicy`]. Errors are one enum, [`Error`], that keeps the
