@@ -49,6 +49,40 @@ fn adding_a_field_changes_only_that_entity() {
     assert!(differing[0].0.starts_with("// Spec sha256: "));
 }
 
+/// What a reviewer reads for one new plain field: at most 8 lines across the
+/// model, its serde table and the setter shared by the create input and the
+/// patch request.
+#[test]
+fn a_new_plain_field_costs_at_most_eight_generated_lines() {
+    let spec = std::fs::read_to_string(Paths::default().spec).unwrap();
+    let edited = insert_field(
+        &spec,
+        "Ticket",
+        "      zz_added: { type: string, doc: A field added by a test. }",
+    );
+    let before = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &spec).unwrap());
+    let after = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &edited).unwrap());
+    let diff = similar::TextDiff::from_lines(&before["ticket.rs"], &after["ticket.rs"]);
+    let changed: Vec<String> = diff
+        .iter_all_changes()
+        .filter(|change| change.tag() != similar::ChangeTag::Equal)
+        .map(|change| format!("{}{}", change.tag(), change.value().trim_end()))
+        .collect();
+    assert!(
+        changed.iter().all(|line| line.starts_with('+')),
+        "a new field only adds lines: {changed:#?}"
+    );
+    assert!(changed.len() <= 8, "{} lines: {changed:#?}", changed.len());
+    // The field, its table entry and its setter are all there.
+    for expected in [
+        "pub zz_added: Option<String>,",
+        "\"zz_added\" => zz_added,",
+        "zz_added(String) = \"zz_added\",",
+    ] {
+        assert!(changed.iter().any(|l| l.contains(expected)), "{expected}: {changed:#?}");
+    }
+}
+
 fn by_path(files: Vec<halopsa_codegen::GeneratedFile>) -> BTreeMap<String, String> {
     files.into_iter().map(|f| (f.path, f.contents)).collect()
 }
