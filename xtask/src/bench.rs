@@ -2,13 +2,12 @@
 //! in the same run, and prints (or writes into BENCHMARKS.md) one table.
 //!
 //! The measurements that need the fake server or a release build of the
-//! client run in the `halo-bench` binary of the tests crate; this module adds
-//! the compile cost of the generated crate and assembles the report.
+//! client run in the `halo-bench` binary of the tests crate;
+//! [`compile_cost`](crate::compile_cost) times builds against a baseline
+//! revision; this module runs the first and assembles the report.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
 use serde_json::Value;
 
@@ -91,78 +90,6 @@ fn parse_figure(json: &str) -> Result<Figure, String> {
         target: text("target"),
         met: text("met"),
     })
-}
-
-/// Seconds to rebuild `halopsa` alone (its dependencies already built), debug
-/// and release, and lines of generated code per entity.
-///
-/// Builds in a target directory of its own: cleaning `halopsa` in the main
-/// one would make the next `halo-bench` build recompile everything above it.
-pub fn compile_cost() -> Result<Vec<Figure>, String> {
-    let root = workspace_root();
-    let target_dir = root.join("target/compile-cost");
-    let mut figures = Vec::new();
-    for (profile, flag) in [("debug", None), ("release", Some("--release"))] {
-        let build = |clean: bool| -> Result<f64, String> {
-            let mut command = Command::new(cargo());
-            command
-                .current_dir(&root)
-                .env("CARGO_TARGET_DIR", &target_dir);
-            if clean {
-                command.args(["clean", "-p", "halopsa"]);
-            } else {
-                command.args(["build", "--quiet", "-p", "halopsa"]);
-            }
-            if let Some(flag) = flag {
-                command.arg(flag);
-            }
-            let start = Instant::now();
-            let status = command
-                .status()
-                .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-            if !status.success() {
-                return Err(format!("error: cargo {profile} build of halopsa failed"));
-            }
-            Ok(start.elapsed().as_secs_f64())
-        };
-        build(false)?; // dependencies
-        build(true)?;
-        let seconds = build(false)?;
-        figures.push(Figure {
-            title: format!("Compile `halopsa` alone, {profile}"),
-            value: format!("{seconds:.1} s"),
-            baseline: "-".into(),
-            ratio: "-".into(),
-            target: "-".into(),
-            met: "-".into(),
-        });
-    }
-    let (entities, lines) = generated_lines(&root.join("generated-client/src/generated"))?;
-    figures.push(Figure {
-        title: format!("Generated code: {lines} lines for {entities} entities"),
-        value: format!("{} lines per entity", lines / entities.max(1)),
-        baseline: "-".into(),
-        ratio: "-".into(),
-        target: "-".into(),
-        met: "-".into(),
-    });
-    Ok(figures)
-}
-
-/// (entity files, total lines of every generated file).
-fn generated_lines(dir: &Path) -> Result<(usize, usize), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("error: {}: {e}", dir.display()))?;
-    let (mut entities, mut lines) = (0, 0);
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Ok(text) = std::fs::read_to_string(entry.path()) {
-            lines += text.lines().count();
-            if name != "mod.rs" && name != "types.rs" {
-                entities += 1;
-            }
-        }
-    }
-    Ok((entities, lines))
 }
 
 /// The report as a Markdown table with the date and the machine.

@@ -6,6 +6,7 @@
 //! and [`draft`] drafts a spec entry from it.
 
 pub mod bench;
+pub mod compile_cost;
 pub mod draft;
 pub mod openapi;
 pub mod upstream;

@@ -23,11 +23,12 @@ commands:
       Prints a spec entry for one collection of the document (fields, filters
       and parameters with their declared types) to trim and paste under
       `entities:`.
-  bench [--quick] [--write] [--no-compile]
+  bench [--quick] [--write] [--no-compile | --compile-only]
       Runs every benchmark against its baseline in the same run (streaming,
       latency hiding, decoding, generation, memory, rate-limited goodput, and
-      the compile cost of the generated crate) and prints one table; --write
-      puts it into BENCHMARKS.md. --quick uses smaller sizes, for a smoke test.
+      the compile cost of the generated crate against an earlier revision)
+      and prints one table; --write puts it into BENCHMARKS.md. --quick uses
+      smaller sizes, for a smoke test.
   help
       Shows this text.";
 
@@ -55,18 +56,28 @@ fn main() -> ExitCode {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    let (mut quick, mut write_report, mut compile) = (false, false, true);
+    let (mut quick, mut write_report, mut compile, mut run) = (false, false, true, true);
     for arg in args {
         match arg.as_str() {
             "--quick" => quick = true,
             "--write" => write_report = true,
             "--no-compile" => compile = false,
+            "--compile-only" => run = false,
             other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
         }
     }
-    let mut figures = xtask::bench::run_halo_bench(quick)?;
+    if write_report && !(run && compile) {
+        return Err(
+            "error: --write needs every benchmark; drop --no-compile / --compile-only".into(),
+        );
+    }
+    let mut figures = if run {
+        xtask::bench::run_halo_bench(quick)?
+    } else {
+        Vec::new()
+    };
     if compile {
-        figures.extend(xtask::bench::compile_cost()?);
+        figures.extend(xtask::compile_cost::compile_cost()?);
     }
     let table = xtask::bench::render(&figures);
     println!("{table}");

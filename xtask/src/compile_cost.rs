@@ -1,0 +1,304 @@
+//! The compile cost of the generated crate, against a baseline revision built
+//! in the same run.
+//!
+//! Users pay for generated code in build time, and growing the spec must not
+//! make them wait proportionally longer. So `cargo xtask bench` checks out
+//! [`BASELINE_REV`] beside the workspace (a detached `git worktree` under
+//! `target/`), and times, alternating between the two trees, a rebuild of
+//! `halopsa` alone (dependencies built) in debug and release, and a rebuild
+//! of a consumer crate that calls every operation of every entity, written
+//! for each tree from its own spec. Each tree builds in a target directory of
+//! its own, so neither the main one nor the other tree is disturbed.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::bench::Figure;
+use crate::workspace_root;
+
+/// The revision the budgets compare with: the generated code as it was before
+/// each entity got request types of its own and its setters became tables.
+pub const BASELINE_REV: &str = "6d34546";
+
+/// Timed rounds per figure; each figure is the median of the rounds' ratios.
+const ROUNDS: usize = 3;
+
+/// A tree to build: the workspace, or the baseline's checkout.
+struct Tree {
+    name: &'static str,
+    root: PathBuf,
+    target: PathBuf,
+}
+
+pub fn compile_cost() -> Result<Vec<Figure>, String> {
+    let root = workspace_root();
+    let baseline = Tree {
+        name: "baseline",
+        root: checkout(&root, BASELINE_REV)?,
+        target: root.join("target/compile-cost-baseline"),
+    };
+    let current = Tree {
+        name: "current",
+        root: root.clone(),
+        target: root.join("target/compile-cost"),
+    };
+    let mut figures = Vec::new();
+    for tree in [&baseline, &current] {
+        write_consumer(tree)?;
+    }
+    for (profile, release) in [("debug", false), ("release", true)] {
+        for package in ["halopsa", "consumer"] {
+            // Dependencies first, untimed.
+            for tree in [&baseline, &current] {
+                build(tree, package, release, false)?;
+            }
+            let mut ratios = Vec::new();
+            let (mut base_times, mut times) = (Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
+                let base = build(&baseline, package, release, true)?;
+                let now = build(&current, package, release, true)?;
+                ratios.push(now / base);
+                base_times.push(base);
+                times.push(now);
+            }
+            let ratio = median(&mut ratios);
+            let what = if package == "halopsa" {
+                "`halopsa` alone".to_owned()
+            } else {
+                "a consumer calling every operation".to_owned()
+            };
+            figures.push(Figure {
+                title: format!("Rebuild {what}, {profile} (current / {BASELINE_REV})"),
+                value: format!("{:.1} s", median(&mut times)),
+                baseline: format!("{:.1} s", median(&mut base_times)),
+                ratio: format!("{ratio:.2}"),
+                target: "<= 1.0".into(),
+                met: if ratio <= 1.0 { "yes" } else { "no" }.into(),
+            });
+        }
+    }
+    let (entities, lines) = generated_lines(&current.root.join("generated-client/src/generated"))?;
+    let (base_entities, base_lines) =
+        generated_lines(&baseline.root.join("generated-client/src/generated"))?;
+    figures.push(Figure {
+        title: format!("Generated code: {lines} lines for {entities} entities"),
+        value: format!("{} lines per entity", lines / entities.max(1)),
+        baseline: format!("{} lines per entity", base_lines / base_entities.max(1)),
+        ratio: format!(
+            "{:.2}",
+            (lines as f64 / entities.max(1) as f64)
+                / (base_lines as f64 / base_entities.max(1) as f64)
+        ),
+        target: "-".into(),
+        met: "-".into(),
+    });
+    let per_field = lines_per_field()?;
+    figures.push(Figure {
+        title: "Generated lines for one new plain field of `Ticket`".into(),
+        value: format!("{per_field} lines"),
+        baseline: "-".into(),
+        ratio: "-".into(),
+        target: "<= 8".into(),
+        met: if per_field <= 8 { "yes" } else { "no" }.into(),
+    });
+    Ok(figures)
+}
+
+/// The baseline revision checked out (once) under `target/bench-baseline`.
+fn checkout(root: &Path, rev: &str) -> Result<PathBuf, String> {
+    let dir = root.join("target/bench-baseline");
+    if dir.join("Cargo.toml").exists() {
+        return Ok(dir);
+    }
+    let status = Command::new("git")
+        .args(["worktree", "add", "--detach", "--force"])
+        .arg(&dir)
+        .arg(rev)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("error: cannot run git: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "error: cannot check out {rev} into {}",
+            dir.display()
+        ));
+    }
+    Ok(dir)
+}
+
+/// Builds `package` of `tree`; with `rebuild`, cleans it first and returns
+/// the seconds the build took.
+fn build(tree: &Tree, package: &str, release: bool, rebuild: bool) -> Result<f64, String> {
+    let manifest = if package == "consumer" {
+        consumer_dir(tree).join("Cargo.toml")
+    } else {
+        tree.root.join("Cargo.toml")
+    };
+    let cargo = |command: &str| {
+        let mut cmd = Command::new(cargo());
+        cmd.args([
+            command,
+            "--quiet",
+            "--offline",
+            "-p",
+            package,
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", &tree.target);
+        if release {
+            cmd.arg("--release");
+        }
+        cmd
+    };
+    if rebuild {
+        cargo("clean")
+            .status()
+            .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    }
+    let start = Instant::now();
+    let status = cargo("build")
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "error: building {package} of the {} tree failed",
+            tree.name
+        ));
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
+
+fn consumer_dir(tree: &Tree) -> PathBuf {
+    tree.target.join("consumer")
+}
+
+/// A crate that calls every operation of every entity of `tree`'s spec, in the
+/// API both trees share (`list().send()`, `get(Id::new(1))`, `create(&New::default())`, ...).
+fn write_consumer(tree: &Tree) -> Result<(), String> {
+    let spec_path = tree.root.join("spec/halopsa.yaml");
+    let source =
+        std::fs::read(&spec_path).map_err(|e| format!("error: {}: {e}", spec_path.display()))?;
+    let spec = halopsa_codegen::check("spec/halopsa.yaml", &source)
+        .map_err(|e| format!("error: the {} spec: {e}", tree.name))?;
+    let mut code = String::from(
+        "//! Calls every operation of every entity, to time building code that uses the crate.\n\
+         #![allow(unused_variables)]\n\n\
+         /// Every operation, once.\n\
+         pub async fn every_operation(halo: &halopsa::HaloClient) -> halopsa::Result<()> {\n",
+    );
+    for entity in &spec.entities {
+        let (accessor, id, new) = (&entity.accessor, &entity.id_type, &entity.new_type);
+        let ops = entity.ops;
+        let api = format!("halo.{accessor}()");
+        if ops.list {
+            let _ = writeln!(code, "    let _ = {api}.list().send().await?;");
+        }
+        if ops.get {
+            let _ = writeln!(
+                code,
+                "    let record = {api}.get(halopsa::{id}::new(1)).send().await?;"
+            );
+            if ops.update {
+                let _ = writeln!(code, "    let _ = {api}.update(&record).send().await?;");
+            }
+        }
+        if ops.create {
+            let _ = writeln!(
+                code,
+                "    let _ = {api}.create(&halopsa::{new}::default()).send().await?;"
+            );
+            let _ = writeln!(
+                code,
+                "    let _ = {api}.create_many([&halopsa::{new}::default()]).send().await?;"
+            );
+        }
+        if ops.update {
+            let _ = writeln!(
+                code,
+                "    let _ = {api}.patch(halopsa::{id}::new(1)).send().await?;"
+            );
+        }
+        if ops.delete {
+            let _ = writeln!(
+                code,
+                "    {api}.delete(halopsa::{id}::new(1)).send().await?;"
+            );
+        }
+    }
+    code.push_str("    Ok(())\n}\n");
+    let dir = consumer_dir(tree);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("error: {e}"))?;
+    let manifest = format!(
+        "[package]\nname = \"consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nhalopsa = {{ path = {:?} }}\n\n[workspace]\n",
+        tree.root.join("generated-client").display().to_string()
+    );
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("error: {}: {e}", path.display()))
+    };
+    write(dir.join("Cargo.toml"), &manifest)?;
+    write(dir.join("src/lib.rs"), &code)?;
+    std::fs::copy(tree.root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("error: Cargo.lock: {e}"))?;
+    Ok(())
+}
+
+/// Lines added to `ticket.rs` by one new plain string field of `Ticket`.
+fn lines_per_field() -> Result<usize, String> {
+    let path = workspace_root().join("spec/halopsa.yaml");
+    let spec = std::fs::read_to_string(&path).map_err(|e| format!("error: {e}"))?;
+    let marker = "  Ticket:";
+    let at = spec.find(marker).ok_or("error: no Ticket entity")?;
+    let fields = spec[at..]
+        .find("    fields:\n")
+        .ok_or("error: no Ticket fields")?
+        + at;
+    let insert = fields + "    fields:\n".len();
+    let edited = format!(
+        "{}      zz_added: {{ type: string, doc: A new field. }}\n{}",
+        &spec[..insert],
+        &spec[insert..]
+    );
+    let ticket = |text: &str| -> Result<String, String> {
+        let files =
+            halopsa_codegen::generate("spec/halopsa.yaml", text).map_err(|e| e.to_string())?;
+        files
+            .into_iter()
+            .find(|f| f.path == "ticket.rs")
+            .map(|f| f.contents)
+            .ok_or_else(|| "error: no ticket.rs".to_owned())
+    };
+    let (before, after) = (ticket(&spec)?, ticket(&edited)?);
+    Ok(similar::TextDiff::from_lines(&before, &after)
+        .iter_all_changes()
+        .filter(|c| c.tag() != similar::ChangeTag::Equal)
+        .count())
+}
+
+/// (entity files, total lines of every generated file).
+fn generated_lines(dir: &Path) -> Result<(usize, usize), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("error: {}: {e}", dir.display()))?;
+    let (mut entities, mut lines) = (0, 0);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            lines += text.lines().count();
+            if name != "mod.rs" && name != "types.rs" {
+                entities += 1;
+            }
+        }
+    }
+    Ok((entities, lines))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
