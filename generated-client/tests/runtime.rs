@@ -477,6 +477,7 @@ struct Status {
 impl Resource for Status {
     const PATH: &'static str = "Status";
     const LIST: ListShape = ListShape::Bare;
+    type Id = Id<Status>;
 
     fn id(&self) -> Id<Self> {
         self.id

@@ -23,6 +23,7 @@ struct Weird {
 impl Resource for Weird {
     const PATH: &'static str = "we ird/..?#";
     const LIST: ListShape = ListShape::Bare;
+    type Id = Id<Weird>;
 
     fn id(&self) -> Id<Self> {
         self.id
@@ -38,6 +39,7 @@ struct Climber {
 impl Resource for Climber {
     const PATH: &'static str = "../../auth/./token";
     const LIST: ListShape = ListShape::Bare;
+    type Id = Id<Climber>;
 
     fn id(&self) -> Id<Self> {
         self.id

@@ -135,6 +135,7 @@ record! {
 impl Resource for Action {
     const PATH: &'static str = "Actions";
     const LIST: ListShape = ListShape::Wrapped("actions");
+    type Id = ActionId;
 
     fn id(&self) -> ActionId {
         self.id

@@ -117,6 +117,7 @@ record! {
 impl Resource for Agent {
     const PATH: &'static str = "Agent";
     const LIST: ListShape = ListShape::Bare;
+    type Id = AgentId;
 
     fn id(&self) -> AgentId {
         self.id

@@ -120,6 +120,7 @@ record! {
 impl Resource for Invoice {
     const PATH: &'static str = "Invoice";
     const LIST: ListShape = ListShape::Wrapped("invoices");
+    type Id = InvoiceId;
 
     fn id(&self) -> InvoiceId {
         self.id

@@ -122,6 +122,7 @@ record! {
 impl Resource for User {
     const PATH: &'static str = "Users";
     const LIST: ListShape = ListShape::Wrapped("users");
+    type Id = UserId;
 
     fn id(&self) -> UserId {
         self.id

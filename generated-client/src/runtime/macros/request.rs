@@ -117,7 +117,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, GetRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::GetRequest::new(client, id))
             }
 
@@ -142,7 +145,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, PatchRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::PatchRequest::new(client, id))
             }
 
@@ -181,7 +187,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, DeleteRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::DeleteRequest::new(client, id))
             }
 
@@ -195,6 +204,31 @@ macro_rules! request {
         }
 
         $crate::runtime::macros::request!(@future $name => ());
+    };
+
+    ($(#[$doc:meta])* action $name:ident => $response:ty;) => {
+        $(#[$doc])*
+        ///
+        /// Finish it with `.send().await`, or just `.await` it.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct $name($crate::runtime::ActionRequest<$response>);
+
+        impl $name {
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Sends the request and reads the answer.
+            pub async fn send(
+                self,
+            ) -> $crate::runtime::Result<<$response as $crate::runtime::ActionResponse>::Output> {
+                self.0.send().await
+            }
+        }
+
+        $crate::runtime::macros::request!(
+            @future $name => <$response as $crate::runtime::ActionResponse>::Output
+        );
     };
 
     (@type $(#[$doc:meta])* $name:ident, $inner:ident<$record:ty>) => {
