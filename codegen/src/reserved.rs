@@ -34,6 +34,7 @@ pub const ROOT_REEXPORTS: &[&str] = &[
 /// Names that generated files import by name: runtime types (`crate::runtime`),
 /// the `API` constant's types (`crate::runtime::spec`) and chrono's.
 pub const IMPORTED_TYPES: &[&str] = &[
+    "ActionRequest",
     "ApiSpec",
     "AuthSpec",
     "ChangedSince",
@@ -43,13 +44,17 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "Extra",
     "HaloClient",
     "Id",
+    "Json",
     "ListShape",
+    "Listed",
     "NaiveDate",
+    "Nothing",
     "PaginationSpec",
     "RateLimitSpec",
     "Resource",
     "ResultFuture",
     "SyncCursor",
+    "TextId",
     "UpdateRequest",
     "Utc",
 ];
@@ -132,6 +137,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "from_inner",
     "invalidate",
+    "item_endpoint",
     "limiter",
     "rate_limit",
     "retry_policy",

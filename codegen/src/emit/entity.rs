@@ -222,7 +222,11 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
             format!(
                 "{text} The collection lists only with {}, so {} an argument.",
                 join_words(&required.iter().map(|p| p.rust.as_str()).collect::<Vec<_>>()),
-                if required.len() == 1 { "it is" } else { "they are" }
+                if required.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
             )
         };
         let docs = doc_raw(&text);
@@ -243,15 +247,19 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
         let opt_docs = doc_raw(&format!(
             "Gets one {noun} by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`."
         ));
+        let required: Vec<&Param> = entity.get_params.iter().filter(|p| p.required).collect();
+        let (args, values) = required_args(&required, &entity.id_type, imports);
+        let names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+        let wires = required.iter().map(|p| p.wire.as_str());
         methods.push(quote! {
             #docs
-            pub fn get(&self, id: impl Into<#id_type>) -> #get_type {
-                #get_type::new(self.client, id.into())
+            pub fn get(&self, id: impl Into<#id_type> #(, #args)*) -> #get_type {
+                #get_type::new(self.client, id.into()) #(.param(#wires, #values))*
             }
 
             #opt_docs
-            pub fn get_opt(&self, id: impl Into<#id_type>) -> ResultFuture<Option<#name>> {
-                Box::pin(self.get(id).send_opt())
+            pub fn get_opt(&self, id: impl Into<#id_type> #(, #args)*) -> ResultFuture<Option<#name>> {
+                Box::pin(self.get(id #(, #names)*).send_opt())
             }
         });
     }
@@ -310,10 +318,13 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
         ops.push("delete");
         let delete_type = ident(&entity.delete_type);
         let docs = doc_raw(&format!("Deletes {a_noun}."));
+        let required: Vec<&Param> = entity.delete_params.iter().filter(|p| p.required).collect();
+        let (args, values) = required_args(&required, &entity.id_type, imports);
+        let wires = required.iter().map(|p| p.wire.as_str());
         methods.push(quote! {
             #docs
-            pub fn delete(&self, id: impl Into<#id_type>) -> #delete_type {
-                #delete_type::new(self.client, id.into())
+            pub fn delete(&self, id: impl Into<#id_type> #(, #args)*) -> #delete_type {
+                #delete_type::new(self.client, id.into()) #(.param(#wires, #values))*
             }
         });
     }
@@ -466,7 +477,10 @@ pub(super) fn required_args(
                 }
                 other => {
                     let ty = super::fields::rust_type(other, own_id, imports);
-                    (quote!(#name: impl Into<#ty>), quote!(Into::<#ty>::into(#name)))
+                    (
+                        quote!(#name: impl Into<#ty>),
+                        quote!(Into::<#ty>::into(#name)),
+                    )
                 }
             }
         })
@@ -506,7 +520,12 @@ impl Out<'_> {
 }
 
 /// `params! { TicketList { /// doc \n client_id(ClientId) = "client_id", ... } }`
-pub(super) fn params_table(target: &str, params: &[&Param], own_id: &str, imports: &mut Imports) -> String {
+pub(super) fn params_table(
+    target: &str,
+    params: &[&Param],
+    own_id: &str,
+    imports: &mut Imports,
+) -> String {
     let mut table = Table::new("params");
     table.open(target);
     for param in params.iter().filter(|p| !p.required) {

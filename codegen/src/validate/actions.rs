@@ -4,7 +4,9 @@ use std::collections::HashSet;
 
 use super::paths::{self, PathKind};
 use super::Checker;
-use crate::model::{Action, Body, HttpMethod, KeyKind, Operations, Param, PathPart, Response, Type};
+use crate::model::{
+    Action, Body, HttpMethod, KeyKind, Operations, Param, PathPart, Response, Type,
+};
 use crate::names::{is_plain_ident, snake, upper_camel};
 use crate::raw;
 use crate::reserved;
@@ -23,7 +25,8 @@ impl Checker<'_> {
                 self.error(
                     self.map.value(&["entities", name, "key"]),
                     format!("unknown key kind `{other}`"),
-                    "use `int` (the default), `string`, or `uuid` for ids Halo sends as text".into(),
+                    "use `int` (the default), `string`, or `uuid` for ids Halo sends as text"
+                        .into(),
                 );
                 KeyKind::Int
             }
@@ -56,7 +59,12 @@ impl Checker<'_> {
             template: String::new(),
         };
         if ops.get {
-            actions.push(op("get", HttpMethod::Get, Body::None, format!("Reads the {}.", words(name))));
+            actions.push(op(
+                "get",
+                HttpMethod::Get,
+                Body::None,
+                format!("Reads the {}.", words(name)),
+            ));
         }
         if ops.update {
             actions.push(op(
@@ -236,7 +244,11 @@ impl Checker<'_> {
                 if let Err(refused) = paths::check(segment, PathKind::Collection) {
                     self.error(
                         at,
-                        format!("`path: {}` {}", crate::text::printable(text), refused.problem),
+                        format!(
+                            "`path: {}` {}",
+                            crate::text::printable(text),
+                            refused.problem
+                        ),
                         format!("{}; a parameter is written `{{name}}`", refused.help),
                     );
                     return None;
@@ -277,7 +289,11 @@ impl Checker<'_> {
                 if value_type(&ty) {
                     Some(Body::Value(ty))
                 } else {
-                    self.error(at, format!("`body: {other}` is not a body"), BODY_HELP.into());
+                    self.error(
+                        at,
+                        format!("`body: {other}` is not a body"),
+                        BODY_HELP.into(),
+                    );
                     None
                 }
             }
@@ -294,7 +310,11 @@ impl Checker<'_> {
             Some(other) => {
                 let ty = self.parse_type(other, path, false)?;
                 if !value_type(&ty) {
-                    self.error(at, format!("`response: {other}` is not a response"), RESPONSE_HELP.into());
+                    self.error(
+                        at,
+                        format!("`response: {other}` is not a response"),
+                        RESPONSE_HELP.into(),
+                    );
                     return None;
                 }
                 return Some(Response::Value(ty));

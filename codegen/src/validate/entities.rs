@@ -131,8 +131,18 @@ impl Checker<'_> {
             .into_iter()
             .collect();
         let list_request = list_kind(list.as_ref().is_none_or(|l| l.paginated));
-        self.needs_operation(name, "filters", !entity.filters.is_empty(), (ops.list, "list"));
-        self.needs_operation(name, "get_params", !entity.get_params.is_empty(), (ops.get, "get"));
+        self.needs_operation(
+            name,
+            "filters",
+            !entity.filters.is_empty(),
+            (ops.list, "list"),
+        );
+        self.needs_operation(
+            name,
+            "get_params",
+            !entity.get_params.is_empty(),
+            (ops.get, "get"),
+        );
         self.needs_operation(
             name,
             "delete_params",
@@ -146,14 +156,19 @@ impl Checker<'_> {
             &count_method,
             true,
         );
-        let get_params =
-            self.params(&["entities", name, "get_params"], &entity.get_params, "get", &[], false);
+        let get_params = self.params(
+            &["entities", name, "get_params"],
+            &entity.get_params,
+            "get",
+            &[],
+            true,
+        );
         let delete_params = self.params(
             &["entities", name, "delete_params"],
             &entity.delete_params,
             "delete",
             &[],
-            false,
+            true,
         );
         let camel_accessor = upper_camel(&accessor);
         Some(Entity {
@@ -362,7 +377,7 @@ impl Checker<'_> {
                 self.error(
                     self.map.key(&[&path[..], &["required"]].concat()),
                     format!("parameter `{wire}` cannot be `required` here"),
-                    "`required` is for list filters and action parameters, which become arguments of the method".into(),
+                    "a path parameter is always an argument of the method; `required` is for query parameters".into(),
                 );
                 continue;
             }

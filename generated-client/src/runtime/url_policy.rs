@@ -165,7 +165,10 @@ mod tests {
     fn a_value_is_one_segment_whatever_it_holds() {
         let mut url = Url::parse("https://x.halopsa.com/api/Webhook").unwrap();
         push_segment(&mut url, "a/../b?c#d").unwrap();
-        assert_eq!(url.as_str(), "https://x.halopsa.com/api/Webhook/a%2F..%2Fb%3Fc%23d");
+        assert_eq!(
+            url.as_str(),
+            "https://x.halopsa.com/api/Webhook/a%2F..%2Fb%3Fc%23d"
+        );
         for bad in ["", ".", "..", "%2E%2e"] {
             let mut url = Url::parse("https://x.halopsa.com/api/Webhook").unwrap();
             assert!(push_segment(&mut url, bad).is_err(), "{bad}");

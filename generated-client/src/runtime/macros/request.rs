@@ -280,6 +280,8 @@ pub(crate) use request;
 /// `impl Into<ClientId>`, `ids([TicketId]) = "ticketids"` any values that
 /// convert into `TicketId`, and a flag, `open_only() = "open_only"`, takes
 /// nothing and sends `true`.
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! params {
     ($request:ident { $($(#[$doc:meta])* $name:ident $arg:tt = $wire:literal),* $(,)? }) => {
         impl $request {
@@ -309,12 +311,15 @@ macro_rules! params {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use params;
 
 /// Field setters from the generator's table, for a create input and a patch
 /// request at once: `summary(String) = "summary"` takes
 /// `impl Into<FieldChange<String>>`, that is the value or
 /// [`Clear`](crate::runtime::Clear).
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! fields {
     ($($target:ident),+ { $($body:tt)* }) => {
         $crate::runtime::macros::fields!(@each [$($target)+] { $($body)* });
@@ -335,10 +340,13 @@ macro_rules! fields {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use fields;
 
 /// A create input: the fields of a new record, set with typed methods
 /// (`fields!`); unset fields are not sent.
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! input {
     ($(#[$doc:meta])* $name:ident;) => {
         $(#[$doc])*
@@ -384,4 +392,5 @@ macro_rules! input {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use input;

@@ -90,7 +90,6 @@ impl<R: ActionResponse> ActionRequest<R> {
         self.idempotent = true;
         self
     }
-
 }
 
 impl<R: ActionResponse> ActionRequest<R> {

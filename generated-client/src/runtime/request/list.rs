@@ -203,7 +203,10 @@ impl<T: Resource> ListRequest<T> {
             records.extend(page.items);
         }
         let mut summary = pages.summary();
-        summary.ids = records.iter().filter_map(|record| record.id().as_int()).collect();
+        summary.ids = records
+            .iter()
+            .filter_map(|record| record.id().as_int())
+            .collect();
         Ok(Listing { records, summary })
     }
 }

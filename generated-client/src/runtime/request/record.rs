@@ -49,7 +49,9 @@ impl<T: Resource> GetRequest<T> {
     pub async fn send(self) -> Result<T> {
         let call = Call {
             method: Method::GET,
-            url: self.client.item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
+            url: self
+                .client
+                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
             body: None,
             idempotent: true,
         };
@@ -178,7 +180,9 @@ impl<T: Resource> DeleteRequest<T> {
     pub async fn send(self) -> Result<()> {
         let call = Call {
             method: Method::DELETE,
-            url: self.client.item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
+            url: self
+                .client
+                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
             body: None,
             idempotent: true,
         };
