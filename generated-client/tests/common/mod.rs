@@ -1,6 +1,6 @@
 //! Helpers shared by the runtime test files: a client pointed at a local
-//! wiremock server with fast retries, a token endpoint, and a tracing
-//! capture.
+//! wiremock server with fast retries, a token endpoint, canned tickets, the
+//! requests a server received, and a tracing capture.
 #![allow(dead_code)] // each test file uses a different subset
 
 use std::cell::RefCell;
@@ -12,7 +12,7 @@ use std::time::Duration;
 use halopsa::{HaloClient, HaloClientBuilder, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, Times};
 
 pub const SECRET: &str = "sup3r-s3cret-value";
 
@@ -67,8 +67,9 @@ impl Respond for TokenSequence {
     }
 }
 
-/// A token endpoint for tenant `acme` expecting `times` requests.
-pub async fn mount_token(server: &MockServer, times: u64) {
+/// A token endpoint for tenant `acme` expecting `times` requests: a count,
+/// or a range such as `1..` where the number of clients varies.
+pub async fn mount_token(server: &MockServer, times: impl Into<Times>) {
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .and(query_param("tenant", "acme"))
@@ -80,6 +81,45 @@ pub async fn mount_token(server: &MockServer, times: u64) {
 
 pub fn ticket_json(id: i64) -> serde_json::Value {
     json!({"id": id, "summary": format!("ticket {id}")})
+}
+
+/// Answers `GET /api/Tickets/{id}` with `response`.
+pub async fn mount_get(server: &MockServer, id: i64, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(format!("/api/Tickets/{id}")))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Answers `GET /api/Tickets/{id}` with that ticket.
+pub async fn mount_ticket(server: &MockServer, id: i64) {
+    mount_get(
+        server,
+        id,
+        ResponseTemplate::new(200).set_body_json(ticket_json(id)),
+    )
+    .await;
+}
+
+/// The API requests the server received (token requests left out), in order.
+pub async fn api_requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path().starts_with("/api/"))
+        .collect()
+}
+
+/// A base URL on loopback where nothing listens: its port was just free.
+pub fn refused_base_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    format!("http://127.0.0.1:{port}")
 }
 
 /// How many requests the server received at `path`.
