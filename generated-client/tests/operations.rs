@@ -9,7 +9,7 @@ mod common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{api_requests, client, mount_token, ticket_json, SECRET};
+use common::{api_requests, client, decode_ticket, mount_token, ticket_json, SECRET};
 use futures::{StreamExt, TryStreamExt};
 use halopsa::runtime::{ListShape, Resource, UnpagedListRequest};
 use halopsa::{ClientId, Error, HaloClient, Id, NewTicket, Ticket, TicketId};
@@ -730,52 +730,6 @@ async fn prefetching_streams_the_same_records() {
     assert_eq!(api_requests(&server).await.len(), 4);
 }
 
-/// Decodes one ticket the way `get` does.
-async fn decode_ticket(body: Value) -> Result<Ticket, Error> {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/api/Tickets/1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    client(&server).tickets().get(TicketId::new(1)).await
-}
-
-#[tokio::test]
-async fn loose_numbers_dates_and_sentinels_decode() {
-    let ticket = decode_ticket(json!({
-        "id": "1",
-        "client_id": 21.0,
-        "site_id": "130",
-        "user_id": -1,
-        "priority_id": "4",
-        "estimate": "2.5",
-        "timetaken": 3,
-        "dateoccurred": "2023-06-29T10:16:08.8378294",
-        "datecreated": "1900-01-01T00:00:00",
-        "deadlinedate": "2024-02-01T09:00:00+01:00",
-    }))
-    .await
-    .unwrap();
-
-    assert_eq!(ticket.id.get(), 1);
-    assert_eq!(ticket.client_id.map(|id| id.get()), Some(21));
-    assert_eq!(ticket.site_id.map(|id| id.get()), Some(130));
-    assert_eq!(ticket.user_id, None, "-1 means no reference");
-    assert_eq!(ticket.priority_id, Some(4));
-    assert_eq!(ticket.estimate, Some(2.5));
-    assert_eq!(ticket.timetaken, Some(3.0));
-    assert_eq!(
-        ticket.dateoccurred.map(|d| d.to_rfc3339()),
-        Some("2023-06-29T10:16:08.837829400+00:00".into())
-    );
-    assert_eq!(ticket.datecreated, None, "1900-01-01 means no date");
-    assert_eq!(
-        ticket.deadlinedate.map(|d| d.to_rfc3339()),
-        Some("2024-02-01T08:00:00+00:00".into())
-    );
-}
-
 #[tokio::test]
 async fn undecodable_values_are_errors_naming_the_field() {
     let cases = [
@@ -805,87 +759,4 @@ async fn undecodable_values_are_errors_naming_the_field() {
             other => panic!("{body}: expected a decode error, got {other:?}"),
         }
     }
-}
-
-#[test]
-fn records_and_their_unknown_fields_can_be_shared_across_tasks() {
-    fn shared<T: Send + Sync + Clone + 'static>() {}
-    shared::<Ticket>();
-    shared::<halopsa::runtime::Extra>();
-    shared::<halopsa::Page<Ticket>>();
-}
-
-#[test]
-fn records_round_trip_with_unknown_fields() {
-    let original = json!({
-        "id": 5,
-        "summary": "s",
-        "client_id": 3,
-        "tags": [{"id": 1, "text": "vip", "colour": "gold"}],
-        "customfields": [{"id": 9, "name": "CFx", "value": 12.5, "display": "12.5", "extra_key": true}],
-        "unknown_scalar": 1,
-        "unknown_object": {"a": [null, "b"]},
-        "user_id": -1,
-        "datecreated": "1900-01-01T00:00:00",
-        "estimate": "",
-    });
-    let mut ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
-    assert_eq!(
-        (ticket.user_id, ticket.datecreated, ticket.estimate),
-        (None, None, None)
-    );
-    // Placeholders are kept, as sent, so that nothing changes on the way back.
-    assert_eq!(serde_json::to_value(&ticket).unwrap(), original);
-
-    // Once a field has a value, it replaces its placeholder.
-    ticket.user_id = Some(halopsa::UserId::new(8));
-    let sent = serde_json::to_value(&ticket).unwrap();
-    assert_eq!(sent["user_id"], json!(8));
-    let text = serde_json::to_string(&ticket).unwrap();
-    assert_eq!(text.matches("\"user_id\"").count(), 1, "{text}");
-}
-
-/// `0` in a reference and the OLE automation zero date are placeholders:
-/// `None`, kept and sent back as they came, like `-1` and 1900-01-01.
-#[test]
-fn zero_references_and_the_ole_zero_date_read_as_unset_and_survive_a_write() {
-    let original = json!({
-        "id": 7,
-        "user_id": 0,
-        "agent_id": 0.0,
-        "priority_id": 0,
-        "reviewed_date": "1899-12-30T00:00:00",
-        "auditdate": "1899-12-30T00:00:00Z",
-        "dateclosed": "1899-12-30T09:30:00",
-    });
-    let ticket: Ticket = serde_json::from_value(original.clone()).unwrap();
-    assert_eq!(
-        (ticket.user_id, ticket.agent_id),
-        (None, None),
-        "0 is no record"
-    );
-    assert_eq!(ticket.priority_id, Some(0), "a plain number keeps its 0");
-    assert_eq!((ticket.reviewed_date, ticket.auditdate), (None, None));
-    assert!(
-        ticket.dateclosed.is_some(),
-        "only midnight is the placeholder"
-    );
-    let mut sent = serde_json::to_value(&ticket).unwrap();
-    // Kept as Halo's canonical `0`, exactly as `-1` is.
-    assert_eq!(sent["agent_id"], json!(0));
-    sent["agent_id"] = json!(0.0);
-    assert_eq!(sent["dateclosed"], json!("1899-12-30T09:30:00Z"));
-    sent["dateclosed"] = original["dateclosed"].clone();
-    assert_eq!(sent, original);
-}
-
-#[test]
-fn a_bad_date_names_the_value_before_what_was_expected() {
-    let err = serde_json::from_value::<Ticket>(json!({"id": 1, "datecreated": "31/12/2024"}))
-        .unwrap_err()
-        .to_string();
-    let value = err.find("`31/12/2024`").expect("names the value");
-    let example = err.find("2023-06-29T10:16:08Z").expect("gives an example");
-    assert!(value < example, "{err}");
-    assert!(err.contains("is not a valid date-time"), "{err}");
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::Duration;
 
-use halopsa::{HaloClient, HaloClientBuilder, RetryPolicy};
+use halopsa::{HaloClient, HaloClientBuilder, RetryPolicy, Ticket, TicketId};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, Times};
@@ -100,6 +100,14 @@ pub async fn mount_ticket(server: &MockServer, id: i64) {
         ResponseTemplate::new(200).set_body_json(ticket_json(id)),
     )
     .await;
+}
+
+/// Decodes `body` the way `get` does: served as ticket 1 to a client.
+pub async fn decode_ticket(body: serde_json::Value) -> halopsa::Result<Ticket> {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    mount_get(&server, 1, ResponseTemplate::new(200).set_body_json(body)).await;
+    client(&server).tickets().get(TicketId::new(1)).await
 }
 
 /// The API requests the server received (token requests left out), in order.
