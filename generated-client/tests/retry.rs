@@ -8,7 +8,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use common::{
-    builder, client, fast_retries, hits, mount_token, ms, ticket_json, Capture, Sequence,
+    builder, client, concurrent_gets, fast_retries, hits, mount_token, ms, ticket_json, Capture,
+    Sequence,
 };
 use halopsa::{
     Error, HaloClient, NewTicket, RateLimit, RetryPolicy, StaticToken, Ticket, TicketId,
@@ -574,16 +575,7 @@ async fn burst(limit: RateLimit) -> (Vec<halopsa::Result<Ticket>>, Duration) {
         .expect("valid configuration");
 
     let started = Instant::now();
-    let tasks: Vec<_> = (0..14)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.tickets().get(TicketId::new(1)).await })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for task in tasks {
-        results.push(task.await.expect("task"));
-    }
+    let results = concurrent_gets(&client, 14).await;
     (results, started.elapsed())
 }
 

@@ -41,6 +41,21 @@ pub fn client(server: &MockServer) -> HaloClient {
     builder(server).build().expect("valid configuration")
 }
 
+/// `n` concurrent gets of ticket 1, each on its own task.
+pub async fn concurrent_gets(client: &HaloClient, n: usize) -> Vec<halopsa::Result<Ticket>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.tickets().get(TicketId::new(1)).await })
+        })
+        .collect();
+    futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .map(|joined| joined.expect("task"))
+        .collect()
+}
+
 /// Issues `tok-1`, `tok-2`, ... valid for `lifetime` seconds each.
 pub struct TokenSequence {
     issued: AtomicUsize,
