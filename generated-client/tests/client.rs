@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{builder, client, mount_token, ms, ticket_json, Capture, Sequence, SECRET};
-use halopsa::{Error, HaloClient, RateLimit, RetryPolicy, StaticToken, TicketId};
+use common::{client, mount_token, ms, ticket_json, Capture, Sequence, SECRET};
+use halopsa::{HaloClient, RateLimit, RetryPolicy, StaticToken, TicketId};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -163,47 +163,4 @@ fn debug_output_of_configuration_never_shows_secrets() {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
     assert!(shown[1].contains("my-client") && shown[1].contains("RetryPolicy"));
-}
-
-#[tokio::test]
-async fn error_helpers_classify_api_errors() {
-    let server = MockServer::start().await;
-    mount_token(&server, 1).await;
-    let cases = [
-        (
-            400,
-            json!({"error": "validation", "message": "Invalid ticket",
-                   "details": [{"field": "summary", "message": "required"}]}),
-        ),
-        (403, json!({"Message": "No permission to view tickets"})),
-        (
-            404,
-            json!({"ClassName": "NotFound", "Message": "Ticket 3 not found"}),
-        ),
-    ];
-    for (i, (status, body)) in cases.iter().enumerate() {
-        Mock::given(method("GET"))
-            .and(path(format!("/api/Tickets/{i}")))
-            .respond_with(ResponseTemplate::new(*status).set_body_json(body))
-            .mount(&server)
-            .await;
-    }
-    let client = builder(&server)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("valid configuration");
-    let get = |i: i32| client.tickets().get(TicketId::new(i));
-
-    let err = get(0).await.expect_err("400");
-    assert!(err.is_bad_request() && !err.is_retryable());
-    assert_eq!(err.details().len(), 1);
-    assert_eq!(err.details()[0].field, "summary");
-    let err = get(1).await.expect_err("403");
-    assert!(err.is_forbidden() && !err.is_not_found());
-    assert!(err.to_string().contains("No permission"), "{err}");
-    let err = get(2).await.expect_err("404");
-    assert!(err.is_not_found() && !err.is_server_error());
-    assert_eq!(err.body(), Some(cases[2].1.to_string().as_str()));
-    assert_eq!(err.retry_after(), None);
-    assert!(matches!(err, Error::Api { status: 404, .. }));
 }

@@ -405,55 +405,6 @@ fn the_token_endpoint_answers_hostile_responses_with_a_typed_error() {
     });
 }
 
-#[tokio::test]
-async fn markup_in_a_success_response_names_its_content_type() {
-    let rig_server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw(MARKUP[0], "text/html"))
-        .mount(&rig_server)
-        .await;
-    let client = HaloClient::builder()
-        .base_url(rig_server.uri())
-        .token_source(StaticToken::new("static-token"))
-        .build()
-        .expect("valid configuration");
-    let err = client
-        .tickets()
-        .get(TicketId::new(1))
-        .await
-        .expect_err("a login page");
-    match err {
-        Error::Decode {
-            message, snippet, ..
-        } => {
-            assert!(
-                message.contains("text/html") && message.contains("Proxy login"),
-                "{message}"
-            );
-            assert!(snippet.starts_with("<!DOCTYPE html>"), "{snippet}");
-        }
-        other => panic!("expected Error::Decode, got {other:?}"),
-    }
-    // JSON under a wrong label still decodes.
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(ticket_json(1).to_string(), "text/html"),
-        )
-        .mount(&server)
-        .await;
-    let client = HaloClient::builder()
-        .base_url(server.uri())
-        .token_source(StaticToken::new("static-token"))
-        .build()
-        .expect("valid configuration");
-    client
-        .tickets()
-        .get(TicketId::new(1))
-        .await
-        .expect("JSON labelled as HTML");
-}
-
 // ------------------------------------------------------ models, directly
 
 /// What a field holds, as its generated decoder reads it.

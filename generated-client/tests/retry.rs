@@ -8,8 +8,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use common::{
-    builder, client, concurrent_gets, fast_retries, hits, mount_token, ms, ticket_json, Capture,
-    Sequence,
+    builder, client, concurrent_gets, fast_retries, hits, mount_token, ms, refused_base_url,
+    ticket_json, Capture, Sequence,
 };
 use halopsa::{
     Error, HaloClient, NewTicket, RateLimit, RetryPolicy, StaticToken, Ticket, TicketId,
@@ -286,13 +286,8 @@ async fn a_create_answered_with_503_or_429_is_retried() {
 
 #[tokio::test]
 async fn a_create_whose_connection_failed_is_retried() {
-    // A port that was just free: nothing listens there any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
     let client = HaloClient::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(refused_base_url())
         .token_source(StaticToken::new("static"))
         .retry_policy(fast_retries())
         .build()
