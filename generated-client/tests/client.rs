@@ -6,59 +6,8 @@ mod common;
 use common::{client, mount_token, ms, ticket_json, Capture, Sequence, SECRET};
 use halopsa::{HaloClient, RateLimit, RetryPolicy, StaticToken, TicketId};
 use serde_json::json;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-#[tokio::test]
-async fn requests_carry_the_user_agent() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/Tickets/1"))
-        .and(header(
-            "user-agent",
-            concat!("halopsa-rs/", env!("CARGO_PKG_VERSION")),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(1)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/Tickets/2"))
-        .and(header("user-agent", "sync-job/2.0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(2)))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let with_token = |builder: halopsa::HaloClientBuilder| {
-        builder
-            .base_url(server.uri())
-            .token_source(StaticToken::new("t"))
-            .build()
-            .expect("valid configuration")
-    };
-
-    with_token(HaloClient::builder())
-        .tickets()
-        .get(TicketId::new(1))
-        .await
-        .expect("default agent");
-    with_token(HaloClient::builder().user_agent("sync-job/2.0"))
-        .tickets()
-        .get(TicketId::new(2))
-        .await
-        .expect("own agent");
-    // A caller-supplied HTTP client still gets an explicit user agent.
-    with_token(
-        HaloClient::builder()
-            .http_client(reqwest::Client::new())
-            .user_agent("sync-job/2.0"),
-    )
-    .tickets()
-    .get(TicketId::new(2))
-    .await
-    .expect("own client, own agent");
-    server.verify().await;
-}
 
 #[tokio::test]
 async fn tracing_records_requests_retries_and_token_refreshes_but_no_secrets() {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use halopsa::runtime::HaloClient;
-use halopsa::{Error, TicketId};
+use halopsa::TicketId;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -50,64 +50,6 @@ async fn mount_get(server: &MockServer, id: i64, response: ResponseTemplate) {
 }
 
 // ---------------------------------------------------------------- errors
-
-#[test]
-fn builder_rejects_bad_configuration() {
-    let base = || {
-        HaloClient::builder()
-            .base_url("https://example.halopsa.com")
-            .client_id("id")
-            .client_secret(SECRET)
-    };
-    let config_message = |result: halopsa::Result<HaloClient>| match result {
-        Err(Error::Config { message }) => message,
-        other => panic!("expected Error::Config, got {other:?}"),
-    };
-
-    assert!(base().build().is_ok());
-    assert!(config_message(base().base_url("not a url").build()).contains("base_url"));
-    assert!(config_message(base().base_url("ftp://example.com").build()).contains("http"));
-    assert!(config_message(
-        HaloClient::builder()
-            .client_id("x")
-            .client_secret("y")
-            .build()
-    )
-    .contains("base_url"));
-    assert!(config_message(base().client_id("  ").build()).contains("client_id"));
-    let no_secret = HaloClient::builder()
-        .base_url("https://example.halopsa.com")
-        .client_id("id")
-        .build();
-    assert!(config_message(no_secret).contains("client_secret"));
-}
-
-#[tokio::test]
-async fn base_url_with_a_path_prefix_is_kept() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/halo/auth/token"))
-        .respond_with(TokenSequence(AtomicUsize::new(0)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/halo/api/Tickets/4"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json(4)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = HaloClient::builder()
-        .base_url(format!("{}/halo", server.uri()))
-        .client_id("id")
-        .client_secret(SECRET)
-        .build()
-        .expect("valid configuration");
-
-    assert_eq!(client.api_base().path(), "/halo/api");
-    client.tickets().get(TicketId::new(4)).await.expect("get");
-    server.verify().await;
-}
 
 #[tokio::test]
 async fn debug_output_never_shows_the_secret_or_the_token() {
