@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::{
     api_requests, builder, client, concurrent_gets, hits, mount_ticket, mount_token, ms,
-    ticket_json, TokenSequence, SECRET,
+    ticket_json, token_request, TokenSequence, SECRET,
 };
 use futures::future::BoxFuture;
 use halopsa::{AccessToken, Error, HaloClient, StaticToken, TicketId, TokenSource};
@@ -54,11 +54,7 @@ async fn token_request_is_a_form_post_with_credentials_and_tenant() {
         .await
         .expect("get");
 
-    let requests = server.received_requests().await.expect("recording on");
-    let token = requests
-        .iter()
-        .find(|r| r.url.path() == "/auth/token")
-        .expect("a token request");
+    let token = token_request(&server).await;
     assert_eq!(token.method.as_str(), "POST");
     assert_eq!(
         token
@@ -104,11 +100,7 @@ async fn self_hosted_token_request_has_no_tenant_and_custom_scope() {
 
     client.tickets().get(TicketId::new(1)).await.expect("get");
 
-    let requests = server.received_requests().await.expect("recording on");
-    let token = requests
-        .iter()
-        .find(|r| r.url.path() == "/auth/token")
-        .expect("a token request");
+    let token = token_request(&server).await;
     let body = String::from_utf8_lossy(&token.body);
     assert!(
         body.contains("scope=read%3Atickets+edit%3Atickets"),

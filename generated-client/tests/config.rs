@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{mount_token, ticket_json, TokenSequence, SECRET};
+use common::{mount_token, ticket_json, token_request, TokenSequence, SECRET};
 use halopsa::{Error, HaloClient, StaticToken, TicketId};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -165,11 +165,7 @@ async fn from_env_reads_the_halopsa_variables() {
     let client = HaloClient::from_env().expect("configured from the environment");
     client.tickets().get(TicketId::new(1)).await.expect("get");
 
-    let requests = server.received_requests().await.unwrap_or_default();
-    let token = requests
-        .iter()
-        .find(|r| r.url.path() == "/auth/token")
-        .expect("a token request");
+    let token = token_request(&server).await;
     let form = String::from_utf8_lossy(&token.body);
     assert!(form.contains("client_id=env-client"), "{form}");
     assert!(form.contains("scope=read%3Atickets"), "{form}");

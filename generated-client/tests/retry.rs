@@ -8,8 +8,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use common::{
-    builder, client, concurrent_gets, fast_retries, hits, mount_token, ms, refused_base_url,
-    ticket_json, Capture, Sequence,
+    builder, client, concurrent_gets, fast_retries, hits, mount_ticket, mount_token, ms,
+    refused_base_url, ticket_json, Capture, Sequence,
 };
 use halopsa::{
     Error, HaloClient, NewTicket, RateLimit, RetryPolicy, StaticToken, Ticket, TicketId,
@@ -116,13 +116,7 @@ async fn a_retry_after_beyond_the_limit_fails_fast_and_holds_the_client_back() {
             .set_body_string("Too many requests"),
     )
     .await;
-    mount(
-        &server,
-        "GET",
-        "/api/Tickets/2",
-        ResponseTemplate::new(200).set_body_json(ticket_json(2)),
-    )
-    .await;
+    mount_ticket(&server, 2).await;
     let client = client(&server);
 
     let started = Instant::now();
@@ -170,13 +164,7 @@ async fn a_429_without_retry_after_backs_off_and_pauses_every_request() {
         ResponseTemplate::new(200).set_body_json(ticket_json(1)),
     )
     .await;
-    mount(
-        &server,
-        "GET",
-        "/api/Tickets/2",
-        ResponseTemplate::new(200).set_body_json(ticket_json(2)),
-    )
-    .await;
+    mount_ticket(&server, 2).await;
     // A 429 without Retry-After waits between 300 and 600 ms here.
     let client = builder(&server)
         .retry_policy(fast_retries().rate_limit_backoff(ms(600), ms(600)))

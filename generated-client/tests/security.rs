@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{
-    builder, client, mount_get, mount_ticket, mount_token, ms, ticket_json, Capture, Sequence,
-    SECRET,
+    builder, client, hits, mount_get, mount_ticket, mount_token, ms, ticket_json, Capture,
+    Sequence, SECRET,
 };
 use futures::TryStreamExt;
 use halopsa::runtime::{GetRequest, ListShape, Resource, UnpagedListRequest};
@@ -278,13 +278,7 @@ async fn redirects_within_the_origin_are_followed_with_the_token() {
         .expect_err("a redirect loop");
     assert!(matches!(err, Error::Api { status: 307, .. }), "{err:?}");
     assert_eq!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter(|r| r.url.path() == "/api/Tickets/2")
-            .count(),
+        hits(&server, "/api/Tickets/2").await,
         6,
         "the request and five redirects"
     );

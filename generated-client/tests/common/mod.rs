@@ -145,6 +145,17 @@ pub fn refused_base_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The first token request the server received.
+pub async fn token_request(server: &MockServer) -> Request {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.url.path() == "/auth/token")
+        .expect("a token request")
+}
+
 /// How many requests the server received at `path`.
 pub async fn hits(server: &MockServer, at: &str) -> usize {
     server
