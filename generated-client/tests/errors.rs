@@ -12,7 +12,7 @@ use common::{
 };
 use halopsa::{Error, HaloClient, RetryPolicy, StaticToken, TicketId};
 use serde_json::json;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// What a proxy in front of Halo may answer instead of JSON.
@@ -276,17 +276,19 @@ async fn undecodable_values_are_errors_naming_the_field() {
 
 #[tokio::test]
 async fn markup_in_a_success_response_names_its_content_type() {
+    let client_of = |server: &MockServer| {
+        HaloClient::builder()
+            .base_url(server.uri())
+            .token_source(StaticToken::new("static-token"))
+            .build()
+            .expect("valid configuration")
+    };
     let login_page = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
+    Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_raw(LOGIN_PAGE, "text/html"))
         .mount(&login_page)
         .await;
-    let client = HaloClient::builder()
-        .base_url(login_page.uri())
-        .token_source(StaticToken::new("static-token"))
-        .build()
-        .expect("valid configuration");
-    let err = client
+    let err = client_of(&login_page)
         .tickets()
         .get(TicketId::new(1))
         .await
@@ -304,19 +306,14 @@ async fn markup_in_a_success_response_names_its_content_type() {
         other => panic!("expected Error::Decode, got {other:?}"),
     }
     // JSON under a wrong label still decodes.
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
+    let mislabelled = MockServer::start().await;
+    Mock::given(any())
         .respond_with(
             ResponseTemplate::new(200).set_body_raw(ticket_json(1).to_string(), "text/html"),
         )
-        .mount(&server)
+        .mount(&mislabelled)
         .await;
-    let client = HaloClient::builder()
-        .base_url(server.uri())
-        .token_source(StaticToken::new("static-token"))
-        .build()
-        .expect("valid configuration");
-    client
+    client_of(&mislabelled)
         .tickets()
         .get(TicketId::new(1))
         .await

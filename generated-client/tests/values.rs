@@ -15,7 +15,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-// ---------------------------------------------------------------- ids and numbers
+// ---------------------------------------------------------------- ids, numbers and placeholders
 
 #[test]
 fn ids_decode_leniently_but_never_silently() {
