@@ -63,6 +63,7 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    AccessToken, Clear, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
-    RateLimit, Result, RetryPolicy, StaticToken, SyncCursor, TokenSource,
+    AccessToken, Clear, Error, File, FileInfo, HaloClient, HaloClientBuilder, Id, Listing,
+    ListingSummary, Multipart, Page, RateLimit, RawResponse, ReportRows, Result, RetryPolicy,
+    StaticToken, SyncCursor, TokenSource,
 };

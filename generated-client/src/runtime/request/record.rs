@@ -48,12 +48,10 @@ impl<T: Resource> GetRequest<T> {
     /// Fetches the record.
     pub async fn send(self) -> Result<T> {
         let id = self.id.get().to_string();
-        let call = Call {
-            method: Method::GET,
-            url: self.client.endpoint(&[T::PATH, &id], &self.query)?,
-            body: None,
-            idempotent: true,
-        };
+        let call = Call::new(
+            Method::GET,
+            self.client.endpoint(&[T::PATH, &id], &self.query)?,
+        );
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::json(&body)
     }
@@ -178,12 +176,10 @@ impl<T: Resource> DeleteRequest<T> {
     /// Deletes the record. The response body is ignored.
     pub async fn send(self) -> Result<()> {
         let id = self.id.get().to_string();
-        let call = Call {
-            method: Method::DELETE,
-            url: self.client.endpoint(&[T::PATH, &id], &self.query)?,
-            body: None,
-            idempotent: true,
-        };
+        let call = Call::new(
+            Method::DELETE,
+            self.client.endpoint(&[T::PATH, &id], &self.query)?,
+        );
         self.client
             .execute_with(&call, self.retry.as_ref())
             .await

@@ -151,12 +151,10 @@ impl<T: Resource> PatchRequest<T> {
     /// The record as stored now, as plain JSON (every field kept).
     async fn current(&self) -> Result<Map<String, Value>> {
         let id = self.id.get().to_string();
-        let call = crate::runtime::call::Call {
-            method: reqwest::Method::GET,
-            url: self.client.endpoint(&[T::PATH, &id], &Default::default())?,
-            body: None,
-            idempotent: true,
-        };
+        let call = crate::runtime::call::Call::new(
+            reqwest::Method::GET,
+            self.client.endpoint(&[T::PATH, &id], &Default::default())?,
+        );
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         match decode::json::<Value>(&body)? {
             Value::Object(record) => Ok(record),
