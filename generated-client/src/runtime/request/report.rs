@@ -170,8 +170,9 @@ impl ReportRows {
     /// Each row decoded into a `T` (your own struct, with a field per
     /// column it needs). A row that does not fit fails with
     /// [`Error::Decode`] at `rows[i].column`. Halo's report values are
-    /// loose (numbers as text, dates without an offset): the
-    /// [`with`](crate::runtime::wire::with) modules read them leniently.
+    /// loose (numbers as text, dates without an offset): the modules of
+    /// [`wire`](crate::runtime::wire) read them leniently, e.g.
+    /// `#[serde(with = "halopsa::runtime::wire::int")]`.
     pub fn into_rows<T: DeserializeOwned>(self) -> Result<Vec<T>> {
         self.rows
             .into_iter()
