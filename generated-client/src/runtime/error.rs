@@ -74,7 +74,8 @@ pub enum Error {
         "{} API error (HTTP 403 Forbidden): {message}: this needs the API scope `{scope}`; \
          grant it to the API application in Halo (Configuration > Integrations > HaloPSA API \
          > View Applications > Permissions) and request it in the token \
-         (HaloClientBuilder::scope, e.g. `all`)",
+         (HaloClientBuilder::scope, e.g. `all`); if the application has it, the agent \
+         it logs in as may lack the permission",
         crate::API.name
     )]
     MissingScope {
