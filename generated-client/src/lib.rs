@@ -54,6 +54,12 @@
 //! Every request can be `.await`ed directly or finished with `.send()`, and takes
 //! a per-call [`RetryPolicy`]. Errors are one enum, [`Error`], that keeps the
 //! status and the raw body and never shows a secret.
+//!
+//! Operations the spec does not cover go through [`HaloClient::request`] (any
+//! method and path under the API base, with JSON, form or [`Multipart`]
+//! bodies, answers as JSON, bytes, a [`File`] or a download streamed to a
+//! writer), and SQL reports through [`runtime::ReportQuery`]; both share the
+//! token, retries, pacing and errors of every generated call.
 #![deny(missing_docs)]
 
 pub mod runtime;
@@ -63,6 +69,7 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    AccessToken, Clear, Error, HaloClient, HaloClientBuilder, Id, Listing, ListingSummary, Page,
-    RateLimit, Result, RetryPolicy, StaticToken, SyncCursor, TokenSource,
+    AccessToken, Clear, Error, File, FileInfo, HaloClient, HaloClientBuilder, Id, Listing,
+    ListingSummary, Multipart, Page, RateLimit, RawResponse, ReportRows, Result, RetryPolicy,
+    StaticToken, SyncCursor, TokenSource,
 };

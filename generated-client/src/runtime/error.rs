@@ -16,12 +16,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Besides matching on the variants, the helpers answer the usual
 /// questions: [`status`](Self::status), [`is_retryable`](Self::is_retryable),
 /// [`is_not_found`](Self::is_not_found), [`is_forbidden`](Self::is_forbidden),
+/// [`required_scope`](Self::required_scope),
 /// [`retry_after`](Self::retry_after), [`details`](Self::details) and
 /// [`body`](Self::body).
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The client was configured wrongly (bad base URL, missing credentials).
+    /// The client was configured wrongly (bad base URL, missing
+    /// credentials), or a request was refused before sending: a path that
+    /// is not plainly under the API base, an empty report query.
     #[error("invalid client configuration: {message}")]
     Config {
         /// What is wrong and how to fix it.
@@ -59,6 +62,38 @@ pub enum Error {
         message: String,
         /// Per-field complaints, when the body had any.
         details: Vec<FieldError>,
+        /// The raw response body.
+        body: String,
+    },
+
+    /// The API refused a call that needs an OAuth scope (HTTP 403): the
+    /// application lacks the permission, or the token was not issued for
+    /// it. The message names the scope and where to grant it; see
+    /// [`required_scope`](Self::required_scope).
+    #[error(
+        "{} API error (HTTP 403 Forbidden): {message}: this needs the API scope `{scope}`; \
+         grant it to the API application in Halo (Configuration > Integrations > HaloPSA API \
+         > View Applications > Permissions) and request it in the token \
+         (HaloClientBuilder::scope, e.g. `all`); if the application has it, the agent \
+         it logs in as may lack the permission",
+        crate::API.name
+    )]
+    MissingScope {
+        /// The scope the operation needs, e.g. `read:reporting`.
+        scope: &'static str,
+        /// The message extracted from the body.
+        message: String,
+        /// The raw response body.
+        body: String,
+    },
+
+    /// A report ran but did not load: the server answered with success
+    /// and named the failure in the report (`report.load_error`), such as
+    /// an SQL syntax error or an unknown column.
+    #[error("the report did not load: {message}")]
+    Report {
+        /// What the server said went wrong.
+        message: String,
         /// The raw response body.
         body: String,
     },
@@ -121,6 +156,11 @@ pub enum Error {
         content_length: Option<u64>,
     },
 
+    /// A download could not be written to its destination. What was
+    /// written before the failure stays there.
+    #[error("could not write the download: {0}")]
+    Write(#[source] Arc<std::io::Error>),
+
     /// A request body could not be serialized to JSON.
     #[error("could not encode request body: {message}")]
     Encode {
@@ -175,6 +215,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } => Some(*status),
+            Error::MissingScope { .. } => Some(403),
             Error::Auth { status, .. } => *status,
             Error::RateLimited { .. } => Some(429),
             Error::ResponseTooLarge { status, .. } => Some(*status),
@@ -203,9 +244,24 @@ impl Error {
         matches!(self, Error::Api { status: 400, .. })
     }
 
-    /// An HTTP 403 from the API: the API application lacks a permission.
+    /// An HTTP 403 from the API: the API application lacks a permission
+    /// ([`required_scope`](Self::required_scope) names it when the
+    /// operation's scope is known).
     pub fn is_forbidden(&self) -> bool {
-        matches!(self, Error::Api { status: 403, .. })
+        matches!(
+            self,
+            Error::Api { status: 403, .. } | Error::MissingScope { .. }
+        )
+    }
+
+    /// The OAuth scope a refused call needs, for an
+    /// [`Error::MissingScope`]: grant it to the API application and
+    /// request it in the token.
+    pub fn required_scope(&self) -> Option<&'static str> {
+        match self {
+            Error::MissingScope { scope, .. } => Some(scope),
+            _ => None,
+        }
     }
 
     /// An HTTP 404 from the API: no such record.
@@ -254,11 +310,13 @@ impl Error {
         }
     }
 
-    /// The response body behind this error: the whole body for API, auth
-    /// and rate-limit errors, the leading snippet for decode errors.
+    /// The response body behind this error: the whole body for API, auth,
+    /// scope, report and rate-limit errors, the leading snippet for decode
+    /// errors.
     pub fn body(&self) -> Option<&str> {
         match self {
             Error::Api { body, .. } | Error::Auth { body, .. } => Some(body),
+            Error::MissingScope { body, .. } | Error::Report { body, .. } => Some(body),
             Error::RateLimited { body, .. } => Some(body),
             Error::Decode { snippet, .. } => Some(snippet),
             _ => None,

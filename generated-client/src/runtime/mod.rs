@@ -6,6 +6,7 @@
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
+mod body;
 mod builder;
 mod call;
 mod change;
@@ -14,6 +15,7 @@ mod decode;
 mod error;
 mod error_body;
 mod extra;
+mod file;
 mod id;
 pub(crate) mod macros;
 mod query;
@@ -28,20 +30,23 @@ mod url_policy;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};
+pub use body::Multipart;
 pub use builder::HaloClientBuilder;
 pub use change::{Clear, FieldChange};
 pub use client::HaloClient;
 pub use error::{Error, FieldError, Result};
 pub use extra::Extra;
+pub use file::{File, FileInfo};
 pub use id::{Id, RecordId, TextId};
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
 #[allow(unused_imports)] // used by `input!`, which a spec without creates leaves unused
 pub(crate) use request::FieldValues;
-pub use request::{ActionRequest, ActionResponse, Json, Listed, Nothing};
+pub use request::{ActionRequest, ActionResponse, FileResponse, Json, Listed, Nothing};
 pub use request::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, Listing,
-    ListingSummary, PatchRequest, UnpagedListRequest, UpdateRequest,
+    ListingSummary, PatchRequest, RawRequest, RawResponse, ReportQuery, ReportRows,
+    UnpagedListRequest, UpdateRequest,
 };
 pub use resource::{ListShape, Page, Resource};
 pub use retry::RetryPolicy;

@@ -1,5 +1,7 @@
 //! Query parameter values and the parameter list a request carries.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::Id;
@@ -74,12 +76,13 @@ impl<V: QueryValue> QueryValue for Vec<V> {
 /// Ordered query parameters; setting a name again replaces its value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Query {
-    pairs: Vec<(&'static str, String)>,
+    pairs: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Query {
     /// Sets `name` to `value`, replacing an earlier value in place.
-    pub(crate) fn set(&mut self, name: &'static str, value: impl QueryValue) {
+    pub(crate) fn set(&mut self, name: impl Into<Cow<'static, str>>, value: impl QueryValue) {
+        let name = name.into();
         let value = value.to_query();
         match self.pairs.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
@@ -88,7 +91,7 @@ impl Query {
     }
 
     /// The parameters in the order they were first set.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.pairs.iter().map(|(n, v)| (*n, v.as_str()))
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 }

@@ -4,7 +4,7 @@
 //! (what failed, whether the call is safe to repeat, which attempt it was,
 //! the server's `Retry-After`, a random number) to a decision, so the rules
 //! are unit-tested without a server. The loop that sleeps and resends lives
-//! in `http.rs`.
+//! in `call/execute.rs`.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{AsHeaderName, HeaderMap, HeaderValue, ACCEPT, USER_AGENT};
 use reqwest::{Method, StatusCode};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use url::Url;
 
 use super::Error;
@@ -74,10 +75,21 @@ impl Transport {
     /// A request for JSON, with the client's user agent and timeout; the
     /// caller adds credentials and a body, then hands it to [`send`](Self::send).
     pub(crate) fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        self.request_accepting(method, url, HeaderValue::from_static("application/json"))
+    }
+
+    /// [`request`](Self::request) accepting `accept` instead of JSON (a file
+    /// download accepts anything).
+    pub(crate) fn request_accepting(
+        &self,
+        method: Method,
+        url: Url,
+        accept: HeaderValue,
+    ) -> reqwest::RequestBuilder {
         let mut request = self
             .http
             .request(method, url)
-            .header(ACCEPT, "application/json")
+            .header(ACCEPT, accept)
             .timeout(self.timeout);
         if let Some(agent) = &self.user_agent {
             request = request.header(USER_AGENT, agent.clone());
@@ -93,35 +105,112 @@ impl Transport {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<Response, SendError> {
+        self.start(request).await?.read_all().await
+    }
+
+    /// Sends `request` and returns the answer's status and headers with
+    /// its body still unread, or refuses a body whose `Content-Length` is
+    /// larger than the limit before any of it is read.
+    pub(crate) async fn start(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Pending, SendError> {
         let mut response = request.send().await.map_err(SendError::Transport)?;
-        let status = response.status();
-        let limit = self.max_response_bytes;
-        let declared = response.content_length();
-        let too_large = || {
-            SendError::TooLarge(Error::ResponseTooLarge {
-                status: status.as_u16(),
-                limit,
-                content_length: declared,
-            })
+        let pending = Pending {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            limit: self.max_response_bytes,
+            declared: response.content_length(),
+            response,
         };
-        if declared.is_some_and(|length| length > limit) {
-            return Err(too_large());
+        if pending
+            .declared
+            .is_some_and(|length| length > pending.limit)
+        {
+            return Err(SendError::TooLarge(pending.too_large()));
         }
-        let headers = std::mem::take(response.headers_mut());
-        let capacity = declared.unwrap_or(0).min(limit).min(PREALLOCATE_LIMIT);
+        Ok(pending)
+    }
+}
+
+/// An answer whose body is yet to be read, within the client's limit:
+/// into memory ([`read_all`](Self::read_all)) or chunk by chunk into a
+/// writer ([`write_to`](Self::write_to)).
+pub(crate) struct Pending {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    limit: u64,
+    declared: Option<u64>,
+    response: reqwest::Response,
+}
+
+/// Why a body did not reach its writer in full.
+pub(crate) enum StreamError {
+    /// The connection failed or timed out after `written` bytes.
+    Transport { error: reqwest::Error, written: u64 },
+    /// The body passed the client's limit: an [`Error::ResponseTooLarge`].
+    TooLarge(Error),
+    /// The writer refused the bytes.
+    Write(std::io::Error),
+}
+
+impl Pending {
+    /// Reads the whole body, stopping as soon as it passes the limit.
+    pub(crate) async fn read_all(mut self) -> Result<Response, SendError> {
+        let capacity = self
+            .declared
+            .unwrap_or(0)
+            .min(self.limit)
+            .min(PREALLOCATE_LIMIT);
         let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        while let Some(chunk) = response.chunk().await.map_err(SendError::Transport)? {
+        while let Some(chunk) = self.response.chunk().await.map_err(SendError::Transport)? {
             let total = body.len().saturating_add(chunk.len());
-            if u64::try_from(total).map_or(true, |total| total > limit) {
-                return Err(too_large());
+            if u64::try_from(total).map_or(true, |total| total > self.limit) {
+                return Err(SendError::TooLarge(self.too_large()));
             }
             body.extend_from_slice(&chunk);
         }
         Ok(Response {
-            status,
-            headers,
+            status: self.status,
+            headers: self.headers,
             body,
         })
+    }
+
+    /// Writes the body to `writer` chunk by chunk as it arrives, never
+    /// holding more than one chunk, and returns the bytes written. The limit
+    /// applies as for [`read_all`](Self::read_all): a chunk that would pass
+    /// it is not written.
+    pub(crate) async fn write_to<W>(&mut self, writer: &mut W) -> Result<u64, StreamError>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let mut written: u64 = 0;
+        loop {
+            let chunk = match self.response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(error) => return Err(StreamError::Transport { error, written }),
+            };
+            let total = u64::try_from(chunk.len())
+                .ok()
+                .and_then(|len| written.checked_add(len));
+            if total.is_none_or(|total| total > self.limit) {
+                return Err(StreamError::TooLarge(self.too_large()));
+            }
+            writer.write_all(&chunk).await.map_err(StreamError::Write)?;
+            written = total.unwrap_or(written);
+        }
+        writer.flush().await.map_err(StreamError::Write)?;
+        Ok(written)
+    }
+
+    fn too_large(&self) -> Error {
+        Error::ResponseTooLarge {
+            status: self.status.as_u16(),
+            limit: self.limit,
+            content_length: self.declared,
+        }
     }
 }
 

@@ -145,6 +145,33 @@ pub(crate) fn push_segment(url: &mut Url, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a path a caller names relative to the API base
+/// (`Tickets/processchildren`, `Invoice/PDF/12`): it must be plainly a
+/// path under the base, so that the bearer token goes only where the
+/// caller can see it going. Refused: an absolute URL, a leading `/`, a
+/// query or fragment (`?`, `#`: parameters have their own setter), a
+/// backslash (which some servers read as `/`); [`join`] refuses `.` and
+/// `..` segments.
+pub(crate) fn check_relative(path: &str) -> Result<()> {
+    let problem = if path.trim().is_empty() {
+        "is empty; name a path under the API base, e.g. `Tickets/processchildren`"
+    } else if path.contains("://") || path.starts_with("//") {
+        "is an absolute URL; requests go to the client's own API base only"
+    } else if path.starts_with('/') {
+        "starts with `/`; name it relative to the API base, e.g. `Tickets/5` for `/api/Tickets/5`"
+    } else if path.contains(['?', '#']) {
+        "has a `?` or `#`; set query parameters with `.query(name, value)`"
+    } else if path.contains('\\') {
+        "has a backslash, which some servers read as `/`"
+    } else {
+        return Ok(());
+    };
+    Err(config(format!(
+        "the path `{}` {problem}",
+        path.escape_debug()
+    )))
+}
+
 /// `.` or `..`, also percent-encoded (`%2e%2E`), which servers decode.
 fn is_dot_segment(segment: &str) -> bool {
     let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -187,6 +214,33 @@ mod tests {
         }
         // Dots inside a segment are ordinary characters.
         assert!(join(&base, &["v1.2", "..x"]).is_ok());
+    }
+
+    #[test]
+    fn relative_paths_stay_under_the_api_base() {
+        for ok in [
+            "Tickets",
+            "Tickets/processchildren",
+            "Invoice/PDF/12",
+            "v1.2/x",
+        ] {
+            assert!(check_relative(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            " ",
+            "/api/Tickets",
+            "https://evil.example/api",
+            "//evil.example/api",
+            "Tickets?id=1",
+            "Tickets#top",
+            "Tickets\\..\\Agent",
+        ] {
+            assert!(
+                matches!(check_relative(bad), Err(Error::Config { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

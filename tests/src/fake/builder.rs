@@ -139,6 +139,7 @@ impl FakeHaloBuilder {
             window: Mutex::new(Window::new(self.rate_limit)),
             faults: Mutex::new(Faults::default()),
             churn: Mutex::new(Churning::new(self.plan.seed)),
+            files: Mutex::default(),
             counters: counters::Live::default(),
             config: Config {
                 tenant: self.tenant,

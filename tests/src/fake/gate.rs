@@ -37,7 +37,7 @@ pub(crate) async fn gate(
 
 async fn admit(
     shared: &Arc<Shared>,
-    request: Request,
+    mut request: Request,
     next: Next,
     path: &str,
     api: bool,
@@ -84,11 +84,13 @@ async fn admit(
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(bearer);
-        let valid = token.is_some_and(|token| lock(&shared.tokens).is_valid(token));
-        if !valid {
+        let granted = token.and_then(|token| lock(&shared.tokens).check(token).cloned());
+        let Some(granted) = granted else {
             Live::bump(&counters.unauthorized, 1);
             return respond::unauthorized();
-        }
+        };
+        // What the token may do, for the handlers of scoped operations.
+        request.extensions_mut().insert(granted);
     }
 
     let response = next.run(request).await;

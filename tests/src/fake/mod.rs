@@ -5,8 +5,10 @@
 //! instance does: OAuth client credentials with tenants, Halo's paging
 //! (`pageinate`, at most 100 per page, `record_count`), the spec's filters,
 //! `order`/`orderdesc`, POSTed arrays that create or partially update, soft
-//! deletes for records with a `deleted` field, and a rolling-window rate
-//! limit. Records look real: fields no spec lists, ids as `21.0` or `"130"`,
+//! deletes for records with a `deleted` field, a rolling-window rate
+//! limit, SQL reports over its own tables (`POST /api/Report`, needing the
+//! `read:reporting` scope) and attachments uploaded in base64 and
+//! downloaded as files. Records look real: fields no spec lists, ids as `21.0` or `"130"`,
 //! `1900-01-01T00:00:00` for "no date", custom fields.
 //!
 //! ```no_run
@@ -29,10 +31,12 @@ mod builder;
 mod churn;
 mod counters;
 mod faults;
+mod files;
 mod filters;
 mod gate;
 mod limit;
 mod list;
+mod report;
 mod respond;
 mod rng;
 mod routes;
@@ -266,6 +270,8 @@ pub(crate) struct Shared {
     pub(crate) state_limit: bool,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) churn: Mutex<Churning>,
+    /// Attachments posted while the spec has no `Attachment` collection.
+    pub(crate) files: Mutex<files::Files>,
     pub(crate) counters: counters::Live,
     pub(crate) config: Config,
 }

@@ -46,6 +46,44 @@ pub(crate) fn not_found(what: &str) -> Response {
     )
 }
 
+/// 403: the token may not call this operation. (The fake's wording; what
+/// Halo's 403 body says is not recorded.)
+pub(crate) fn forbidden(message: &str) -> Response {
+    json(StatusCode::FORBIDDEN, &json!({ "Message": message }))
+}
+
+/// A file: its bytes with their type and a `Content-Disposition` naming
+/// it (RFC 6266: an ASCII `filename` for old readers, `filename*` in UTF-8).
+pub(crate) fn file(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => '_',
+            c if c.is_ascii() && !c.is_ascii_control() => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => {
+                char::from(b).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 /// The ASP.NET answer to a request without a valid bearer token.
 pub(crate) fn unauthorized() -> Response {
     let mut response = json(

@@ -1,6 +1,8 @@
-//! The routes: the auth endpoints, and for every entity of the spec the
+//! The routes: the auth endpoints, for every entity of the spec the
 //! operations it declares (`GET /api/{Path}`, `GET /api/{Path}/{id}`,
-//! `POST /api/{Path}`, `DELETE /api/{Path}/{id}`).
+//! `POST /api/{Path}`, `DELETE /api/{Path}/{id}`), SQL reports
+//! (`POST /api/Report`, in `report/`) and attachments (`POST /api/Attachment`,
+//! `GET /api/Attachment/{id}` with the file, in `files.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,8 +18,10 @@ use halopsa_codegen::model::Param;
 use serde_json::{json, Value};
 
 use super::counters::Live;
+use super::files::{self, ATTACHMENT_PATH};
 use super::gate::gate;
 use super::list::{list_body, Params};
+use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
 use super::values::{equals_text, integer};
@@ -55,6 +59,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             router = router.route(&format!("{base}/{{id}}"), one);
         }
     }
+    // Halo's operations that are not a collection's: served whether or not
+    // the spec declares their paths (`handlers` gives a declared one its
+    // special answer).
+    let under_api = |path: &str| format!("{}/{path}", api.base_path.trim_end_matches('/'));
+    let report = under_api(REPORT_PATH);
+    if taken.insert(report.to_ascii_lowercase()) {
+        router = router.route(&report, post(report::report));
+    }
+    let attachments = under_api(ATTACHMENT_PATH);
+    if taken.insert(attachments.to_ascii_lowercase()) {
+        router = router
+            .route(&attachments, post(files::save))
+            .route(&format!("{attachments}/{{id}}"), get(files::download));
+    }
     router
         .fallback(|| async {
             respond::exception(
@@ -78,7 +96,14 @@ fn handlers(collection: &Arc<Collection>) -> (Option<Handler>, Option<Handler>) 
             move |State(s): State<Arc<Shared>>, RawQuery(q): RawQuery| list(s, c, q),
         ));
     }
-    if ops.create || ops.update {
+    let path = collection.path();
+    if path.eq_ignore_ascii_case(REPORT_PATH) {
+        // A POST to `Report` runs a report (`_loadreportonly`).
+        top = Some(match top {
+            Some(top) => top.post(report::report),
+            None => post(report::report),
+        });
+    } else if ops.create || ops.update {
         let c = Arc::clone(collection);
         let route = move |State(s): State<Arc<Shared>>, body: Bytes| save(s, c, body);
         top = Some(match top {
@@ -86,7 +111,10 @@ fn handlers(collection: &Arc<Collection>) -> (Option<Handler>, Option<Handler>) 
             None => post(route),
         });
     }
-    if ops.get {
+    if path.eq_ignore_ascii_case(ATTACHMENT_PATH) {
+        // `GET /Attachment/{id}` answers with the file itself.
+        one = Some(get(files::download));
+    } else if ops.get {
         let c = Arc::clone(collection);
         one = Some(get(
             move |State(s): State<Arc<Shared>>, Path(id): Path<String>, RawQuery(q): RawQuery| {
@@ -294,7 +322,7 @@ async fn token(
     let scope = form.get("scope").unwrap_or("all").to_owned();
     let (token, lifetime) = {
         let mut tokens = lock(&shared.tokens);
-        (tokens.issue(), tokens.lifetime())
+        (tokens.issue(&scope), tokens.lifetime())
     };
     Live::bump(&shared.counters.tokens_issued, 1);
     let secs = lifetime.as_secs_f64();

@@ -8,6 +8,7 @@ mod auth;
 mod fake_server;
 mod faults;
 mod listing;
+mod operations;
 mod rate_limit;
 mod records;
 mod streaming;

@@ -7,21 +7,33 @@ use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 use serde::de::IgnoredAny;
 
+use crate::runtime::retry::Failure;
 use crate::runtime::transport::Response;
 use crate::runtime::url_policy::redirect_not_followed;
 use crate::runtime::{decode, error_body, Error};
 
-/// The error for a non-success status other than 401; `text` is the body.
+/// The error for a non-success status other than 401; `text` is the body,
+/// `scope` the OAuth scope the call needs, if known.
 pub(super) fn api_error(
     status: StatusCode,
     text: String,
     retry_after: Option<Duration>,
     location: Option<&str>,
+    scope: Option<&'static str>,
 ) -> Error {
     let parsed = error_body::parse(status.as_u16(), &text);
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Error::RateLimited {
             retry_after,
+            message: parsed.message,
+            body: text,
+        };
+    }
+    if let (StatusCode::FORBIDDEN, Some(scope)) = (status, scope) {
+        // Halo's 403 says only that access was denied; the scope is what
+        // the user can act on.
+        return Error::MissingScope {
+            scope,
             message: parsed.message,
             body: text,
         };
@@ -45,12 +57,27 @@ pub(super) fn rejected_token(text: String) -> Error {
     }
 }
 
+/// The error and the kind of failure of a request that got no answer, or
+/// whose body broke off: a connection that was never made was not sent, so
+/// any call may be retried; after a timeout or a broken connection the
+/// server may have acted.
+pub(super) fn transport_failure(err: reqwest::Error, elapsed: Duration) -> (Error, Failure) {
+    let failure = if err.is_connect() {
+        Failure::NotSent
+    } else if err.is_timeout() {
+        Failure::Timeout
+    } else {
+        Failure::Transport
+    };
+    (Error::from_transport(err, elapsed), failure)
+}
+
 /// A success answer that is an HTML or XML page instead of JSON: a proxy,
 /// a captive portal or a login page answered in the API's place. Reported
 /// here, naming the content type, rather than as a JSON syntax error at
 /// line 1. JSON under a wrong content type still decodes, and an empty
 /// body (a delete's) is left alone.
-pub(super) fn markup_instead_of_json(response: &Response) -> Option<Error> {
+pub(crate) fn markup_instead_of_json(response: &Response) -> Option<Error> {
     let content_type = response.header(CONTENT_TYPE)?;
     let mime = content_type.split(';').next()?.trim().to_ascii_lowercase();
     let markup = matches!(mime.as_str(), "text/html" | "text/xml" | "application/xml")

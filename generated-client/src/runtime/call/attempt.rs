@@ -1,6 +1,6 @@
 //! One attempt at a call: wait for the client's pace and a token, send
-//! through the transport, and sort the outcome into what the retry loop
-//! decides about.
+//! through the transport, read a success answer's body, and sort the
+//! outcome into what the retry loop decides about.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -10,7 +10,8 @@ use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tokio::time::Instant;
 
-use super::answer::{api_error, markup_instead_of_json};
+use super::answer::{api_error, transport_failure};
+use super::read::{ReadBody, Unread};
 use super::{pacing, Call, Progress};
 use crate::runtime::auth::IssuedToken;
 use crate::runtime::error_body::redact;
@@ -33,15 +34,17 @@ pub(super) enum Attempt {
     Fatal(Error),
 }
 
-/// One attempt: wait for the pause and the limiter, get a token, send.
-pub(super) async fn once(
+/// One attempt: wait for the pause and the limiter, get a token, send, and
+/// hand a success answer to `reader`.
+pub(super) async fn once<R: ReadBody>(
     client: &HaloClient,
     call: &Call,
     policy: &RetryPolicy,
     deadline: Option<Instant>,
     started: Instant,
     progress: &mut Progress,
-) -> Result<Vec<u8>, Attempt> {
+    reader: &mut R,
+) -> Result<R::Output, Attempt> {
     let timed_out = || {
         Attempt::Fatal(Error::Timeout {
             elapsed: started.elapsed(),
@@ -87,45 +90,58 @@ pub(super) async fn once(
         return Err(timed_out());
     }
     let mut request = transport
-        .request(call.method.clone(), call.url.clone())
+        .request_accepting(call.method.clone(), call.url.clone(), call.accept.header())
         .bearer_auth(token.secret.expose_secret())
         .timeout(timeout);
     if let Some(body) = &call.body {
         request = request
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.clone());
+            .header(CONTENT_TYPE, body.content_type.clone())
+            .body(body.bytes.clone());
     }
     client.limiter().sent();
-    let response = match transport.send(request).await {
-        Ok(response) => response,
+    let pending = match transport.start(request).await {
+        Ok(pending) => pending,
         Err(SendError::TooLarge(error)) => {
             progress.status = error.status();
             // The same request would get the same body again.
             return Err(Attempt::Fatal(error));
         }
         Err(SendError::Transport(err)) => {
-            let failure = if err.is_connect() {
-                Failure::NotSent
-            } else if err.is_timeout() {
-                Failure::Timeout
-            } else {
-                Failure::Transport
-            };
+            let (error, failure) = transport_failure(err, started.elapsed());
             return Err(Attempt::Failed {
-                error: Error::from_transport(err, started.elapsed()),
+                error,
                 failure,
                 retry_after: None,
             });
         }
     };
-    let status = response.status;
+    let status = pending.status;
     progress.status = Some(status.as_u16());
     if status.is_success() {
-        if let Some(error) = markup_instead_of_json(&response) {
-            return Err(Attempt::Fatal(error));
-        }
-        return Ok(response.body);
+        return reader
+            .read(pending, started.elapsed())
+            .await
+            .map_err(|unread| match unread {
+                Unread::Failed { error, failure } => Attempt::Failed {
+                    error,
+                    failure,
+                    retry_after: None,
+                },
+                Unread::Fatal(error) => Attempt::Fatal(error),
+            });
     }
+    let response = match pending.read_all().await {
+        Ok(response) => response,
+        Err(SendError::TooLarge(error)) => return Err(Attempt::Fatal(error)),
+        Err(SendError::Transport(err)) => {
+            let (error, failure) = transport_failure(err, started.elapsed());
+            return Err(Attempt::Failed {
+                error,
+                failure,
+                retry_after: None,
+            });
+        }
+    };
     // Error pages sometimes echo the request, Authorization included.
     let text = redact(
         String::from_utf8_lossy(&response.body).into_owned(),
@@ -146,7 +162,13 @@ pub(super) async fn once(
         retry_after = pacing::learn_from_429(client.limiter(), &response, &text, retry_after);
     }
     Err(Attempt::Failed {
-        error: api_error(status, text, retry_after, response.header(LOCATION)),
+        error: api_error(
+            status,
+            text,
+            retry_after,
+            response.header(LOCATION),
+            call.scope,
+        ),
         failure: Failure::Status(status.as_u16()),
         retry_after,
     })

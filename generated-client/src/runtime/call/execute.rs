@@ -1,20 +1,26 @@
-//! `execute_with`: a call from start to end, inside its tracing span: the
-//! retry loop, the single replay after a 401, and the time budget.
+//! `execute_with` and its siblings: a call from start to end, inside its
+//! tracing span: the retry loop, the single replay after a 401, and the
+//! time budget.
 
+use tokio::io::AsyncWrite;
 use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument;
 
 use super::answer::rejected_token;
 use super::attempt::{self, Attempt};
+use super::read::{ReadAll, ReadBody, WriteTo};
 use super::{pacing, Call, Progress};
+use crate::runtime::file::FileInfo;
 use crate::runtime::rate_limit::millis;
 use crate::runtime::retry::{Decision, Failure};
+use crate::runtime::transport::Response;
 use crate::runtime::{HaloClient, Result, RetryPolicy};
 
 impl HaloClient {
     /// Sends `call` under `policy` (the client's when `None`) and returns
-    /// the body of its success response.
+    /// the body of its success response, which must not be a page of
+    /// markup (a proxy's or a login page).
     ///
     /// Runs inside a `halopsa_request` span recording the method, the path
     /// (never the query, which may hold search terms) and, when the call
@@ -25,49 +31,96 @@ impl HaloClient {
         call: &Call,
         policy: Option<&RetryPolicy>,
     ) -> Result<Vec<u8>> {
-        let policy = policy.unwrap_or_else(|| self.retry_policy());
-        let span = tracing::info_span!(
-            "halopsa_request",
-            method = %call.method,
-            path = %call.url.path(),
-            status = Empty,
-            attempt = Empty,
-            elapsed_ms = Empty,
-        );
-        let started = Instant::now();
-        let mut progress = Progress::default();
-        let result = run(self, call, policy, started, &mut progress)
-            .instrument(span.clone())
-            .await;
-        if let Some(status) = progress.status {
-            span.record("status", status);
-        }
-        span.record("attempt", progress.attempt);
-        span.record("elapsed_ms", millis(started.elapsed()));
-        if let Err(err) = &result {
-            span.in_scope(|| tracing::debug!(error = %err, "request failed"));
-        }
-        result
+        let mut reader = ReadAll { json: true };
+        let response = instrumented(self, call, policy, &mut reader).await?;
+        Ok(response.body)
     }
+
+    /// [`execute_with`](Self::execute_with) returning the whole success
+    /// answer (status, headers and body, read within the size limit),
+    /// whatever its content type.
+    pub(crate) async fn execute_response(
+        &self,
+        call: &Call,
+        policy: Option<&RetryPolicy>,
+    ) -> Result<Response> {
+        instrumented(self, call, policy, &mut ReadAll { json: false }).await
+    }
+
+    /// Sends `call` and writes the body of its success answer to `writer`
+    /// chunk by chunk as it arrives, never holding the whole body.
+    ///
+    /// Retried like any call until the first byte was written, never
+    /// after: what the writer holds cannot be taken back. The size limit
+    /// applies as to any answer: a `Content-Length` above it is refused
+    /// before anything is written, and a body that passes it stops there
+    /// with [`Error::ResponseTooLarge`](crate::runtime::Error::ResponseTooLarge),
+    /// leaving what was written so far. On any error the writer may hold
+    /// part of the body.
+    pub(crate) async fn execute_download<W>(
+        &self,
+        call: &Call,
+        policy: Option<&RetryPolicy>,
+        writer: &mut W,
+    ) -> Result<FileInfo>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        instrumented(self, call, policy, &mut WriteTo { writer }).await
+    }
+}
+
+/// Runs `call` inside its tracing span; see
+/// [`HaloClient::execute_with`].
+async fn instrumented<R: ReadBody>(
+    client: &HaloClient,
+    call: &Call,
+    policy: Option<&RetryPolicy>,
+    reader: &mut R,
+) -> Result<R::Output> {
+    let policy = policy.unwrap_or_else(|| client.retry_policy());
+    let span = tracing::info_span!(
+        "halopsa_request",
+        method = %call.method,
+        path = %call.url.path(),
+        status = Empty,
+        attempt = Empty,
+        elapsed_ms = Empty,
+    );
+    let started = Instant::now();
+    let mut progress = Progress::default();
+    let result = run(client, call, policy, started, &mut progress, reader)
+        .instrument(span.clone())
+        .await;
+    if let Some(status) = progress.status {
+        span.record("status", status);
+    }
+    span.record("attempt", progress.attempt);
+    span.record("elapsed_ms", millis(started.elapsed()));
+    if let Err(err) = &result {
+        span.in_scope(|| tracing::debug!(error = %err, "request failed"));
+    }
+    result
 }
 
 /// The retry loop. A 401 replay does not count as an attempt: the
 /// request was refused unprocessed, so replaying is safe even for a
 /// create.
-async fn run(
+async fn run<R: ReadBody>(
     client: &HaloClient,
     call: &Call,
     policy: &RetryPolicy,
     started: Instant,
     progress: &mut Progress,
-) -> Result<Vec<u8>> {
+    reader: &mut R,
+) -> Result<R::Output> {
     let deadline = policy.budget().map(|budget| started + budget);
     let mut attempt: u32 = 1;
     let mut replayed = false;
     loop {
         progress.attempt = attempt;
         let (error, failure, retry_after) =
-            match attempt::once(client, call, policy, deadline, started, progress).await {
+            match attempt::once(client, call, policy, deadline, started, progress, reader).await {
                 Ok(body) => return Ok(body),
                 Err(Attempt::Unauthorized { token, .. }) if !replayed => {
                     tracing::debug!("401 from the API: renewing the token and replaying once");

@@ -5,11 +5,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::runtime::call::Call;
+use crate::runtime::body::Body;
+use crate::runtime::call::{Accept, Call};
+use crate::runtime::file::{File, FileInfo};
 use crate::runtime::query::{Query, QueryValue};
 use crate::runtime::{decode, Error, HaloClient, Page, Resource, Result, RetryPolicy};
 
@@ -25,6 +28,7 @@ pub struct ActionRequest<R> {
     query: Query,
     body: std::result::Result<Option<Vec<u8>>, String>,
     idempotent: bool,
+    scope: Option<&'static str>,
     retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> R>,
 }
@@ -44,6 +48,7 @@ impl<R: ActionResponse> ActionRequest<R> {
             segments: Vec::new(),
             query: Query::default(),
             body: Ok(None),
+            scope: None,
             retry: None,
             marker: PhantomData,
         }
@@ -84,6 +89,12 @@ impl<R: ActionResponse> ActionRequest<R> {
         self
     }
 
+    /// The API scope the action needs: a 403 then names it.
+    pub(crate) fn scope(mut self, scope: &'static str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
     /// Lets the runtime retry the action when the server might have acted
     /// on it: the spec's `retry: true`, for actions that are safe to repeat.
     pub(crate) fn repeatable(mut self) -> Self {
@@ -108,19 +119,46 @@ impl<R: ActionResponse> ActionRequest<R> {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<R::Output> {
-        let body = self.body.map_err(|message| Error::Encode { message })?;
+        let call = self.call(R::FILE)?;
+        let reply = self
+            .client
+            .execute_response(&call, self.retry.as_ref())
+            .await?;
+        R::decode(reply.body, &reply.headers)
+    }
+
+    /// The call: the collection's path, then each segment as one segment.
+    fn call(&self, file: bool) -> Result<Call> {
+        let body = self
+            .body
+            .clone()
+            .map_err(|message| Error::Encode { message })?;
         let mut url = self.client.endpoint(&[self.path], &self.query)?;
         for segment in &self.segments {
             crate::runtime::url_policy::push_segment(&mut url, segment)?;
         }
-        let call = Call {
-            method: self.method,
-            url,
-            body,
-            idempotent: self.idempotent,
-        };
-        let reply = self.client.execute_with(&call, self.retry.as_ref()).await?;
-        R::decode(&reply)
+        let mut call = Call::new(self.method.clone(), url);
+        call.body = body.map(Body::json_bytes);
+        call.idempotent = self.idempotent;
+        call.scope = self.scope;
+        if file {
+            call.accept = Accept::Any;
+        }
+        Ok(call)
+    }
+}
+
+impl ActionRequest<FileResponse> {
+    /// Streams the file to `writer` as it arrives, without holding it
+    /// whole; see [`RawRequest::download`](crate::runtime::RawRequest::download).
+    pub async fn download<W>(self, writer: &mut W) -> Result<FileInfo>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        let call = self.call(true)?;
+        self.client
+            .execute_download(&call, self.retry.as_ref(), writer)
+            .await
     }
 }
 
@@ -143,6 +181,7 @@ impl<R> Clone for ActionRequest<R> {
             query: self.query.clone(),
             body: self.body.clone(),
             idempotent: self.idempotent,
+            scope: self.scope,
             retry: self.retry.clone(),
             marker: PhantomData,
         }
@@ -167,8 +206,11 @@ pub trait ActionResponse {
     /// What `send` returns.
     type Output: Send + 'static;
 
+    /// Whether the answer is a file (any content type) rather than JSON.
+    const FILE: bool = false;
+
     /// Reads the body of a success.
-    fn decode(body: &[u8]) -> Result<Self::Output>;
+    fn decode(body: Vec<u8>, headers: &HeaderMap) -> Result<Self::Output>;
 }
 
 /// A JSON body read as `T`: a record, a list of records, a shared type, or
@@ -178,8 +220,8 @@ pub struct Json<T>(PhantomData<fn() -> T>);
 impl<T: DeserializeOwned + Send + 'static> ActionResponse for Json<T> {
     type Output = T;
 
-    fn decode(body: &[u8]) -> Result<T> {
-        decode::json(body)
+    fn decode(body: Vec<u8>, _: &HeaderMap) -> Result<T> {
+        decode::json(&body)
     }
 }
 
@@ -189,8 +231,8 @@ pub struct Listed<T>(PhantomData<fn() -> T>);
 impl<T: Resource> ActionResponse for Listed<T> {
     type Output = Vec<T>;
 
-    fn decode(body: &[u8]) -> Result<Vec<T>> {
-        let page: Page<T> = decode::list(body, T::LIST, crate::API.pagination.count_field)?;
+    fn decode(body: Vec<u8>, _: &HeaderMap) -> Result<Vec<T>> {
+        let page: Page<T> = decode::list(&body, T::LIST, crate::API.pagination.count_field)?;
         Ok(page.items)
     }
 }
@@ -201,7 +243,19 @@ pub struct Nothing;
 impl ActionResponse for Nothing {
     type Output = ();
 
-    fn decode(_: &[u8]) -> Result<()> {
+    fn decode(_: Vec<u8>, _: &HeaderMap) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A file: the bytes, with the name and content type the server gave.
+pub struct FileResponse;
+
+impl ActionResponse for FileResponse {
+    type Output = File;
+    const FILE: bool = true;
+
+    fn decode(body: Vec<u8>, headers: &HeaderMap) -> Result<File> {
+        Ok(File::from_parts(headers, body))
     }
 }

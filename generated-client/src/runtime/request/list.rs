@@ -357,12 +357,7 @@ async fn fetch(
     query: &Query,
     retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
-    let call = Call {
-        method: Method::GET,
-        url: client.endpoint(&[path], query)?,
-        body: None,
-        idempotent: true,
-    };
+    let call = Call::new(Method::GET, client.endpoint(&[path], query)?);
     client.execute_with(&call, retry).await
 }
 

@@ -1,4 +1,5 @@
-//! Request builders, one type per operation.
+//! Request builders, one type per operation, plus raw requests and SQL
+//! reports.
 //!
 //! Each owns a clone of the [`HaloClient`](super::HaloClient), so it is `'static`
 //! and can be moved into a task. Finish one with `.send().await`, or just
@@ -7,9 +8,10 @@
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::runtime::body::Body;
 use crate::runtime::call::Call;
 use crate::runtime::query::Query;
-use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
+use crate::runtime::{HaloClient, Result, RetryPolicy};
 
 mod action;
 mod changes;
@@ -17,13 +19,17 @@ mod consistent;
 mod id_set;
 mod list;
 mod pager;
+mod raw;
 mod record;
+mod report;
 mod write;
 
-pub use action::{ActionRequest, ActionResponse, Json, Listed, Nothing};
+pub use action::{ActionRequest, ActionResponse, FileResponse, Json, Listed, Nothing};
 pub(crate) use changes::FieldValues;
 pub use list::{ListRequest, Listing, ListingSummary, UnpagedListRequest};
+pub use raw::{RawRequest, RawResponse};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};
+pub use report::{ReportQuery, ReportRows};
 pub use write::{CreateManyRequest, PatchRequest};
 
 /// Sort field parameter.
@@ -54,14 +60,10 @@ async fn post_records(
     idempotent: bool,
     retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
-    let body = serde_json::to_vec(records).map_err(|err| Error::Encode {
-        message: err.to_string(),
-    })?;
     let call = Call {
-        method: Method::POST,
-        url: client.endpoint(&[path], &Query::default())?,
-        body: Some(body),
+        body: Some(Body::json(&records)?),
         idempotent,
+        ..Call::new(Method::POST, client.endpoint(&[path], &Query::default())?)
     };
     client.execute_with(&call, retry).await
 }

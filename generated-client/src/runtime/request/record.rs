@@ -47,14 +47,11 @@ impl<T: Resource> GetRequest<T> {
 
     /// Fetches the record.
     pub async fn send(self) -> Result<T> {
-        let call = Call {
-            method: Method::GET,
-            url: self
-                .client
+        let call = Call::new(
+            Method::GET,
+            self.client
                 .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
-            body: None,
-            idempotent: true,
-        };
+        );
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::json(&body)
     }
@@ -178,14 +175,11 @@ impl<T: Resource> DeleteRequest<T> {
 
     /// Deletes the record. The response body is ignored.
     pub async fn send(self) -> Result<()> {
-        let call = Call {
-            method: Method::DELETE,
-            url: self
-                .client
+        let call = Call::new(
+            Method::DELETE,
+            self.client
                 .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
-            body: None,
-            idempotent: true,
-        };
+        );
         self.client
             .execute_with(&call, self.retry.as_ref())
             .await

@@ -155,14 +155,11 @@ impl<T: Resource> PatchRequest<T> {
 impl<T: Resource> PatchRequest<T> {
     /// The record as stored now, as plain JSON (every field kept).
     async fn current(&self) -> Result<Map<String, Value>> {
-        let call = crate::runtime::call::Call {
-            method: reqwest::Method::GET,
-            url: self
-                .client
+        let call = crate::runtime::call::Call::new(
+            reqwest::Method::GET,
+            self.client
                 .item_endpoint(T::PATH, &self.id.to_string(), &Default::default())?,
-            body: None,
-            idempotent: true,
-        };
+        );
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         match decode::json::<Value>(&body)? {
             Value::Object(record) => Ok(record),
