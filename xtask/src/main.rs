@@ -133,6 +133,7 @@ fn gen(args: &[String]) -> Result<(), String> {
         ));
     }
     let (code, api) = write_all(&paths, &generated)?;
+    let root = xtask::workspace_root();
     let mut listed: Vec<(&PathBuf, &Change)> = code.iter().map(|c| (&paths.out, c)).collect();
     if let Some(dir) = &paths.snapshots {
         listed.extend(api.iter().map(|(change, _, _)| (dir, change)));
@@ -143,7 +144,10 @@ fn gen(args: &[String]) -> Result<(), String> {
             Change::Updated(p) => ("updated", p),
             Change::Removed(p) => ("removed", p),
         };
-        println!("{verb:>8} {}", dir.join(path).display());
+        let path = dir.join(path);
+        // Relative to the workspace when inside it, as a reviewer reads paths.
+        let shown = path.strip_prefix(&root).unwrap_or(&path);
+        println!("{verb:>8} {}", shown.display());
     }
     let report = xtask::surface::report(&api);
     if !report.is_empty() {
