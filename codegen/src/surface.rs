@@ -15,13 +15,15 @@
 //! parameters or setters); within a section, items keep spec order. Wire
 //! names and other spec strings are written as Rust string literals, so one
 //! item is always one line. A new construct of the model is one more
-//! function here, called from [`entity`].
+//! function here, called from `entity`.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use crate::emit::{merged_element, sync_source, type_name};
-use crate::model::{Entity, Field, NamedKind, NamedType, Param, Spec, Type, VariantValue};
+use crate::model::{
+    Entity, EnumRepr, Field, NamedKind, NamedType, Param, Spec, Type, VariantValue,
+};
 
 /// The surface text of the crate root or of one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,8 +231,8 @@ fn named_type(out: &mut Lines, ty: &NamedType) {
         }
         NamedKind::Enum { repr, variants } => {
             let repr = match repr {
-                crate::model::EnumRepr::Int => "i64",
-                crate::model::EnumRepr::String => "String",
+                EnumRepr::Int => "i64",
+                EnumRepr::String => "String",
             };
             out.item(
                 "enum",
