@@ -110,6 +110,12 @@ pub struct Entity {
     pub delete_type: String,
     pub list: Option<ListShape>,
     pub ops: Operations,
+    /// What the records' ids are.
+    pub key: KeyKind,
+    /// One record at the path, without an id: its `get` and `update` are actions.
+    pub singleton: bool,
+    /// Operations other than the five, in spec order.
+    pub actions: Vec<Action>,
     /// Fields other than `id`, in spec order.
     pub fields: Vec<Field>,
     /// The doc of the `id` field.
@@ -119,6 +125,84 @@ pub struct Entity {
     pub lookups: Vec<(String, String, String)>,
     pub get_params: Vec<Param>,
     pub delete_params: Vec<Param>,
+}
+
+/// What an entity's ids are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// `Id<T>`, an `i32`.
+    Int,
+    /// `TextId<T>`; `uuid` says the text is a UUID.
+    Text { uuid: bool },
+}
+
+/// An operation other than the five: `POST Invoice/PDF/{id}`.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// The handle's method, e.g. `pdf`.
+    pub method_name: String,
+    /// The request type, e.g. `InvoicePdf`.
+    pub type_name: String,
+    pub doc: String,
+    pub method: HttpMethod,
+    /// The template under the collection's path, in order.
+    pub path: Vec<PathPart>,
+    /// The template's parameters other than `{id}`, in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters; `required` ones are arguments of the method.
+    pub params: Vec<Param>,
+    pub body: Body,
+    pub response: Response,
+    /// May be sent again when the server might have acted.
+    pub retry: bool,
+    pub scope: Option<String>,
+    /// The wire text of the template, for docs: `PDF/{id}`.
+    pub template: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Delete,
+}
+
+/// A segment of an action's path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// `{id}`: the entity's id.
+    Id,
+    /// `{name}`: the path parameter of that wire name.
+    Param(String),
+}
+
+/// What an action sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    None,
+    /// One of the entity's records, as an object.
+    Record,
+    /// The entity's records, as an array.
+    Records,
+    /// The entity's ids, as an array.
+    Ids,
+    /// A value of this type (a shared struct, `json`, or a list of them).
+    Value(Type),
+}
+
+/// What an action answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    None,
+    /// One of the entity's records.
+    Record,
+    /// A JSON array of the entity's records.
+    Records,
+    /// The entity's records in its list shape.
+    List,
+    /// A value of this type (a shared struct, `json`, or a list of them).
+    Value(Type),
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +247,8 @@ pub struct Param {
     /// A `bool` parameter whose setter takes nothing and sends `true`
     /// (`open_only()`).
     pub flag: bool,
+    /// An argument of the method rather than a setter.
+    pub required: bool,
 }
 
 /// A resolved type.

@@ -129,8 +129,16 @@ pub(crate) struct Entity {
     pub doc: Option<String>,
     pub path: String,
     pub accessor: Option<String>,
+    /// `int` (the default), `string` or `uuid`: what the records' ids are.
+    pub key: Option<String>,
+    /// One record at the path, without an id (`Control`).
+    #[serde(default)]
+    pub singleton: bool,
     pub list: Option<List>,
+    #[serde(default)]
     pub operations: Vec<String>,
+    #[serde(default)]
+    pub actions: IndexMap<String, Action>,
     #[serde(default)]
     pub fields: IndexMap<String, Field>,
     #[serde(default)]
@@ -171,4 +179,31 @@ pub(crate) struct Param {
     pub rust_name: Option<String>,
     pub upstream_type: Option<String>,
     pub flag: Option<bool>,
+    /// A list filter or action parameter the call cannot go without: it
+    /// becomes an argument of the method instead of a setter.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// An operation other than the five: a method and a path under the collection.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Action {
+    pub doc: Option<String>,
+    pub method: String,
+    /// A path template under the collection's path (`PDF/{id}`); empty for
+    /// the collection's path itself.
+    #[serde(default)]
+    pub path: String,
+    /// The template's parameters other than `{id}`.
+    #[serde(default)]
+    pub path_params: IndexMap<String, Param>,
+    #[serde(default)]
+    pub params: IndexMap<String, Param>,
+    pub body: Option<String>,
+    pub response: Option<String>,
+    /// Whether the action may be sent again when the server might have acted.
+    pub retry: Option<bool>,
+    /// The OAuth scope the action needs, named in a 403's message.
+    pub scope: Option<String>,
 }

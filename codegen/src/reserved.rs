@@ -34,6 +34,7 @@ pub const ROOT_REEXPORTS: &[&str] = &[
 /// Names that generated files import by name: runtime types (`crate::runtime`),
 /// the `API` constant's types (`crate::runtime::spec`) and chrono's.
 pub const IMPORTED_TYPES: &[&str] = &[
+    "ActionRequest",
     "ApiSpec",
     "AuthSpec",
     "ChangedSince",
@@ -43,13 +44,17 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "Extra",
     "HaloClient",
     "Id",
+    "Json",
     "ListShape",
+    "Listed",
     "NaiveDate",
+    "Nothing",
     "PaginationSpec",
     "RateLimitSpec",
     "Resource",
     "ResultFuture",
     "SyncCursor",
+    "TextId",
     "UpdateRequest",
     "Utc",
 ];
@@ -132,6 +137,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "from_inner",
     "invalidate",
+    "item_endpoint",
     "limiter",
     "rate_limit",
     "retry_policy",
@@ -143,6 +149,7 @@ pub const CLIENT_METHODS: &[&str] = &[
 /// `input!` in `runtime/macros/request.rs`), whatever its visibility: a
 /// generated setter or parameter of the same name would be a second definition.
 pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
+    ("action", &["param", "retry_policy", "send"]),
     ("delete", &["new", "param", "retry_policy", "send"]),
     ("get", &["new", "param", "retry_policy", "send", "send_opt"]),
     ("input", &["as_map", "field", "new", "set"]),
@@ -181,6 +188,21 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
             "send",
         ],
     ),
+];
+
+/// Methods the generator gives every entity's handle (`TicketsApi`); an
+/// action of the same name would be a second definition. The generator owns
+/// this list (`emit/entity.rs`, `emit/sync.rs`).
+pub const HANDLE_METHODS: &[&str] = &[
+    "changed_since",
+    "create",
+    "create_many",
+    "delete",
+    "get",
+    "get_opt",
+    "list",
+    "patch",
+    "update",
 ];
 
 /// Methods that request types, the client and records get from the traits they
@@ -282,6 +304,11 @@ pub(crate) fn request_method(kind: &str, name: &str) -> Option<Owner> {
             .contains(&name)
             .then(|| "the method of a std trait (clippy's `should_implement_trait`)".to_owned())
     })
+}
+
+/// Who already has a method `name` on an entity's handle, if anyone.
+pub(crate) fn handle_method(name: &str) -> Option<Owner> {
+    method_of("the handle", HANDLE_METHODS, name)
 }
 
 /// Who already has a method `name` on every record, if anyone.

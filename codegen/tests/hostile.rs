@@ -145,15 +145,15 @@ fn a_hostile_file_name_stays_in_its_comment() {
     }
 }
 
-/// Every accepted hostile spec, plus the excerpt under a hostile file name,
-/// compiled for real; then every rustdoc page read.
+/// Every accepted hostile spec, every valid fixture, and the excerpt under a
+/// hostile file name, compiled for real; then every rustdoc page read.
 ///
 /// The excerpt itself is the baseline: its pages' doc blocks outside the
 /// runtime are checked, and then every doc block of a hostile crate that the
 /// baseline does not have (so: one that spec text changed or added, wherever
 /// it shows, setters on runtime request types included) is checked.
 #[test]
-fn accepted_hostile_specs_compile_cleanly_and_render_inert_docs() {
+fn accepted_specs_compile_cleanly_and_render_inert_docs() {
     let mut cases = vec![
         support::Case {
             name: "case_base".into(),
@@ -164,6 +164,20 @@ fn accepted_hostile_specs_compile_cleanly_and_render_inert_docs() {
             files: generate(HOSTILE_FILE_NAME, BASE).unwrap(),
         },
     ];
+    // Every valid fixture too: each construct of the format compiles.
+    let valid_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    let mut valid: Vec<PathBuf> = fs::read_dir(valid_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    valid.sort();
+    for path in valid {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        cases.push(support::Case {
+            name: format!("valid_{stem}"),
+            files: generate(&stable_name(&path), fs::read(&path).unwrap()).unwrap(),
+        });
+    }
     for path in hostile_fixtures() {
         let source = fs::read(&path).unwrap();
         if !expects_acceptance(&source) {

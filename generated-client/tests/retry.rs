@@ -8,7 +8,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use common::{
-    builder, client, fast_retries, hits, mount_token, ms, ticket_json, Capture, Sequence,
+    builder, client, concurrent_gets, fast_retries, hits, mount_ticket, mount_token, ms,
+    refused_base_url, ticket_json, Capture, Sequence,
 };
 use halopsa::{
     Error, HaloClient, NewTicket, RateLimit, RetryPolicy, StaticToken, Ticket, TicketId,
@@ -115,13 +116,7 @@ async fn a_retry_after_beyond_the_limit_fails_fast_and_holds_the_client_back() {
             .set_body_string("Too many requests"),
     )
     .await;
-    mount(
-        &server,
-        "GET",
-        "/api/Tickets/2",
-        ResponseTemplate::new(200).set_body_json(ticket_json(2)),
-    )
-    .await;
+    mount_ticket(&server, 2).await;
     let client = client(&server);
 
     let started = Instant::now();
@@ -169,13 +164,7 @@ async fn a_429_without_retry_after_backs_off_and_pauses_every_request() {
         ResponseTemplate::new(200).set_body_json(ticket_json(1)),
     )
     .await;
-    mount(
-        &server,
-        "GET",
-        "/api/Tickets/2",
-        ResponseTemplate::new(200).set_body_json(ticket_json(2)),
-    )
-    .await;
+    mount_ticket(&server, 2).await;
     // A 429 without Retry-After waits between 300 and 600 ms here.
     let client = builder(&server)
         .retry_policy(fast_retries().rate_limit_backoff(ms(600), ms(600)))
@@ -285,13 +274,8 @@ async fn a_create_answered_with_503_or_429_is_retried() {
 
 #[tokio::test]
 async fn a_create_whose_connection_failed_is_retried() {
-    // A port that was just free: nothing listens there any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
     let client = HaloClient::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(refused_base_url())
         .token_source(StaticToken::new("static"))
         .retry_policy(fast_retries())
         .build()
@@ -574,16 +558,7 @@ async fn burst(limit: RateLimit) -> (Vec<halopsa::Result<Ticket>>, Duration) {
         .expect("valid configuration");
 
     let started = Instant::now();
-    let tasks: Vec<_> = (0..14)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.tickets().get(TicketId::new(1)).await })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for task in tasks {
-        results.push(task.await.expect("task"));
-    }
+    let results = concurrent_gets(&client, 14).await;
     (results, started.elapsed())
 }
 

@@ -1,14 +1,28 @@
-//! Where requests and credentials may go: percent-encoded paths, redirects
-//! followed only within the request's origin, plain http only to loopback,
-//! and credentials echoed by a server kept out of errors and logs.
+//! Where requests, credentials and response bytes may go: percent-encoded
+//! paths that never leave the API base, redirects followed only within the
+//! request's origin, plain http only to loopback, response bodies held to a
+//! size limit. And what the client shows of itself: Debug output, errors and
+//! tracing logs never hold a secret or a token, not even one a server echoes.
 
 mod common;
 
-use common::{builder, client, ticket_json, Capture, SECRET};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{
+    builder, client, hits, mount_get, mount_ticket, mount_token, ms, ticket_json, Capture,
+    Sequence, SECRET,
+};
+use futures::TryStreamExt;
 use halopsa::runtime::{GetRequest, ListShape, Resource, UnpagedListRequest};
-use halopsa::{Error, HaloClient, HaloClientBuilder, Id, RetryPolicy, StaticToken, TicketId};
+use halopsa::{
+    Error, HaloClient, HaloClientBuilder, Id, RateLimit, RetryPolicy, StaticToken, TicketId,
+};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -23,6 +37,7 @@ struct Weird {
 impl Resource for Weird {
     const PATH: &'static str = "we ird/..?#";
     const LIST: ListShape = ListShape::Bare;
+    type Id = Id<Weird>;
 
     fn id(&self) -> Id<Self> {
         self.id
@@ -38,17 +53,23 @@ struct Climber {
 impl Resource for Climber {
     const PATH: &'static str = "../../auth/./token";
     const LIST: ListShape = ListShape::Bare;
+    type Id = Id<Climber>;
 
     fn id(&self) -> Id<Self> {
         self.id
     }
 }
 
-fn static_client(server: &MockServer) -> HaloClient {
+/// A client with a fixed token and no retries.
+fn static_builder(base_url: &str) -> HaloClientBuilder {
     HaloClient::builder()
-        .base_url(server.uri())
+        .base_url(base_url)
         .token_source(StaticToken::new(TOKEN))
         .retry_policy(RetryPolicy::none())
+}
+
+fn static_client(server: &MockServer) -> HaloClient {
+    static_builder(&server.uri())
         .build()
         .expect("valid configuration")
 }
@@ -63,6 +84,8 @@ async fn received(server: &MockServer) -> Vec<(String, Option<String>)> {
         .map(|r| (r.url.path().to_owned(), r.url.query().map(str::to_owned)))
         .collect()
 }
+
+// ---------------------------------------------------------------- paths
 
 #[tokio::test]
 async fn path_segments_are_percent_encoded() {
@@ -105,6 +128,8 @@ async fn path_segments_are_percent_encoded() {
         ]
     );
 }
+
+// ---------------------------------------------------------------- redirects and plain http
 
 /// Two servers, so two origins: the first redirects everything to the second.
 async fn redirecting_pair(status: u16) -> (MockServer, MockServer) {
@@ -255,13 +280,7 @@ async fn redirects_within_the_origin_are_followed_with_the_token() {
         .expect_err("a redirect loop");
     assert!(matches!(err, Error::Api { status: 307, .. }), "{err:?}");
     assert_eq!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter(|r| r.url.path() == "/api/Tickets/2")
-            .count(),
+        hits(&server, "/api/Tickets/2").await,
         6,
         "the request and five redirects"
     );
@@ -353,6 +372,232 @@ async fn a_discovered_plain_http_token_url_elsewhere_is_refused() {
     assert_eq!(paths, ["/api/AuthInfo"]);
 }
 
+// ---------------------------------------------------------------- the response size limit
+
+// Raw TCP servers, since wiremock cannot break the limit: it always sends an
+// honest `Content-Length`.
+
+/// A one-connection-at-a-time HTTP server on loopback that answers every
+/// request with `head` and then `body`, and counts the body bytes it sent.
+async fn raw_server(head: String, body: RawBody) -> (String, Arc<AtomicU64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    let sent = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&sent);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve(stream, head.clone(), body, Arc::clone(&counter)));
+        }
+    });
+    (format!("http://{address}"), sent)
+}
+
+#[derive(Clone, Copy)]
+enum RawBody {
+    /// Nothing, and the connection stays open.
+    Silent,
+    /// Chunks of 64 KiB, for ever.
+    Endless,
+    /// One chunk of JSON `{"id":1,"summary":"xx…"}` of exactly this length.
+    Chunked(usize),
+}
+
+async fn serve(mut stream: TcpStream, head: String, body: RawBody, sent: Arc<AtomicU64>) {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    match body {
+        RawBody::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
+        RawBody::Endless => {
+            let chunk = format!("10000\r\n{}\r\n", "x".repeat(0x10000));
+            while stream.write_all(chunk.as_bytes()).await.is_ok() {
+                sent.fetch_add(0x10000, Ordering::Relaxed);
+            }
+        }
+        RawBody::Chunked(length) => {
+            let filler = "x".repeat(length.saturating_sub(r#"{"id":1,"summary":""}"#.len()));
+            let json = format!(r#"{{"id":1,"summary":"{filler}"}}"#);
+            let message = format!("{:x}\r\n{json}\r\n0\r\n\r\n", json.len());
+            if stream.write_all(message.as_bytes()).await.is_ok() {
+                sent.fetch_add(json.len() as u64, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+const CHUNKED_HEAD: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+
+fn raw_client(base_url: &str, limit: Option<u64>) -> HaloClient {
+    let builder = static_builder(base_url).timeout(Duration::from_secs(30));
+    match limit {
+        Some(limit) => builder.max_response_bytes(limit),
+        None => builder,
+    }
+    .build()
+    .expect("valid configuration")
+}
+
+/// Fails the test instead of hanging when the client keeps reading.
+async fn within_seconds<F: std::future::IntoFuture>(seconds: u64, future: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(seconds), future)
+        .await
+        .expect("the client stopped reading in time")
+}
+
+#[tokio::test]
+async fn a_body_announced_larger_than_the_size_limit_is_refused_before_reading() {
+    let declared = 100 * 1024 * 1024 * 1024_u64;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n"
+    );
+    let (url, _) = raw_server(head, RawBody::Silent).await;
+    // The default limit: 64 MiB.
+    let err = within_seconds(5, raw_client(&url, None).tickets().get(TicketId::new(1)))
+        .await
+        .expect_err("too large");
+    match &err {
+        Error::ResponseTooLarge {
+            status,
+            limit,
+            content_length,
+        } => {
+            assert_eq!(
+                (*status, *limit, *content_length),
+                (200, 64 * 1024 * 1024, Some(declared))
+            );
+        }
+        other => panic!("expected Error::ResponseTooLarge, got {other:?}"),
+    }
+    assert_eq!(err.status(), Some(200));
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string().contains("max_response_bytes"),
+        "says how to fix it: {err}"
+    );
+}
+
+#[tokio::test]
+async fn an_endless_body_is_cut_off_at_the_size_limit() {
+    let (url, sent) = raw_server(CHUNKED_HEAD.to_owned(), RawBody::Endless).await;
+    let limit = 1024 * 1024;
+    let err = within_seconds(
+        10,
+        raw_client(&url, Some(limit))
+            .tickets()
+            .list()
+            .stream()
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect_err("too large");
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                status: 200,
+                limit: 1_048_576,
+                content_length: None
+            }
+        ),
+        "{err:?}"
+    );
+    // The server stops once the client hangs up; socket buffers hold a few MiB at most.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(sent.load(Ordering::Relaxed) < 64 * limit, "{sent:?}");
+}
+
+#[tokio::test]
+async fn the_size_limit_is_exact_for_streamed_and_announced_bodies() {
+    let length = 10_000;
+    let (url, _) = raw_server(CHUNKED_HEAD.to_owned(), RawBody::Chunked(length)).await;
+    let get = |limit: u64| {
+        within_seconds(
+            5,
+            raw_client(&url, Some(limit))
+                .tickets()
+                .get(TicketId::new(1)),
+        )
+    };
+    get(length as u64).await.expect("exactly the limit");
+    let err = get(length as u64 - 1).await.expect_err("one byte over");
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                content_length: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let server = MockServer::start().await;
+    let body = ticket_json(1).to_string();
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+        .mount(&server)
+        .await;
+    let get = |limit: u64| {
+        raw_client(&server.uri(), Some(limit))
+            .tickets()
+            .get(TicketId::new(1))
+    };
+    get(body.len() as u64).await.expect("exactly the limit");
+    let err = get(body.len() as u64 - 1).await.expect_err("one byte over");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { content_length: Some(n), .. } if n == body.len() as u64),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn token_responses_are_held_to_the_size_limit_too() {
+    let server = MockServer::start().await;
+    let token = json!({"access_token": "t".repeat(4096), "expires_in": 3600});
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = HaloClient::builder()
+        .base_url(server.uri())
+        .client_id("id")
+        .client_secret("secret")
+        .max_response_bytes(1024)
+        .build()
+        .expect("valid configuration")
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                status: 200,
+                limit: 1024,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The API was never asked.
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert!(requests.iter().all(|r| r.url.path() == "/auth/token"));
+    server.verify().await;
+}
+
+// ---------------------------------------------------------------- what the client shows
+
 #[tokio::test]
 async fn credentials_echoed_by_the_server_are_redacted() {
     let server = MockServer::start().await;
@@ -437,4 +682,147 @@ async fn credentials_echoed_by_the_server_are_redacted() {
         assert!(!shown.contains(leak), "`{leak}` leaked into: {shown}");
         assert!(!log.contains(leak), "`{leak}` leaked into:\n{log}");
     }
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_the_secret_or_the_token() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    mount_ticket(&server, 1).await;
+    mount_get(&server, 2, ResponseTemplate::new(401)).await;
+    let builder = builder(&server);
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().expect("valid configuration");
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("token now cached");
+    let err = client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect_err("401 twice");
+    let request_debug = format!("{:?}", client.tickets().get(TicketId::new(1)));
+
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        request_debug,
+    ];
+    for text in &shown {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+        assert!(
+            !text.contains("tok-1") && !text.contains("tok-2"),
+            "token leaked: {text}"
+        );
+    }
+    assert!(shown[1].contains("my-client"), "{}", shown[1]);
+}
+
+#[test]
+fn debug_output_of_configuration_never_shows_secrets() {
+    let builder = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .tenant("acme")
+        .client_id("my-client")
+        .client_secret(SECRET)
+        .retry_policy(RetryPolicy::none())
+        .rate_limit(RateLimit::new(100, ms(60_000)));
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().expect("valid configuration");
+    let static_client = HaloClient::builder()
+        .base_url("https://example.halopsa.com")
+        .token_source(StaticToken::new(SECRET))
+        .build()
+        .expect("valid configuration");
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{static_client:?}"),
+        format!("{:?}", client.tickets().get(TicketId::new(1))),
+    ];
+    for text in &shown {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+    }
+    assert!(shown[1].contains("my-client") && shown[1].contains("RetryPolicy"));
+}
+
+#[tokio::test]
+async fn tracing_records_requests_retries_and_token_refreshes_but_no_secrets() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/1"))
+        .respond_with(Sequence::new(vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"record_count": 0})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/2"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("token expired"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let (capture, _guard) = Capture::start();
+
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("second attempt");
+    client
+        .tickets()
+        .list()
+        .search("private search words")
+        .await
+        .expect("list");
+    let err = client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect_err("401 twice");
+    tracing::info!("client debug: {client:?}; error debug: {err:?}");
+    let log = capture.text();
+
+    // A span per request with method, path, status, attempt and elapsed.
+    let close = log
+        .lines()
+        .find(|l| l.contains("path=/api/Tickets/1") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close for ticket 1 in:\n{log}"));
+    for field in ["method=GET", "status=200", "attempt=2", "elapsed_ms="] {
+        assert!(close.contains(field), "{field} missing in {close}");
+    }
+    // Retry events say which attempt failed, why, and how long they wait.
+    let retry = log
+        .lines()
+        .find(|l| l.contains("retrying"))
+        .unwrap_or_else(|| panic!("no retry event in:\n{log}"));
+    for field in ["attempt=1", "reason=HTTP 503", "wait_ms="] {
+        assert!(retry.contains(field), "{field} missing in {retry}");
+    }
+    assert!(log.contains("access token refreshed"), "{log}");
+    assert!(log.contains("401 from the API"), "{log}");
+
+    // Never: the secret, any token issued (`tok-1`, `tok-2`, ...), the
+    // Authorization header, the query.
+    for leak in [
+        SECRET,
+        "tok-",
+        "Bearer",
+        "private search words",
+        "private+search",
+    ] {
+        assert!(!log.contains(leak), "`{leak}` leaked into:\n{log}");
+    }
+    assert!(!log.to_ascii_lowercase().contains("authorization"), "{log}");
 }

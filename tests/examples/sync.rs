@@ -180,7 +180,7 @@ fn save_cursor(db: &Connection, collection: &str, cursor: &SyncCursor) -> Result
 }
 
 /// Stores the whole record as JSON, fields the spec does not list included.
-fn upsert<T: Resource + Serialize>(
+fn upsert<T: Resource<Id = halopsa::Id<T>> + Serialize>(
     db: &Connection,
     record: &T,
     updated: Option<chrono::DateTime<chrono::Utc>>,

@@ -15,26 +15,27 @@ use super::markdown::code_span;
 use super::serde_impl::{self, Kind};
 use super::tables::{string_literal, Table, Tables};
 use super::{doc, doc_raw, ident, module_doc, module_doc_raw, render, words};
-use crate::model::{Entity, Field, Param, Spec, Type};
+use crate::model::{Entity, Field, KeyKind, Param, Spec, Type};
 use crate::GeneratedFile;
 
 /// What one entity file needs from the runtime, collected while emitting it.
 #[derive(Default)]
-struct Uses {
-    runtime: Vec<&'static str>,
-    macros: Vec<&'static str>,
+pub(super) struct Uses {
+    pub(super) runtime: Vec<&'static str>,
+    pub(super) macros: Vec<&'static str>,
 }
 
 pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let mut imports = Imports::default();
     let mut tables = Tables::default();
     let mut uses = Uses {
-        runtime: vec!["Extra", "HaloClient", "Id", "ListShape", "Resource"],
+        runtime: vec!["Extra", "HaloClient"],
         macros: vec!["record"],
     };
+    if !entity.singleton {
+        uses.runtime.extend(["ListShape", "Resource"]);
+    }
 
-    let name = ident(&entity.name);
-    let id_type = ident(&entity.id_type);
     let module_docs = module_doc(&entity.doc);
     let module_docs = {
         let wire_path = module_doc_raw(&format!(
@@ -44,20 +45,17 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         ));
         quote!(#module_docs #wire_path)
     };
-    let id_doc = doc_raw(&format!(
-        "Identifies {} [`{}`]; a plain `i32` converts into one.",
-        article(&entity.name),
-        entity.name
-    ));
+    let id_alias = id_alias(entity, &mut uses);
     let model = model(entity, &mut imports, &mut tables);
-    let resource = resource(entity);
+    let resource = (!entity.singleton).then(|| resource(entity));
     let lookups = lookups(spec, entity);
-    let handle = handle(entity, &mut uses);
+    let handle = handle(entity, &mut uses, &mut imports);
     let (sync, sync_runtime) = super::sync::changed_since(entity);
     uses.runtime.extend(sync_runtime);
     let requests = requests(entity, &mut imports, &mut tables, &mut uses);
 
     uses.runtime.sort_by_key(|name| name.to_lowercase());
+    uses.runtime.dedup();
     uses.macros.sort_unstable();
     uses.macros.dedup();
     let runtime = uses.runtime.iter().map(|name| ident(name));
@@ -73,8 +71,7 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
         use crate::runtime::{#(#runtime),*};
         #internal
 
-        #id_doc
-        pub type #id_type = Id<#name>;
+        #id_alias
 
         #model
         #resource
@@ -100,17 +97,34 @@ fn model(entity: &Entity, imports: &mut Imports, tables: &mut Tables) -> TokenSt
     let extra = extra_field(
         "Fields the spec does not list, kept so that an update sends them back unchanged.",
     );
+    let kind = if entity.singleton {
+        Kind::Struct
+    } else {
+        Kind::Entity(&entity.id_type)
+    };
     let serde = tables.add(serde_impl::table(
         &entity.name,
-        Kind::Entity(&entity.id_type),
+        kind,
         &entity.fields.iter().collect::<Vec<_>>(),
     ));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name {
+    let id = (!entity.singleton).then(|| {
+        quote! {
             #id_doc
             pub id: #id_type,
+        }
+    });
+    // A singleton is read and written whole, and made by nobody: it has a
+    // `Default` (every field unset) like the shared structs its table makes it.
+    let derives = if entity.singleton {
+        quote!(#[derive(Debug, Clone, Default, PartialEq)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #id
             #(#fields)*
             #extra
         }
@@ -119,11 +133,44 @@ fn model(entity: &Entity, imports: &mut Imports, tables: &mut Tables) -> TokenSt
     }
 }
 
+/// `pub type TicketId = Id<Ticket>;` (or `TextId<..>` for text keys); nothing
+/// for a singleton.
+fn id_alias(entity: &Entity, uses: &mut Uses) -> TokenStream {
+    let (name, id_type) = (ident(&entity.name), ident(&entity.id_type));
+    let (runtime, what) = match entity.key {
+        _ if entity.singleton => return TokenStream::new(),
+        KeyKind::Int => ("Id", "a plain `i32` converts into one".to_owned()),
+        KeyKind::Text { uuid } => (
+            "TextId",
+            format!(
+                "Halo keys these records by text{}; a `&str` converts into one",
+                if uuid { " (a UUID)" } else { "" }
+            ),
+        ),
+    };
+    uses.runtime.push(runtime);
+    let docs = doc_raw(&format!(
+        "Identifies {} [`{}`]; {what}.",
+        article(&entity.name),
+        entity.name
+    ));
+    let runtime = ident(runtime);
+    quote! {
+        #docs
+        pub type #id_type = #runtime<#name>;
+    }
+}
+
 /// `impl Resource`: where the collection lives and how it lists.
 fn resource(entity: &Entity) -> TokenStream {
     let name = ident(&entity.name);
     let id_type = ident(&entity.id_type);
     let path = &entity.path;
+    // An integer id is `Copy`; a text id is cloned.
+    let id = match entity.key {
+        KeyKind::Int => quote!(self.id),
+        KeyKind::Text { .. } => quote!(self.id.clone()),
+    };
     let shape = match entity.list.as_ref().and_then(|list| list.key.as_ref()) {
         Some(key) => quote!(ListShape::Wrapped(#key)),
         None => quote!(ListShape::Bare),
@@ -132,16 +179,17 @@ fn resource(entity: &Entity) -> TokenStream {
         impl Resource for #name {
             const PATH: &'static str = #path;
             const LIST: ListShape = #shape;
+            type Id = #id_type;
 
             fn id(&self) -> #id_type {
-                self.id
+                #id
             }
         }
     }
 }
 
 /// The accessor on `HaloClient`, the handle type and its operation methods.
-fn handle(entity: &Entity, uses: &mut Uses) -> TokenStream {
+fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStream {
     let name = ident(&entity.name);
     let handle = ident(&entity.handle);
     let accessor = ident(&entity.accessor);
@@ -167,11 +215,27 @@ fn handle(entity: &Entity, uses: &mut Uses) -> TokenStream {
                 entity.list_type
             )
         };
+        let required: Vec<&Param> = entity.filters.iter().filter(|p| p.required).collect();
+        let text = if required.is_empty() {
+            text
+        } else {
+            format!(
+                "{text} The collection lists only with {}, so {} an argument.",
+                join_words(&required.iter().map(|p| p.rust.as_str()).collect::<Vec<_>>()),
+                if required.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
+            )
+        };
         let docs = doc_raw(&text);
+        let (args, values) = required_args(&required, &entity.id_type, imports);
+        let wires = required.iter().map(|p| p.wire.as_str());
         methods.push(quote! {
             #docs
-            pub fn list(&self) -> #list_type {
-                #list_type::new(self.client)
+            pub fn list(&self #(, #args)*) -> #list_type {
+                #list_type::new(self.client) #(.param(#wires, #values))*
             }
         });
     }
@@ -183,15 +247,19 @@ fn handle(entity: &Entity, uses: &mut Uses) -> TokenStream {
         let opt_docs = doc_raw(&format!(
             "Gets one {noun} by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`."
         ));
+        let required: Vec<&Param> = entity.get_params.iter().filter(|p| p.required).collect();
+        let (args, values) = required_args(&required, &entity.id_type, imports);
+        let names: Vec<_> = required.iter().map(|p| ident(&p.rust)).collect();
+        let wires = required.iter().map(|p| p.wire.as_str());
         methods.push(quote! {
             #docs
-            pub fn get(&self, id: impl Into<#id_type>) -> #get_type {
-                #get_type::new(self.client, id.into())
+            pub fn get(&self, id: impl Into<#id_type> #(, #args)*) -> #get_type {
+                #get_type::new(self.client, id.into()) #(.param(#wires, #values))*
             }
 
             #opt_docs
-            pub fn get_opt(&self, id: impl Into<#id_type>) -> ResultFuture<Option<#name>> {
-                Box::pin(self.get(id).send_opt())
+            pub fn get_opt(&self, id: impl Into<#id_type> #(, #args)*) -> ResultFuture<Option<#name>> {
+                Box::pin(self.get(id #(, #names)*).send_opt())
             }
         });
     }
@@ -250,14 +318,21 @@ fn handle(entity: &Entity, uses: &mut Uses) -> TokenStream {
         ops.push("delete");
         let delete_type = ident(&entity.delete_type);
         let docs = doc_raw(&format!("Deletes {a_noun}."));
+        let required: Vec<&Param> = entity.delete_params.iter().filter(|p| p.required).collect();
+        let (args, values) = required_args(&required, &entity.id_type, imports);
+        let wires = required.iter().map(|p| p.wire.as_str());
         methods.push(quote! {
             #docs
-            pub fn delete(&self, id: impl Into<#id_type>) -> #delete_type {
-                #delete_type::new(self.client, id.into())
+            pub fn delete(&self, id: impl Into<#id_type> #(, #args)*) -> #delete_type {
+                #delete_type::new(self.client, id.into()) #(.param(#wires, #values))*
             }
         });
     }
 
+    for action in &entity.actions {
+        ops.push(action.method_name.as_str());
+        methods.push(super::actions::handle_method(entity, action, uses, imports));
+    }
     let accessor_doc = doc_raw(&format!("{} ({}).", capitalize(&plural), join_words(&ops)));
     let handle_doc = doc_raw(&format!(
         "Operations on {plural}; returned by [`HaloClient::{}`].",
@@ -321,6 +396,7 @@ fn requests(
             ty: Type::I32,
             upstream_type: None,
             flag: false,
+            required: false,
         });
         let params: Vec<&Param> = entity.filters.iter().chain(count.as_ref()).collect();
         items.extend(out.request(kind, &entity.list_type, text, &params));
@@ -368,7 +444,47 @@ fn requests(
         let params: Vec<&Param> = entity.delete_params.iter().collect();
         items.extend(out.request("delete", &entity.delete_type, text, &params));
     }
+    for action in &entity.actions {
+        items.extend(super::actions::request_type(
+            action,
+            entity,
+            out.tables,
+            out.imports,
+            out.uses,
+        ));
+    }
     quote! { #(#items)* }
+}
+
+/// The arguments of required parameters (`ticket_id: impl Into<TicketId>`)
+/// and the values they send.
+pub(super) fn required_args(
+    params: &[&Param],
+    own_id: &str,
+    imports: &mut Imports,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust);
+            match &param.ty {
+                Type::List(inner) => {
+                    let elem = super::fields::rust_type(inner, own_id, imports);
+                    (
+                        quote!(#name: impl IntoIterator<Item = impl Into<#elem>>),
+                        quote!(#name.into_iter().map(Into::into).collect::<Vec<#elem>>()),
+                    )
+                }
+                other => {
+                    let ty = super::fields::rust_type(other, own_id, imports);
+                    (
+                        quote!(#name: impl Into<#ty>),
+                        quote!(Into::<#ty>::into(#name)),
+                    )
+                }
+            }
+        })
+        .unzip()
 }
 
 /// Where the request types of one entity go.
@@ -394,7 +510,7 @@ impl Out<'_> {
             .doc_raw(&docs)
             .line(&format!("{kind} {ty}({});", self.entity.name));
         let mut out = vec![self.tables.add(table.finish())];
-        if !params.is_empty() {
+        if params.iter().any(|p| !p.required) {
             self.uses.macros.push("params");
             let table = params_table(ty, params, &self.entity.id_type, self.imports);
             out.push(self.tables.add(table));
@@ -404,10 +520,15 @@ impl Out<'_> {
 }
 
 /// `params! { TicketList { /// doc \n client_id(ClientId) = "client_id", ... } }`
-fn params_table(target: &str, params: &[&Param], own_id: &str, imports: &mut Imports) -> String {
+pub(super) fn params_table(
+    target: &str,
+    params: &[&Param],
+    own_id: &str,
+    imports: &mut Imports,
+) -> String {
     let mut table = Table::new("params");
     table.open(target);
-    for param in params {
+    for param in params.iter().filter(|p| !p.required) {
         table.doc(&param.doc);
         if param.rust != param.wire {
             table.doc_raw(&format!("\nSent as {}.", code_span(&param.wire)));
@@ -490,7 +611,7 @@ fn lookups(spec: &Spec, entity: &Entity) -> TokenStream {
 }
 
 /// "a ticket", "an asset".
-fn with_article(noun: &str) -> String {
+pub(super) fn with_article(noun: &str) -> String {
     format!("{} {noun}", article(noun))
 }
 

@@ -4,6 +4,7 @@
 //! into a `syn::File` and prints it with prettyplease, so the output is
 //! formatted and deterministic (same model, same bytes).
 
+mod actions;
 mod entity;
 mod fields;
 mod markdown;

@@ -25,7 +25,10 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     });
     let modules = spec.entities.iter().map(|e| {
         let module = ident(&e.module);
-        let mut names = vec![e.name.clone(), e.id_type.clone(), e.handle.clone()];
+        let mut names = vec![e.name.clone(), e.handle.clone()];
+        if !e.singleton {
+            names.push(e.id_type.clone());
+        }
         if e.ops.create {
             names.push(e.new_type.clone());
         }

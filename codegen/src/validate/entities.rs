@@ -27,6 +27,14 @@ impl Checker<'_> {
             );
         }
         let ops = self.operations(name, &entity.operations);
+        if entity.operations.is_empty() && entity.actions.is_empty() {
+            self.error(
+                self.map.key(&["entities", name, "operations"]),
+                format!("entity `{name}` has no operations"),
+                "list at least one of list, get, create, update, delete, or declare `actions:`"
+                    .into(),
+            );
+        }
         let accessor = match &entity.accessor {
             Some(accessor) if is_plain_ident(accessor) && snake(accessor) == *accessor => {
                 accessor.clone()
@@ -40,7 +48,12 @@ impl Checker<'_> {
                 return None;
             }
             // The default is checked too: entity `A` would get the keyword `as`.
-            None => match plural(&snake(name)) {
+            // A singleton is one thing: `halo.control()`.
+            None => match if entity.singleton {
+                snake(name)
+            } else {
+                plural(&snake(name))
+            } {
                 accessor if is_plain_ident(&accessor) => accessor,
                 accessor => {
                     self.error(
@@ -63,17 +76,45 @@ impl Checker<'_> {
         let list = self.list_shape(name, entity, ops, &accessor);
         let all_fields = self.fields(&["entities", name, "fields"], &entity.fields, Some(name));
         let id_doc = match all_fields.iter().find(|f| f.ty == Type::Id) {
+            Some(_) if entity.singleton => {
+                self.error(
+                    self.map.key(&["entities", name, "fields", "id"]),
+                    format!("singleton `{name}` has an `id` field"),
+                    "a singleton is one record at its path, without an id: remove `id`, or `singleton`".into(),
+                );
+                String::new()
+            }
             Some(id) => id.doc.clone(),
             None => {
-                if !entity.fields.contains_key("id") {
+                if !entity.fields.contains_key("id") && !entity.singleton {
                     self.error(
                         self.map.key(&["entities", name]),
                         format!("entity `{name}` has no `id` field"),
-                        "add `id: { type: id, doc: ... }` under `fields:`".into(),
+                        "add `id: { type: id, doc: ... }` under `fields:` (or `singleton: true` for one record without an id)".into(),
                     );
                 }
                 String::new()
             }
+        };
+        let key = self.key_kind(name, entity);
+        if entity.singleton && entity.key.is_some() {
+            self.error(
+                self.map.key(&["entities", name, "key"]),
+                format!("singleton `{name}` has no id, so no `key`"),
+                "remove `key`".into(),
+            );
+        }
+        let mut actions = if entity.singleton {
+            self.singleton_actions(name, ops)
+        } else {
+            Vec::new()
+        };
+        actions.extend(self.actions(name, entity, !entity.singleton, entity.singleton));
+        // A singleton's `get` and `update` are actions; none of the five remain.
+        let ops = if entity.singleton {
+            Operations::default()
+        } else {
+            ops
         };
         let fields: Vec<Field> = all_fields
             .into_iter()
@@ -90,26 +131,44 @@ impl Checker<'_> {
             .into_iter()
             .collect();
         let list_request = list_kind(list.as_ref().is_none_or(|l| l.paginated));
-        let filters = self.params(
+        self.needs_operation(
             name,
-            ("filters", &entity.filters),
+            "filters",
+            !entity.filters.is_empty(),
             (ops.list, "list"),
+        );
+        self.needs_operation(
+            name,
+            "get_params",
+            !entity.get_params.is_empty(),
+            (ops.get, "get"),
+        );
+        self.needs_operation(
+            name,
+            "delete_params",
+            !entity.delete_params.is_empty(),
+            (ops.delete, "delete"),
+        );
+        let filters = self.params(
+            &["entities", name, "filters"],
+            &entity.filters,
             list_request,
             &count_method,
+            true,
         );
         let get_params = self.params(
-            name,
-            ("get_params", &entity.get_params),
-            (ops.get, "get"),
+            &["entities", name, "get_params"],
+            &entity.get_params,
             "get",
             &[],
+            true,
         );
         let delete_params = self.params(
-            name,
-            ("delete_params", &entity.delete_params),
-            (ops.delete, "delete"),
+            &["entities", name, "delete_params"],
+            &entity.delete_params,
             "delete",
             &[],
+            true,
         );
         let camel_accessor = upper_camel(&accessor);
         Some(Entity {
@@ -127,6 +186,9 @@ impl Checker<'_> {
             accessor,
             list,
             ops,
+            key,
+            singleton: entity.singleton,
+            actions,
             fields,
             id_doc,
             filters,
@@ -164,13 +226,6 @@ impl Checker<'_> {
                 );
             }
             *slot = true;
-        }
-        if ops.is_empty() {
-            self.error(
-                self.map.key(&["entities", name, "operations"]),
-                format!("entity `{name}` has no operations"),
-                "list at least one of list, get, create, update, delete".into(),
-            );
         }
         out
     }
@@ -284,28 +339,21 @@ impl Checker<'_> {
         })
     }
 
-    /// Query parameters of one operation: `(section, params)`, whether the
-    /// operation is `(enabled, named)`, the runtime request type the setters
-    /// go on, and method names the entity already gives that type.
+    /// Query parameters of one operation, declared at `base` (`entities/Ticket/filters`):
+    /// the request type kind their setters go on, method names the entity
+    /// already gives that type, and whether `required: true` is allowed.
     pub(super) fn params(
         &mut self,
-        name: &str,
-        (section, params): (&str, &IndexMap<String, raw::Param>),
-        (op_enabled, op): (bool, &str),
+        base: &[&str],
+        params: &IndexMap<String, raw::Param>,
         request: &str,
         taken_methods: &[String],
+        allow_required: bool,
     ) -> Vec<Param> {
-        if !params.is_empty() && !op_enabled {
-            self.error(
-                self.map.key(&["entities", name, section]),
-                format!("entity `{name}` has `{section}` but `operations` lacks `{op}`"),
-                format!("add `{op}` to `operations`, or remove `{section}`"),
-            );
-        }
         let mut taken = HashMap::new();
         let mut out = Vec::new();
         for (wire, param) in params {
-            let path = ["entities", name, section, wire.as_str()];
+            let path = [base, &[wire.as_str()]].concat();
             let doc = self.doc(&param.doc, &path, &format!("parameter `{wire}`"));
             let ty = self.parse_type(&param.ty, &[&path[..], &["type"]].concat(), false);
             let Some(rust) = self.rust_name(&path, wire, param.rust_name.as_deref(), &mut taken)
@@ -317,11 +365,27 @@ impl Checker<'_> {
                     .contains(&rust)
                     .then(|| "the method of `count_param`".to_owned())
             });
-            if let Some(owner) = owner {
+            if let Some(owner) = owner.filter(|_| !param.required) {
                 self.error(
                     self.map.key(&path),
                     format!("parameter `{wire}` would give the request a method `{rust}`, which is already {owner}"),
                     format!("set `rust_name:` to another name, such as `{rust}_filter`"),
+                );
+                continue;
+            }
+            if param.required && !allow_required {
+                self.error(
+                    self.map.key(&[&path[..], &["required"]].concat()),
+                    format!("parameter `{wire}` cannot be `required` here"),
+                    "a path parameter is always an argument of the method; `required` is for query parameters".into(),
+                );
+                continue;
+            }
+            if param.required && matches!(rust.as_str(), "id" | "body") {
+                self.error(
+                    self.map.key(&path),
+                    format!("required parameter `{wire}` would be the argument `{rust}`, which the method already has"),
+                    format!("set `rust_name:` to another name, such as `{rust}_value`"),
                 );
                 continue;
             }
@@ -349,10 +413,23 @@ impl Checker<'_> {
                 ty: ty.clone(),
                 upstream_type: param.upstream_type.clone(),
                 // A `bool` parameter is a switch unless the spec says otherwise.
-                flag: ty == Type::Bool && param.flag != Some(false),
+                flag: ty == Type::Bool && param.flag != Some(false) && !param.required,
+                required: param.required,
             });
         }
         out
+    }
+
+    /// `section` of entity `name` is only meaningful with operation `op`.
+    fn needs_operation(&mut self, name: &str, section: &str, present: bool, op: (bool, &str)) {
+        let (enabled, op) = op;
+        if present && !enabled {
+            self.error(
+                self.map.key(&["entities", name, section]),
+                format!("entity `{name}` has `{section}` but `operations` lacks `{op}`"),
+                format!("add `{op}` to `operations`, or remove `{section}`"),
+            );
+        }
     }
 
     /// Lookup methods the entity gets from its `list<T>` fields; one name, one field.

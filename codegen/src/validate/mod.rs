@@ -5,6 +5,7 @@
 //! spec in one pass. One file per concern: the `api` section, names, types,
 //! entities, paths, and suggestions for misspelt names.
 
+mod actions;
 mod api;
 mod entities;
 mod names;

@@ -165,15 +165,21 @@ impl Checker<'_> {
                     "set `accessor:` on one of them".into(),
                 );
             }
-            let derived_names = [
-                &entity.id_type,
-                &entity.new_type,
-                &entity.handle,
-                &entity.list_type,
-                &entity.get_type,
-                &entity.patch_type,
-                &entity.delete_type,
-            ];
+            // The types generated for the entity: only those of its operations.
+            let ops = entity.ops;
+            let derived_names: Vec<&String> = [
+                (!entity.singleton, &entity.id_type),
+                (ops.create, &entity.new_type),
+                (true, &entity.handle),
+                (ops.list, &entity.list_type),
+                (ops.get, &entity.get_type),
+                (ops.update, &entity.patch_type),
+                (ops.delete, &entity.delete_type),
+            ]
+            .into_iter()
+            .filter_map(|(made, name)| made.then_some(name))
+            .chain(entity.actions.iter().map(|action| &action.type_name))
+            .collect();
             for derived in derived_names {
                 if shared_accessor.is_some() && derived == &entity.handle {
                     continue;

@@ -135,6 +135,7 @@ record! {
 impl Resource for Action {
     const PATH: &'static str = "Actions";
     const LIST: ListShape = ListShape::Wrapped("actions");
+    type Id = ActionId;
 
     fn id(&self) -> ActionId {
         self.id
@@ -165,19 +166,29 @@ pub struct ActionsApi<'a> {
 }
 
 impl ActionsApi<'_> {
-    /// Lists actions in one request (the collection is not paginated); filters are methods of [`ActionList`].
-    pub fn list(&self) -> ActionList {
+    /// Lists actions in one request (the collection is not paginated); filters are methods of [`ActionList`]. The collection lists only with ticket_id, so it is an argument.
+    pub fn list(&self, ticket_id: impl Into<TicketId>) -> ActionList {
         ActionList::new(self.client)
+            .param("ticket_id", Into::<TicketId>::into(ticket_id))
     }
 
     /// Gets one action by id.
-    pub fn get(&self, id: impl Into<ActionId>) -> ActionGet {
+    pub fn get(
+        &self,
+        id: impl Into<ActionId>,
+        ticket_id: impl Into<TicketId>,
+    ) -> ActionGet {
         ActionGet::new(self.client, id.into())
+            .param("ticket_id", Into::<TicketId>::into(ticket_id))
     }
 
     /// Gets one action by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
-    pub fn get_opt(&self, id: impl Into<ActionId>) -> ResultFuture<Option<Action>> {
-        Box::pin(self.get(id).send_opt())
+    pub fn get_opt(
+        &self,
+        id: impl Into<ActionId>,
+        ticket_id: impl Into<TicketId>,
+    ) -> ResultFuture<Option<Action>> {
+        Box::pin(self.get(id, ticket_id).send_opt())
     }
 
     /// Creates an action from [`NewAction`] and returns it as saved, with its id.
@@ -204,8 +215,13 @@ impl ActionsApi<'_> {
     }
 
     /// Deletes an action.
-    pub fn delete(&self, id: impl Into<ActionId>) -> ActionDelete {
+    pub fn delete(
+        &self,
+        id: impl Into<ActionId>,
+        ticket_id: impl Into<TicketId>,
+    ) -> ActionDelete {
         ActionDelete::new(self.client, id.into())
+            .param("ticket_id", Into::<TicketId>::into(ticket_id))
     }
 }
 
@@ -216,8 +232,6 @@ request! {
 
 params! {
     ActionList {
-        /// The ticket whose actions to list.
-        ticket_id(TicketId) = "ticket_id",
         /// Leave out system actions.
         ///
         /// Sent as `excludesys`.
@@ -274,8 +288,6 @@ request! {
 
 params! {
     ActionGet {
-        /// The ticket the action belongs to.
-        ticket_id(TicketId) = "ticket_id",
         /// Include extra objects in the response.
         ///
         /// Sent as `includedetails`.
@@ -382,11 +394,4 @@ impl ActionPatch {
 request! {
     /// Deletes an action; returned by [`ActionsApi::delete`].
     delete ActionDelete(Action);
-}
-
-params! {
-    ActionDelete {
-        /// The ticket the action belongs to.
-        ticket_id(TicketId) = "ticket_id",
-    }
 }

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::macros::{fields, input, params, record, request};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, Extra, HaloClient, Id, ListShape, Resource,
-    ResultFuture, UpdateRequest,
+    ActionRequest, CreateManyRequest, CreateRequest, Extra, HaloClient, Id, Json,
+    ListShape, Resource, ResultFuture, UpdateRequest,
 };
 
 use super::{ClientId, CustomField, TeamId, TeamMember, TicketTypeId};
@@ -117,6 +117,7 @@ record! {
 impl Resource for Agent {
     const PATH: &'static str = "Agent";
     const LIST: ListShape = ListShape::Bare;
+    type Id = AgentId;
 
     fn id(&self) -> AgentId {
         self.id
@@ -134,7 +135,7 @@ impl Agent {
 }
 
 impl HaloClient {
-    /// Agents (list, get, create, update and delete).
+    /// Agents (list, get, create, update, delete and me).
     pub fn agents(&self) -> AgentsApi<'_> {
         AgentsApi { client: self }
     }
@@ -188,6 +189,13 @@ impl AgentsApi<'_> {
     /// Deletes an agent.
     pub fn delete(&self, id: impl Into<AgentId>) -> AgentDelete {
         AgentDelete::new(self.client, id.into())
+    }
+
+    /// The agent the API application acts as (for the client credentials flow, the agent its application is linked to).
+    ///
+    /// Sends `GET Agent/me`.
+    pub fn me(&self) -> AgentMe {
+        AgentMe(ActionRequest::get(self.client, "Agent").literal("me"))
     }
 }
 
@@ -342,4 +350,9 @@ impl AgentPatch {
 request! {
     /// Deletes an agent; returned by [`AgentsApi::delete`].
     delete AgentDelete(Agent);
+}
+
+request! {
+    /// The request of [`AgentsApi::me`]: Sends `GET Agent/me`.
+    action AgentMe => Json<Agent>;
 }

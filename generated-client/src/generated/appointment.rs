@@ -108,6 +108,7 @@ record! {
 impl Resource for Appointment {
     const PATH: &'static str = "Appointment";
     const LIST: ListShape = ListShape::Wrapped("appointments");
+    type Id = AppointmentId;
 
     fn id(&self) -> AppointmentId {
         self.id

@@ -123,6 +123,7 @@ record! {
 impl Resource for Asset {
     const PATH: &'static str = "Asset";
     const LIST: ListShape = ListShape::Wrapped("assets");
+    type Id = AssetId;
 
     fn id(&self) -> AssetId {
         self.id

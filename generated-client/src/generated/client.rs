@@ -87,6 +87,7 @@ record! {
 impl Resource for Client {
     const PATH: &'static str = "Client";
     const LIST: ListShape = ListShape::Wrapped("clients");
+    type Id = ClientId;
 
     fn id(&self) -> ClientId {
         self.id

@@ -122,6 +122,7 @@ record! {
 impl Resource for ClientContract {
     const PATH: &'static str = "ClientContract";
     const LIST: ListShape = ListShape::Wrapped("contracts");
+    type Id = ClientContractId;
 
     fn id(&self) -> ClientContractId {
         self.id

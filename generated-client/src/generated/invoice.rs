@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crate::runtime::macros::{fields, input, params, record, request};
 use crate::runtime::{
-    CreateManyRequest, CreateRequest, Extra, HaloClient, Id, ListShape, Resource,
-    ResultFuture, UpdateRequest,
+    ActionRequest, CreateManyRequest, CreateRequest, Extra, HaloClient, Id, Json,
+    ListShape, Resource, ResultFuture, UpdateRequest,
 };
 
 use super::{
@@ -120,6 +120,7 @@ record! {
 impl Resource for Invoice {
     const PATH: &'static str = "Invoice";
     const LIST: ListShape = ListShape::Wrapped("invoices");
+    type Id = InvoiceId;
 
     fn id(&self) -> InvoiceId {
         self.id
@@ -137,7 +138,7 @@ impl Invoice {
 }
 
 impl HaloClient {
-    /// Invoices (list, get, create, update and delete).
+    /// Invoices (list, get, create, update, delete and update_lines).
     pub fn invoices(&self) -> InvoicesApi<'_> {
         InvoicesApi { client: self }
     }
@@ -191,6 +192,20 @@ impl InvoicesApi<'_> {
     /// Deletes an invoice.
     pub fn delete(&self, id: impl Into<InvoiceId>) -> InvoiceDelete {
         InvoiceDelete::new(self.client, id.into())
+    }
+
+    /// Replaces the lines of invoices: each record carries its id and its full `lines`, since Halo replaces the list whole.
+    ///
+    /// Sends `POST Invoice/updatelines`; never sent twice when the server might have acted.
+    pub fn update_lines<'a>(
+        &self,
+        body: impl IntoIterator<Item = &'a Invoice>,
+    ) -> InvoiceUpdateLines {
+        InvoiceUpdateLines(
+            ActionRequest::post(self.client, "Invoice")
+                .literal("updatelines")
+                .body(&body.into_iter().collect::<Vec<_>>()),
+        )
     }
 }
 
@@ -364,4 +379,9 @@ params! {
         /// Delete without removing the invoice from the accounting system.
         bypass_accounts_sync() = "bypass_accounts_sync",
     }
+}
+
+request! {
+    /// The request of [`InvoicesApi::update_lines`]: Sends `POST Invoice/updatelines`; never sent twice when the server might have acted.
+    action InvoiceUpdateLines => Json<serde_json::Value>;
 }

@@ -108,6 +108,7 @@ record! {
 impl Resource for Item {
     const PATH: &'static str = "Item";
     const LIST: ListShape = ListShape::Wrapped("items");
+    type Id = ItemId;
 
     fn id(&self) -> ItemId {
         self.id

@@ -95,6 +95,7 @@ record! {
 impl Resource for KbArticle {
     const PATH: &'static str = "KBArticle";
     const LIST: ListShape = ListShape::Wrapped("articles");
+    type Id = KbArticleId;
 
     fn id(&self) -> KbArticleId {
         self.id

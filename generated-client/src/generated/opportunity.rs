@@ -120,6 +120,7 @@ record! {
 impl Resource for Opportunity {
     const PATH: &'static str = "Opportunities";
     const LIST: ListShape = ListShape::Wrapped("tickets");
+    type Id = OpportunityId;
 
     fn id(&self) -> OpportunityId {
         self.id

@@ -129,6 +129,7 @@ record! {
 impl Resource for Project {
     const PATH: &'static str = "Projects";
     const LIST: ListShape = ListShape::Wrapped("tickets");
+    type Id = ProjectId;
 
     fn id(&self) -> ProjectId {
         self.id

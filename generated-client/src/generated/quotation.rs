@@ -108,6 +108,7 @@ record! {
 impl Resource for Quotation {
     const PATH: &'static str = "Quotation";
     const LIST: ListShape = ListShape::Wrapped("quotes");
+    type Id = QuotationId;
 
     fn id(&self) -> QuotationId {
         self.id

@@ -102,6 +102,7 @@ record! {
 impl Resource for Site {
     const PATH: &'static str = "Site";
     const LIST: ListShape = ListShape::Wrapped("sites");
+    type Id = SiteId;
 
     fn id(&self) -> SiteId {
         self.id

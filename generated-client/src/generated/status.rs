@@ -70,6 +70,7 @@ record! {
 impl Resource for Status {
     const PATH: &'static str = "Status";
     const LIST: ListShape = ListShape::Bare;
+    type Id = StatusId;
 
     fn id(&self) -> StatusId {
         self.id

@@ -84,6 +84,7 @@ record! {
 impl Resource for Supplier {
     const PATH: &'static str = "Supplier";
     const LIST: ListShape = ListShape::Wrapped("suppliers");
+    type Id = SupplierId;
 
     fn id(&self) -> SupplierId {
         self.id

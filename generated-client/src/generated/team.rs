@@ -81,6 +81,7 @@ record! {
 impl Resource for Team {
     const PATH: &'static str = "Team";
     const LIST: ListShape = ListShape::Bare;
+    type Id = TeamId;
 
     fn id(&self) -> TeamId {
         self.id

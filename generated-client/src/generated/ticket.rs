@@ -222,6 +222,7 @@ record! {
 impl Resource for Ticket {
     const PATH: &'static str = "Tickets";
     const LIST: ListShape = ListShape::Wrapped("tickets");
+    type Id = TicketId;
 
     fn id(&self) -> TicketId {
         self.id

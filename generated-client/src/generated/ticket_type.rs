@@ -91,6 +91,7 @@ record! {
 impl Resource for TicketType {
     const PATH: &'static str = "TicketType";
     const LIST: ListShape = ListShape::Bare;
+    type Id = TicketTypeId;
 
     fn id(&self) -> TicketTypeId {
         self.id

@@ -90,6 +90,7 @@ record! {
 impl Resource for TimesheetEvent {
     const PATH: &'static str = "TimesheetEvent";
     const LIST: ListShape = ListShape::Bare;
+    type Id = TimesheetEventId;
 
     fn id(&self) -> TimesheetEventId {
         self.id

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use crate::runtime::macros::{fields, input, params, record, request};
 use crate::runtime::{
-    ChangedSince, CreateManyRequest, CreateRequest, Extra, HaloClient, Id, ListShape,
-    Resource, ResultFuture, SyncCursor, UpdateRequest,
+    ActionRequest, ChangedSince, CreateManyRequest, CreateRequest, Extra, HaloClient, Id,
+    Json, ListShape, Resource, ResultFuture, SyncCursor, UpdateRequest,
 };
 
 use super::{
@@ -122,6 +122,7 @@ record! {
 impl Resource for User {
     const PATH: &'static str = "Users";
     const LIST: ListShape = ListShape::Wrapped("users");
+    type Id = UserId;
 
     fn id(&self) -> UserId {
         self.id
@@ -139,7 +140,7 @@ impl User {
 }
 
 impl HaloClient {
-    /// Users (list, get, create, update and delete).
+    /// Users (list, get, create, update, delete and me).
     pub fn users(&self) -> UsersApi<'_> {
         UsersApi { client: self }
     }
@@ -193,6 +194,13 @@ impl UsersApi<'_> {
     /// Deletes an user.
     pub fn delete(&self, id: impl Into<UserId>) -> UserDelete {
         UserDelete::new(self.client, id.into())
+    }
+
+    /// The end user the API application acts as, when it is linked to one.
+    ///
+    /// Sends `GET Users/me`.
+    pub fn me(&self) -> UserMe {
+        UserMe(ActionRequest::get(self.client, "Users").literal("me"))
     }
 }
 
@@ -391,4 +399,9 @@ impl UserPatch {
 request! {
     /// Deletes an user; returned by [`UsersApi::delete`].
     delete UserDelete(User);
+}
+
+request! {
+    /// The request of [`UsersApi::me`]: Sends `GET Users/me`.
+    action UserMe => Json<User>;
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
-use crate::runtime::Id;
+use crate::runtime::{Id, TextId};
 
 /// What a typed setter sends for one field: a value, or `null`.
 ///
@@ -67,6 +67,19 @@ impl<T> From<Id<T>> for FieldChange<Id<T>> {
 impl<T> From<i32> for FieldChange<Id<T>> {
     fn from(value: i32) -> Self {
         FieldChange::Set(Id::new(value))
+    }
+}
+
+impl<T> From<TextId<T>> for FieldChange<TextId<T>> {
+    fn from(value: TextId<T>) -> Self {
+        FieldChange::Set(value)
+    }
+}
+
+/// Text is the id of the field's entity when that entity is keyed by text.
+impl<T> From<&str> for FieldChange<TextId<T>> {
+    fn from(value: &str) -> Self {
+        FieldChange::Set(TextId::new(value))
     }
 }
 

@@ -13,7 +13,7 @@ use super::auth::{IssuedToken, TokenCache};
 use super::query::Query;
 use super::rate_limit::Limiter;
 use super::transport::Transport;
-use super::url_policy::join;
+use super::url_policy::{join, push_segment};
 use super::{RateLimit, Result, RetryPolicy};
 
 /// A HaloPSA API client.
@@ -69,6 +69,14 @@ impl HaloClient {
         if pairs.peek().is_some() {
             url.query_pairs_mut().extend_pairs(pairs);
         }
+        Ok(url)
+    }
+
+    /// The URL of one record: the collection's path, then its id as a single
+    /// segment (a `/` inside a text key is encoded, never a separator).
+    pub(crate) fn item_endpoint(&self, path: &str, id: &str, query: &Query) -> Result<Url> {
+        let mut url = self.endpoint(&[path], query)?;
+        push_segment(&mut url, id)?;
         Ok(url)
     }
 

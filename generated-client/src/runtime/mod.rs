@@ -33,10 +33,12 @@ pub use change::{Clear, FieldChange};
 pub use client::HaloClient;
 pub use error::{Error, FieldError, Result};
 pub use extra::Extra;
-pub use id::Id;
+pub use id::{Id, RecordId, TextId};
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
+#[allow(unused_imports)] // used by `input!`, which a spec without creates leaves unused
 pub(crate) use request::FieldValues;
+pub use request::{ActionRequest, ActionResponse, Json, Listed, Nothing};
 pub use request::{
     CreateManyRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, Listing,
     ListingSummary, PatchRequest, UnpagedListRequest, UpdateRequest,

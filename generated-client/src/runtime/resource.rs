@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::Id;
+use super::id::RecordId;
 
 /// A record type with its own collection endpoint, e.g. `Ticket` at `Tickets`.
 ///
@@ -24,6 +24,7 @@ use super::Id;
 /// impl Resource for Holiday {
 ///     const PATH: &'static str = "Holiday";
 ///     const LIST: ListShape = ListShape::Bare;
+///     type Id = Id<Self>;
 ///
 ///     fn id(&self) -> Id<Self> {
 ///         Id::new(self.id)
@@ -42,10 +43,12 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     /// How the collection's list endpoint holds its records.
     const LIST: ListShape;
 
-    /// The record's id; paging uses it to notice a server repeating a page.
-    fn id(&self) -> Id<Self>
-    where
-        Self: Sized;
+    /// The type of the record's id: [`Id<Self>`](super::Id) for collections
+    /// keyed by integers, [`TextId<Self>`](super::TextId) for those keyed by text.
+    type Id: RecordId;
+
+    /// The record's id; paging uses it to notice a record delivered twice.
+    fn id(&self) -> Self::Id;
 }
 
 /// How a collection's list endpoint wraps its records.

@@ -103,7 +103,7 @@ pub struct ChangedSince<T> {
     overlap: Duration,
 }
 
-impl<T: Resource> ChangedSince<T> {
+impl<T: Resource<Id = Id<T>>> ChangedSince<T> {
     /// A sync of the records `list` matches from `cursor` on. The generated
     /// `changed_since` methods call this: `since_filter` is the list filter
     /// bounding the update time from below (`lastupdatefromdate`),
@@ -192,7 +192,7 @@ struct Book<T> {
     updated_at: fn(&T) -> Option<DateTime<Utc>>,
 }
 
-impl<T: Resource> Book<T> {
+impl<T: Resource<Id = Id<T>>> Book<T> {
     fn new(cursor: &SyncCursor, updated_at: fn(&T) -> Option<DateTime<Utc>>) -> Self {
         Book {
             since: cursor.since,
@@ -255,7 +255,7 @@ impl<T: Resource> fmt::Debug for ChangedSince<T> {
     }
 }
 
-impl<T: Resource> std::future::IntoFuture for ChangedSince<T> {
+impl<T: Resource<Id = Id<T>>> std::future::IntoFuture for ChangedSince<T> {
     type Output = Result<Changes<T>>;
     type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 

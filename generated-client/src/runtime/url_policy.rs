@@ -129,6 +129,22 @@ pub(crate) fn join(base: &Url, parts: &[&str]) -> Result<Url> {
     Ok(url)
 }
 
+/// Appends `value` (an id, a path parameter) as exactly one segment of
+/// `url`: a `/` in it is percent-encoded, never a separator, and a value of
+/// `.` or `..` is refused, as a URL library would resolve it.
+pub(crate) fn push_segment(url: &mut Url, value: &str) -> Result<()> {
+    if value.is_empty() || is_dot_segment(value) {
+        return Err(config(format!(
+            "`{value}` cannot be a path segment; an id or path parameter must name something"
+        )));
+    }
+    let base = url.to_string();
+    url.path_segments_mut()
+        .map_err(|()| config(format!("`{base}` cannot take a path")))?
+        .push(value);
+    Ok(())
+}
+
 /// `.` or `..`, also percent-encoded (`%2e%2E`), which servers decode.
 fn is_dot_segment(segment: &str) -> bool {
     let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -144,6 +160,20 @@ fn config(message: impl Into<String>) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_one_segment_whatever_it_holds() {
+        let mut url = Url::parse("https://x.halopsa.com/api/Webhook").unwrap();
+        push_segment(&mut url, "a/../b?c#d").unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://x.halopsa.com/api/Webhook/a%2F..%2Fb%3Fc%23d"
+        );
+        for bad in ["", ".", "..", "%2E%2e"] {
+            let mut url = Url::parse("https://x.halopsa.com/api/Webhook").unwrap();
+            assert!(push_segment(&mut url, bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn join_refuses_dot_segments_instead_of_resolving_them() {

@@ -1,6 +1,6 @@
 //! Helpers shared by the runtime test files: a client pointed at a local
-//! wiremock server with fast retries, a token endpoint, and a tracing
-//! capture.
+//! wiremock server with fast retries, a token endpoint, canned tickets, the
+//! requests a server received, and a tracing capture.
 #![allow(dead_code)] // each test file uses a different subset
 
 use std::cell::RefCell;
@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::Duration;
 
-use halopsa::{HaloClient, HaloClientBuilder, RetryPolicy};
+use halopsa::{HaloClient, HaloClientBuilder, RetryPolicy, Ticket, TicketId};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, Times};
 
 pub const SECRET: &str = "sup3r-s3cret-value";
 
@@ -41,6 +41,21 @@ pub fn client(server: &MockServer) -> HaloClient {
     builder(server).build().expect("valid configuration")
 }
 
+/// `n` concurrent gets of ticket 1, each on its own task.
+pub async fn concurrent_gets(client: &HaloClient, n: usize) -> Vec<halopsa::Result<Ticket>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.tickets().get(TicketId::new(1)).await })
+        })
+        .collect();
+    futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .map(|joined| joined.expect("task"))
+        .collect()
+}
+
 /// Issues `tok-1`, `tok-2`, ... valid for `lifetime` seconds each.
 pub struct TokenSequence {
     issued: AtomicUsize,
@@ -67,8 +82,9 @@ impl Respond for TokenSequence {
     }
 }
 
-/// A token endpoint for tenant `acme` expecting `times` requests.
-pub async fn mount_token(server: &MockServer, times: u64) {
+/// A token endpoint for tenant `acme` expecting `times` requests: a count,
+/// or a range such as `1..` where the number of clients varies.
+pub async fn mount_token(server: &MockServer, times: impl Into<Times>) {
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .and(query_param("tenant", "acme"))
@@ -80,6 +96,64 @@ pub async fn mount_token(server: &MockServer, times: u64) {
 
 pub fn ticket_json(id: i64) -> serde_json::Value {
     json!({"id": id, "summary": format!("ticket {id}")})
+}
+
+/// Answers `GET /api/Tickets/{id}` with `response`.
+pub async fn mount_get(server: &MockServer, id: i64, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(format!("/api/Tickets/{id}")))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Answers `GET /api/Tickets/{id}` with that ticket.
+pub async fn mount_ticket(server: &MockServer, id: i64) {
+    mount_get(
+        server,
+        id,
+        ResponseTemplate::new(200).set_body_json(ticket_json(id)),
+    )
+    .await;
+}
+
+/// Decodes `body` the way `get` does: served as ticket 1 to a client.
+pub async fn decode_ticket(body: serde_json::Value) -> halopsa::Result<Ticket> {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    mount_get(&server, 1, ResponseTemplate::new(200).set_body_json(body)).await;
+    client(&server).tickets().get(TicketId::new(1)).await
+}
+
+/// The API requests the server received (token requests left out), in order.
+pub async fn api_requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path().starts_with("/api/"))
+        .collect()
+}
+
+/// A base URL on loopback where nothing listens: its port was just free.
+pub fn refused_base_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The first token request the server received.
+pub async fn token_request(server: &MockServer) -> Request {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.url.path() == "/auth/token")
+        .expect("a token request")
 }
 
 /// How many requests the server received at `path`.

@@ -217,8 +217,7 @@ impl Entity for Action {
             .expect("actions carry their ticket id as a string");
         client
             .actions()
-            .get(ActionId::new(id))
-            .ticket_id(TicketId::new(ticket))
+            .get(ActionId::new(id), TicketId::new(ticket))
             .await
             .expect("get")
     }
@@ -404,12 +403,7 @@ async fn zero_references_and_the_ole_zero_date_from_seeded_records_read_as_unset
             (&stored["actionby_user_id"], &stored["asset_id"]),
             (&json!(0), &json!(0))
         );
-        let actions = client
-            .actions()
-            .list()
-            .ticket_id(TicketId::new(1))
-            .await
-            .expect("listed");
+        let actions = client.actions().list(1).await.expect("listed");
         assert!(!actions.is_empty());
         for action in &actions {
             assert_eq!((action.actionby_user_id, action.asset_id), (None, None));

@@ -10,4 +10,5 @@ mod request;
 
 #[allow(unused_imports)] // `wire_enum` is unused by a spec without enums.
 pub(crate) use record::{record, required, wire_enum};
+#[allow(unused_imports)] // a spec without parameters, setters or creates leaves some unused
 pub(crate) use request::{fields, input, params, request};

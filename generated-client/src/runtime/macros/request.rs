@@ -117,7 +117,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, GetRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::GetRequest::new(client, id))
             }
 
@@ -142,7 +145,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, PatchRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::PatchRequest::new(client, id))
             }
 
@@ -181,7 +187,10 @@ macro_rules! request {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, DeleteRequest<$record>);
 
         impl $name {
-            fn new(client: &$crate::runtime::HaloClient, id: $crate::runtime::Id<$record>) -> Self {
+            fn new(
+                client: &$crate::runtime::HaloClient,
+                id: <$record as $crate::runtime::Resource>::Id,
+            ) -> Self {
                 Self($crate::runtime::DeleteRequest::new(client, id))
             }
 
@@ -195,6 +204,31 @@ macro_rules! request {
         }
 
         $crate::runtime::macros::request!(@future $name => ());
+    };
+
+    ($(#[$doc:meta])* action $name:ident => $response:ty;) => {
+        $(#[$doc])*
+        ///
+        /// Finish it with `.send().await`, or just `.await` it.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct $name($crate::runtime::ActionRequest<$response>);
+
+        impl $name {
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Sends the request and reads the answer.
+            pub async fn send(
+                self,
+            ) -> $crate::runtime::Result<<$response as $crate::runtime::ActionResponse>::Output> {
+                self.0.send().await
+            }
+        }
+
+        $crate::runtime::macros::request!(
+            @future $name => <$response as $crate::runtime::ActionResponse>::Output
+        );
     };
 
     (@type $(#[$doc:meta])* $name:ident, $inner:ident<$record:ty>) => {
@@ -246,6 +280,8 @@ pub(crate) use request;
 /// `impl Into<ClientId>`, `ids([TicketId]) = "ticketids"` any values that
 /// convert into `TicketId`, and a flag, `open_only() = "open_only"`, takes
 /// nothing and sends `true`.
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! params {
     ($request:ident { $($(#[$doc:meta])* $name:ident $arg:tt = $wire:literal),* $(,)? }) => {
         impl $request {
@@ -275,12 +311,15 @@ macro_rules! params {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use params;
 
 /// Field setters from the generator's table, for a create input and a patch
 /// request at once: `summary(String) = "summary"` takes
 /// `impl Into<FieldChange<String>>`, that is the value or
 /// [`Clear`](crate::runtime::Clear).
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! fields {
     ($($target:ident),+ { $($body:tt)* }) => {
         $crate::runtime::macros::fields!(@each [$($target)+] { $($body)* });
@@ -301,10 +340,13 @@ macro_rules! fields {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use fields;
 
 /// A create input: the fields of a new record, set with typed methods
 /// (`fields!`); unset fields are not sent.
+// A spec without such tables leaves it unused.
+#[allow(unused_macros)]
 macro_rules! input {
     ($(#[$doc:meta])* $name:ident;) => {
         $(#[$doc])*
@@ -350,4 +392,5 @@ macro_rules! input {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use input;

@@ -10,12 +10,15 @@ use crate::runtime::FieldChange;
 /// Fields to send, by wire name, in the order they were set. A value that
 /// cannot be encoded is remembered and reported when the request is sent,
 /// so setters can stay infallible.
+// Used by `input!`: a spec without creates leaves it unused.
+#[allow(dead_code)]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct FieldValues {
     fields: Map<String, Value>,
     error: Option<String>,
 }
 
+#[allow(dead_code)]
 impl FieldValues {
     /// Sets `name` to `value`, replacing an earlier value.
     pub(crate) fn set(mut self, name: String, value: impl Serialize) -> Self {

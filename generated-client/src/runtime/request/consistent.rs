@@ -4,7 +4,7 @@
 
 use super::list::{fetch_page, max_page_size, ListRequest, ListingSummary};
 use super::{ORDER_DESC_PARAM, ORDER_PARAM};
-use crate::runtime::{decode, Error, Page, Resource, Result};
+use crate::runtime::{decode, Error, Page, RecordId, Resource, Result};
 
 /// Requests in a row that deliver nothing before the listing is abandoned
 /// (a table churning faster than it can be read).
@@ -80,7 +80,17 @@ impl<T: Resource> Consistent<T> {
             if self.promised.is_none() {
                 self.promised = page.record_count;
             }
-            let ids: Vec<i32> = page.items.iter().map(|item| item.id().get()).collect();
+            let Some(ids) = page
+                .items
+                .iter()
+                .map(|item| item.id().as_int())
+                .collect::<Option<Vec<i32>>>()
+            else {
+                return Err(Error::Paging {
+                    page_no,
+                    message: "a consistent listing orders by integer id, and this collection is keyed by text".into(),
+                });
+            };
             if ids.windows(2).any(|pair| pair[0] >= pair[1]) {
                 return Err(Error::Paging {
                     page_no,
@@ -96,7 +106,7 @@ impl<T: Resource> Consistent<T> {
             match step {
                 Step::Deliver { from } => {
                     let new = page.items.split_off(from);
-                    self.last_id = new.last().map(|item| item.id().get());
+                    self.last_id = new.last().and_then(|item| item.id().as_int());
                     self.position = start + ids.len() as u64 - 1;
                     self.reach_back = None;
                     self.received += new.len() as u64;

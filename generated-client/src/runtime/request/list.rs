@@ -11,7 +11,9 @@ use super::pager::Pager;
 use super::{into_future, ORDER_DESC_PARAM, ORDER_PARAM};
 use crate::runtime::call::Call;
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, HaloClient, ListShape, Page, Resource, Result, RetryPolicy};
+use crate::runtime::{
+    decode, HaloClient, ListShape, Page, RecordId, Resource, Result, RetryPolicy,
+};
 
 /// Lists one page of a paginated collection; see [`Page`].
 ///
@@ -201,7 +203,10 @@ impl<T: Resource> ListRequest<T> {
             records.extend(page.items);
         }
         let mut summary = pages.summary();
-        summary.ids = records.iter().map(|record| record.id().get()).collect();
+        summary.ids = records
+            .iter()
+            .filter_map(|record| record.id().as_int())
+            .collect();
         Ok(Listing { records, summary })
     }
 }
@@ -230,7 +235,7 @@ pub struct ListingSummary {
     pub duplicates: u64,
     /// Page requests made (retries not counted).
     pub requests: u64,
-    /// The ids delivered, in order.
+    /// The ids delivered, in order (for collections keyed by integers).
     pub ids: Vec<i32>,
 }
 
@@ -243,7 +248,7 @@ impl ListingSummary {
 }
 
 /// The pager behind a stream: offset pages, or consistent windows.
-enum Pages<T> {
+enum Pages<T: Resource> {
     Offset(Box<Pager<T>>),
     Consistent(Box<Consistent<T>>),
 }

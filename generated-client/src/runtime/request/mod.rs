@@ -11,6 +11,7 @@ use crate::runtime::call::Call;
 use crate::runtime::query::Query;
 use crate::runtime::{Error, HaloClient, Result, RetryPolicy};
 
+mod action;
 mod changes;
 mod consistent;
 mod id_set;
@@ -19,6 +20,7 @@ mod pager;
 mod record;
 mod write;
 
+pub use action::{ActionRequest, ActionResponse, Json, Listed, Nothing};
 pub(crate) use changes::FieldValues;
 pub use list::{ListRequest, Listing, ListingSummary, UnpagedListRequest};
 pub use record::{CreateRequest, DeleteRequest, GetRequest, UpdateRequest};

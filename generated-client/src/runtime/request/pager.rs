@@ -1,29 +1,31 @@
 //! Offset paging: page after page, prefetched, each id delivered once, and
 //! a listing that ends short of its promise reported.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 
 use futures::future::{FutureExt, RemoteHandle};
 
 use super::id_set::IdSet;
 use super::list::{fetch_page, Ending, ListRequest, ListingSummary};
-use crate::runtime::{decode, Error, Page, Resource, Result};
+use crate::runtime::{decode, Error, Page, RecordId, Resource, Result};
 
 /// The state of a paging stream.
-pub(super) struct Pager<T> {
+pub(super) struct Pager<T: Resource> {
     request: ListRequest<T>,
     next_page_no: u32,
     /// Records received, repeats included: paging ends by this count.
     received: u64,
     /// Ids of the last page, to notice a server that ignores `page_no`.
-    last_ids: Vec<i32>,
+    last_ids: Vec<T::Id>,
     /// Bodies of the pages after `next_page_no`, already on their way, in order.
     in_flight: VecDeque<(u32, RemoteHandle<Result<Vec<u8>>>)>,
     done: bool,
     /// Every id delivered: a record that a create pushed onto the next page
     /// arrives there again, and is dropped.
     seen: IdSet,
+    /// The same for collections keyed by text.
+    seen_keys: HashSet<T::Id>,
     duplicates: u64,
     /// What the first page's `record_count` promised from there on.
     promised: Option<u64>,
@@ -33,6 +35,11 @@ pub(super) struct Pager<T> {
 }
 
 impl<T: Resource> Pager<T> {
+    /// How many distinct records were delivered.
+    fn delivered(&self) -> u64 {
+        self.seen.len() + self.seen_keys.len() as u64
+    }
+
     pub(super) fn new(request: ListRequest<T>) -> Self {
         Pager {
             next_page_no: request.page_no,
@@ -42,6 +49,7 @@ impl<T: Resource> Pager<T> {
             in_flight: VecDeque::new(),
             done: false,
             seen: IdSet::default(),
+            seen_keys: HashSet::new(),
             duplicates: 0,
             promised: None,
             requests: 0,
@@ -52,7 +60,7 @@ impl<T: Resource> Pager<T> {
     pub(super) fn summary(&self) -> ListingSummary {
         ListingSummary {
             promised: self.promised,
-            received: self.seen.len(),
+            received: self.delivered(),
             duplicates: self.duplicates,
             requests: self.requests,
             ids: Vec::new(),
@@ -74,7 +82,7 @@ impl<T: Resource> Pager<T> {
         let mut page: Page<T> =
             decode::list(&body, self.request.shape, crate::API.pagination.count_field)?;
         let count = page.items.len() as u64;
-        let ids: Vec<i32> = page.items.iter().map(|item| item.id().get()).collect();
+        let ids: Vec<T::Id> = page.items.iter().map(Resource::id).collect();
         if count > 0 && ids == self.last_ids {
             return Err(Error::Paging {
                 page_no,
@@ -95,7 +103,13 @@ impl<T: Resource> Pager<T> {
         self.received += count;
         self.next_page_no = page_no.saturating_add(1);
         self.last_ids = ids;
-        page.items.retain(|item| self.seen.insert(item.id().get()));
+        page.items.retain(|item| {
+            let id = item.id();
+            match id.as_int() {
+                Some(number) => self.seen.insert(number),
+                None => self.seen_keys.insert(id),
+            }
+        });
         self.duplicates += count - page.items.len() as u64;
         self.done = match page.record_count {
             _ if count == 0 => true,
@@ -121,7 +135,7 @@ impl<T: Resource> Pager<T> {
         if std::mem::replace(&mut self.settled, true) || self.request.ending == Ending::Lenient {
             return Ok(None);
         }
-        let received = self.seen.len();
+        let received = self.delivered();
         match self.promised {
             Some(promised) if received < promised => {
                 tracing::debug!(

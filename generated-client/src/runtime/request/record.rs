@@ -10,19 +10,19 @@ use serde_json::Value;
 use super::{into_future, post_records};
 use crate::runtime::call::Call;
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, Error, HaloClient, Id, Resource, Result, RetryPolicy};
+use crate::runtime::{decode, Error, HaloClient, Resource, Result, RetryPolicy};
 
 /// Fetches one record by id: `GET {path}/{id}`.
-pub struct GetRequest<T> {
+pub struct GetRequest<T: Resource> {
     client: HaloClient,
-    id: Id<T>,
+    id: T::Id,
     query: Query,
     retry: Option<RetryPolicy>,
 }
 
 impl<T: Resource> GetRequest<T> {
     /// A request for the record with this id.
-    pub fn new(client: &HaloClient, id: Id<T>) -> Self {
+    pub fn new(client: &HaloClient, id: T::Id) -> Self {
         GetRequest {
             client: client.clone(),
             id,
@@ -47,10 +47,11 @@ impl<T: Resource> GetRequest<T> {
 
     /// Fetches the record.
     pub async fn send(self) -> Result<T> {
-        let id = self.id.get().to_string();
         let call = Call {
             method: Method::GET,
-            url: self.client.endpoint(&[T::PATH, &id], &self.query)?,
+            url: self
+                .client
+                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
             body: None,
             idempotent: true,
         };
@@ -143,16 +144,16 @@ impl<T: Resource> UpdateRequest<T> {
 into_future!(UpdateRequest => T);
 
 /// Deletes a record: `DELETE {path}/{id}`.
-pub struct DeleteRequest<T> {
+pub struct DeleteRequest<T: Resource> {
     client: HaloClient,
-    id: Id<T>,
+    id: T::Id,
     query: Query,
     retry: Option<RetryPolicy>,
 }
 
 impl<T: Resource> DeleteRequest<T> {
     /// A request deleting the record with this id.
-    pub fn new(client: &HaloClient, id: Id<T>) -> Self {
+    pub fn new(client: &HaloClient, id: T::Id) -> Self {
         DeleteRequest {
             client: client.clone(),
             id,
@@ -177,10 +178,11 @@ impl<T: Resource> DeleteRequest<T> {
 
     /// Deletes the record. The response body is ignored.
     pub async fn send(self) -> Result<()> {
-        let id = self.id.get().to_string();
         let call = Call {
             method: Method::DELETE,
-            url: self.client.endpoint(&[T::PATH, &id], &self.query)?,
+            url: self
+                .client
+                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
             body: None,
             idempotent: true,
         };
@@ -236,22 +238,22 @@ impl fmt::Debug for Post {
 }
 
 // Manual impls: derives would require `T: Clone` / `T: Debug`.
-impl<T> Clone for GetRequest<T> {
+impl<T: Resource> Clone for GetRequest<T> {
     fn clone(&self) -> Self {
         GetRequest {
             client: self.client.clone(),
-            id: self.id,
+            id: self.id.clone(),
             query: self.query.clone(),
             retry: self.retry.clone(),
         }
     }
 }
 
-impl<T> Clone for DeleteRequest<T> {
+impl<T: Resource> Clone for DeleteRequest<T> {
     fn clone(&self) -> Self {
         DeleteRequest {
             client: self.client.clone(),
-            id: self.id,
+            id: self.id.clone(),
             query: self.query.clone(),
             retry: self.retry.clone(),
         }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::quote;
 use super::time::{parse_datetime, Parsed};
-use crate::runtime::{Extra, Id};
+use crate::runtime::{Extra, Id, TextId};
 
 /// A field type as it appears in a record: how to read it leniently.
 ///
@@ -199,6 +199,17 @@ impl<T: 'static> Wire for Id<T> {
                 In::Placeholder(raw) => In::Placeholder(raw),
             },
         )
+    }
+}
+
+/// A text key: `""` is Halo's "not set", kept as sent.
+impl<T: 'static> Wire for TextId<T> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<In<Self>, D::Error> {
+        Ok(match Option::<TextId<T>>::deserialize(deserializer)? {
+            Some(key) if key.as_str().is_empty() => In::Placeholder(Value::from("")),
+            Some(key) => In::Value(key),
+            None => In::Null,
+        })
     }
 }
 
