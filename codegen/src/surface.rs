@@ -22,7 +22,8 @@ use std::fmt::{self, Write as _};
 
 use crate::emit::{merged_element, sync_source, type_name};
 use crate::model::{
-    Entity, EnumRepr, Field, NamedKind, NamedType, Param, Spec, Type, VariantValue,
+    Action, Body, Entity, EnumRepr, Field, HttpMethod, KeyKind, NamedKind, NamedType, Param,
+    PathPart, Response, Spec, Type, VariantValue,
 };
 
 /// The surface text of the crate root or of one entity.
@@ -155,12 +156,23 @@ fn quoted(text: &str) -> String {
 
 /// What the runtime reads as `None` for a field of type `ty` (keeping the
 /// value in `extra`, so it is sent back as it came), by the legend's key.
-fn placeholder_kind(ty: &Type) -> Option<&'static str> {
+fn placeholder_kind(spec: &Spec, ty: &Type) -> Option<&'static str> {
     match ty {
         Type::I32 => Some("i32"),
         Type::I64 => Some("i64"),
         Type::F64 => Some("f64"),
-        Type::Ref { .. } | Type::Id => Some("ids"),
+        Type::Ref { entity, .. } => {
+            let key = spec
+                .entities
+                .iter()
+                .find(|e| &e.name == entity)
+                .map(|e| e.key);
+            Some(match key {
+                Some(KeyKind::Text { .. }) => "text_ids",
+                _ => "ids",
+            })
+        }
+        Type::Id => Some("ids"),
         Type::Date => Some("NaiveDate"),
         Type::DateTime => Some("DateTime<Utc>"),
         Type::Bool | Type::String | Type::Json | Type::List(_) | Type::Named(_) => None,
@@ -172,6 +184,7 @@ fn placeholder_kind(ty: &Type) -> Option<&'static str> {
 /// an offset; blank strings count as `""`).
 const PLACEHOLDERS: &[(&str, &str)] = &[
     ("ids", r#"-1 0 """#),
+    ("text_ids", r#""""#),
     ("i32", r#""""#),
     ("i64", r#""""#),
     ("f64", r#""""#),
@@ -212,12 +225,12 @@ fn crate_root(spec: &Spec) -> String {
         out.item("placeholder", kind, values);
     }
     for ty in &spec.types {
-        named_type(&mut out, ty);
+        named_type(&mut out, spec, ty);
     }
     out.0
 }
 
-fn named_type(out: &mut Lines, ty: &NamedType) {
+fn named_type(out: &mut Lines, spec: &Spec, ty: &NamedType) {
     match &ty.kind {
         NamedKind::Struct(fields) => {
             out.item("struct", &ty.name, "shared, unknown fields kept in extra");
@@ -225,7 +238,7 @@ fn named_type(out: &mut Lines, ty: &NamedType) {
                 out.item(
                     "field",
                     &format!("{}.{}", ty.name, field.rust),
-                    field_value(field, ""),
+                    field_value(spec, field, ""),
                 );
             }
         }
@@ -251,11 +264,11 @@ fn named_type(out: &mut Lines, ty: &NamedType) {
 }
 
 /// `Option<ClientId>  wire "client_id"  read-only  placeholders`
-fn field_value(field: &Field, own_id: &str) -> String {
+fn field_value(spec: &Spec, field: &Field, own_id: &str) -> String {
     let ty = format!("Option<{}>", type_name(&field.ty, own_id));
     let wire = format!("wire {}", quoted(&field.wire));
     let read_only = field.read_only.then_some("read-only");
-    let placeholders = placeholder_kind(&field.ty).map(|_| "placeholders");
+    let placeholders = placeholder_kind(spec, &field.ty).map(|_| "placeholders");
     value(
         [ty.as_str(), wire.as_str()]
             .into_iter()
@@ -268,8 +281,8 @@ fn entity(spec: &Spec, e: &Entity) -> String {
     let mut out = Lines::default();
     let path = format!("{}/{}", spec.api.base_path, e.path);
     out.item("module", &e.module, format!("path {}", quoted(&path)));
-    out.item("type", &e.id_type, format!("Id<{}>", e.name));
-    record(&mut out, e);
+    id_type(&mut out, e);
+    record(&mut out, spec, e);
     lookups(&mut out, spec, e);
     out.item(
         "accessor",
@@ -282,20 +295,47 @@ fn entity(spec: &Spec, e: &Entity) -> String {
     update(&mut out, e);
     setters(&mut out, e);
     delete(&mut out, e);
+    for action in &e.actions {
+        self::action(&mut out, spec, e, action);
+    }
     changed_since(&mut out, e);
     out.0
 }
 
-fn record(out: &mut Lines, e: &Entity) {
-    out.item("struct", &e.name, "record, unknown fields kept in extra");
-    let wire = format!("wire {}", quoted("id"));
-    out.item(
-        "field",
-        "id",
-        value([e.id_type.as_str(), &wire, "required"]),
-    );
+/// `type TicketId: Id<Ticket>`; a singleton has no id.
+fn id_type(out: &mut Lines, e: &Entity) {
+    match e.key {
+        _ if e.singleton => {}
+        KeyKind::Int => out.item("type", &e.id_type, format!("Id<{}>", e.name)),
+        KeyKind::Text { uuid } => {
+            let id = format!("TextId<{}>", e.name);
+            out.item(
+                "type",
+                &e.id_type,
+                value([id.as_str()].into_iter().chain(uuid.then_some("uuid"))),
+            );
+        }
+    }
+}
+
+fn record(out: &mut Lines, spec: &Spec, e: &Entity) {
+    if e.singleton {
+        out.item(
+            "struct",
+            &e.name,
+            "singleton record, unknown fields kept in extra",
+        );
+    } else {
+        out.item("struct", &e.name, "record, unknown fields kept in extra");
+        let wire = format!("wire {}", quoted("id"));
+        out.item(
+            "field",
+            "id",
+            value([e.id_type.as_str(), &wire, "required"]),
+        );
+    }
     for field in &e.fields {
-        out.item("field", &field.rust, field_value(field, &e.id_type));
+        out.item("field", &field.rust, field_value(spec, field, &e.id_type));
     }
 }
 
@@ -307,15 +347,15 @@ fn lookups(out: &mut Lines, spec: &Spec, e: &Entity) {
             .find(|t| t.name == *element)
             .and_then(|t| t.lookup.as_ref())
             .map_or("name", |lookup| lookup.key.as_str());
-        let signature = format!("{}::{method}(&str) -> Option<&{element}>", e.name);
+        let signature = format!("{}::{method}(key: &str) -> Option<&{element}>", e.name);
         let finds = format!("finds {field} by {key}");
         out.item("method", method, value([signature.as_str(), &finds]));
     }
 }
 
 /// `op <name>: <Handle>::<name>(<args>) -> <returns>  <notes>`
-fn op(out: &mut Lines, e: &Entity, name: &str, args: &str, returns: &str, notes: &[&str]) {
-    let signature = format!("{}::{name}({args}) -> {returns}", e.handle);
+fn op(out: &mut Lines, e: &Entity, name: &str, args: &[String], returns: &str, notes: &[&str]) {
+    let signature = format!("{}::{name}({}) -> {returns}", e.handle, args.join(", "));
     out.item(
         "op",
         name,
@@ -323,21 +363,50 @@ fn op(out: &mut Lines, e: &Entity, name: &str, args: &str, returns: &str, notes:
     );
 }
 
-/// The parameters of one request type, each under `kind`.
+/// A parameter's type as its setter or argument takes it: `switch` for a
+/// flag, `[ClientId]` for any iterable of ids.
+fn param_type(param: &Param, own_id: &str) -> String {
+    match &param.ty {
+        _ if param.flag && !param.required => "switch".to_owned(),
+        Type::List(inner) => format!("[{}]", type_name(inner, own_id)),
+        other => type_name(other, own_id),
+    }
+}
+
+/// `id: TicketId`, then `name: Type` for each required parameter: the
+/// arguments of an operation's method.
+fn args<'a>(
+    id: Option<&str>,
+    required: impl IntoIterator<Item = &'a Param>,
+    own_id: &str,
+) -> Vec<String> {
+    let id = id.map(|ty| format!("id: {ty}"));
+    let required = required
+        .into_iter()
+        .filter(|p| p.required)
+        .map(|p| format!("{}: {}", p.rust, param_type(p, own_id)));
+    id.into_iter().chain(required).collect()
+}
+
+/// The parameters of one request type, each under `kind` as `prefix` + its
+/// name; a required one is an argument of the method instead of a setter.
 fn params<'a>(
     out: &mut Lines,
     kind: &str,
+    prefix: &str,
     params: impl IntoIterator<Item = &'a Param>,
     own_id: &str,
 ) {
     for param in params {
-        let ty = match &param.ty {
-            _ if param.flag => "switch".to_owned(),
-            Type::List(inner) => format!("[{}]", type_name(inner, own_id)),
-            other => type_name(other, own_id),
-        };
+        let ty = param_type(param, own_id);
         let wire = format!("wire {}", quoted(&param.wire));
-        out.item(kind, &param.rust, value([ty.as_str(), &wire]));
+        let required = param.required.then_some("required");
+        let name = format!("{prefix}{}", param.rust);
+        out.item(
+            kind,
+            &name,
+            value([ty.as_str(), &wire].into_iter().chain(required)),
+        );
     }
 }
 
@@ -354,8 +423,9 @@ fn list(out: &mut Lines, e: &Entity) {
         Some(key) => format!("key {}", quoted(key)),
         None => "bare array".to_owned(),
     };
-    op(out, e, "list", "", &e.list_type, &[paging, &records]);
-    params(out, "filter", &e.filters, &e.id_type);
+    let args = args(None, &e.filters, &e.id_type);
+    op(out, e, "list", &args, &e.list_type, &[paging, &records]);
+    params(out, "filter", "", &e.filters, &e.id_type);
     if let Some((wire, method)) = &shape.count_param {
         let wire = format!("wire {}", quoted(wire));
         out.item("filter", method, value(["i32", &wire, "limit"]));
@@ -366,17 +436,18 @@ fn get(out: &mut Lines, e: &Entity) {
     if !e.ops.get {
         return;
     }
-    op(out, e, "get", &e.id_type, &e.get_type, &[]);
-    params(out, "get_param", &e.get_params, &e.id_type);
+    let args = args(Some(&e.id_type), &e.get_params, &e.id_type);
+    op(out, e, "get", &args, &e.get_type, &[]);
+    params(out, "get_param", "", &e.get_params, &e.id_type);
     let opt = format!("ResultFuture<Option<{}>>", e.name);
-    op(out, e, "get_opt", &e.id_type, &opt, &[]);
+    op(out, e, "get_opt", &args, &opt, &[]);
 }
 
 fn create(out: &mut Lines, e: &Entity) {
     if !e.ops.create {
         return;
     }
-    let one = format!("&{}", e.new_type);
+    let one = [format!("new: &{}", e.new_type)];
     op(
         out,
         e,
@@ -385,7 +456,7 @@ fn create(out: &mut Lines, e: &Entity) {
         &format!("CreateRequest<{}>", e.name),
         &[],
     );
-    let many = format!("[&{}]", e.new_type);
+    let many = [format!("new: [&{}]", e.new_type)];
     let returns = format!("CreateManyRequest<{}>", e.name);
     op(out, e, "create_many", &many, &returns, &[]);
 }
@@ -394,7 +465,7 @@ fn update(out: &mut Lines, e: &Entity) {
     if !e.ops.update {
         return;
     }
-    let record = format!("&{}", e.name);
+    let record = [format!("{}: &{}", e.module, e.name)];
     op(
         out,
         e,
@@ -403,7 +474,14 @@ fn update(out: &mut Lines, e: &Entity) {
         &format!("UpdateRequest<{}>", e.name),
         &[],
     );
-    op(out, e, "patch", &e.id_type, &e.patch_type, &[]);
+    op(
+        out,
+        e,
+        "patch",
+        &[format!("id: {}", e.id_type)],
+        &e.patch_type,
+        &[],
+    );
 }
 
 /// The setters of the create input and the patch, and the patch's `merge_*` setters.
@@ -446,8 +524,77 @@ fn delete(out: &mut Lines, e: &Entity) {
     if !e.ops.delete {
         return;
     }
-    op(out, e, "delete", &e.id_type, &e.delete_type, &[]);
-    params(out, "delete_param", &e.delete_params, &e.id_type);
+    let args = args(Some(&e.id_type), &e.delete_params, &e.id_type);
+    op(out, e, "delete", &args, &e.delete_type, &[]);
+    params(out, "delete_param", "", &e.delete_params, &e.id_type);
+}
+
+/// An operation beyond the five (and a singleton's `get` and `update`):
+/// `op pdf: InvoicesApi::pdf(id: InvoiceId) -> InvoicePdf  POST "/api/Invoice/PDF/{id}"
+/// answers Json<serde_json::Value>`, then its path and query parameters as
+/// `path_param pdf.x` and `param pdf.x`.
+fn action(out: &mut Lines, spec: &Spec, e: &Entity, action: &Action) {
+    let own_id = e.id_type.as_str();
+    let mut args = Vec::new();
+    for part in &action.path {
+        match part {
+            PathPart::Literal(_) => {}
+            PathPart::Id => args.push(format!("id: {own_id}")),
+            PathPart::Param(wire) => {
+                if let Some(param) = action.path_params.iter().find(|p| &p.wire == wire) {
+                    args.push(format!("{}: {}", param.rust, param_type(param, own_id)));
+                }
+            }
+        }
+    }
+    args.extend(self::args(None, &action.params, own_id));
+    let body = match &action.body {
+        Body::None => None,
+        Body::Record => Some(format!("&{}", e.name)),
+        Body::Records => Some(format!("[&{}]", e.name)),
+        Body::Ids => Some(format!("[{own_id}]")),
+        Body::Value(ty) => Some(format!("&{}", type_name(ty, own_id))),
+    };
+    args.extend(body.map(|ty| format!("body: {ty}")));
+    let method = match action.method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Delete => "DELETE",
+    };
+    let mut path = format!("{}/{}", spec.api.base_path, e.path);
+    if !action.template.is_empty() {
+        path = format!("{path}/{}", action.template);
+    }
+    let sends = format!("{method} {}", quoted(&path));
+    let answers = match &action.response {
+        Response::None => "Nothing".to_owned(),
+        Response::Record => format!("Json<{}>", e.name),
+        Response::Records => format!("Json<Vec<{}>>", e.name),
+        Response::List => format!("Listed<{}>", e.name),
+        Response::Value(ty) => format!("Json<{}>", type_name(ty, own_id)),
+    };
+    let answers = format!("answers {answers}");
+    let retried = (action.retry && action.method == HttpMethod::Post).then_some("retried");
+    let scope = action
+        .scope
+        .as_ref()
+        .map(|scope| format!("scope {}", quoted(scope)));
+    let notes: Vec<&str> = [sends.as_str(), &answers]
+        .into_iter()
+        .chain(retried)
+        .chain(scope.as_deref())
+        .collect();
+    op(
+        out,
+        e,
+        &action.method_name,
+        &args,
+        &action.type_name,
+        &notes,
+    );
+    let prefix = format!("{}.", action.method_name);
+    params(out, "path_param", &prefix, &action.path_params, own_id);
+    params(out, "param", &prefix, &action.params, own_id);
 }
 
 fn changed_since(out: &mut Lines, e: &Entity) {
@@ -460,11 +607,12 @@ fn changed_since(out: &mut Lines, e: &Entity) {
         None => "no tombstones".to_owned(),
     };
     let returns = format!("ChangedSince<{}>", e.name);
+    let cursor = ["cursor: &SyncCursor".to_owned()];
     op(
         out,
         e,
         "changed_since",
-        "&SyncCursor",
+        &cursor,
         &returns,
         &[&by, &tombstones],
     );

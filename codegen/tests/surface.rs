@@ -50,7 +50,8 @@ fn every_line_is_one_item_with_a_unique_key() {
 }
 
 /// Constructs the real spec does not use: enums, bare and capped
-/// unpaginated lists, keyword names, a sync without tombstones.
+/// unpaginated lists, keyword names, a sync without tombstones, text ids, a
+/// singleton, and actions with path parameters, bodies and scopes.
 #[test]
 fn fixtures_show_each_construct() {
     let all = fixture_surfaces();
@@ -82,7 +83,48 @@ fn fixtures_show_each_construct() {
         ),
         (
             "incremental_sync/site",
-            r#"op changed_since: SitesApi::changed_since(&SyncCursor) -> ChangedSince<Site>  by slastupdate after "lastupdatefromdate"  no tombstones"#,
+            r#"op changed_since: SitesApi::changed_since(cursor: &SyncCursor) -> ChangedSince<Site>  by slastupdate after "lastupdatefromdate"  no tombstones"#,
+        ),
+        ("actions/webhook", "type WebhookId: TextId<Webhook>  uuid"),
+        (
+            "actions/webhook",
+            r#"op test: WebhooksApi::test(id: WebhookId, body: &serde_json::Value) -> WebhookTest  POST "/api/Webhook/{id}/test"  answers Nothing"#,
+        ),
+        (
+            "actions/control",
+            r#"op update: ControlApi::update(body: &Control) -> ControlUpdate  POST "/api/Control"  answers Json<Control>  retried"#,
+        ),
+        (
+            "actions/control",
+            "struct Control: singleton record, unknown fields kept in extra",
+        ),
+        (
+            "actions/action",
+            r#"op list: ActionsApi::list(ticket_id: i32) -> ActionList  one request  key "actions""#,
+        ),
+        (
+            "actions/action",
+            r#"filter ticket_id: i32  wire "ticket_id"  required"#,
+        ),
+        (
+            "actions/invoice",
+            r#"op lines_of: InvoicesApi::lines_of(id: InvoiceId, period: i32, client_id: i32) -> InvoiceLinesOf  GET "/api/Invoice/{id}/lines/{period}"  answers Json<Vec<InvoiceLine>>"#,
+        ),
+        (
+            "actions/invoice",
+            r#"path_param lines_of.period: i32  wire "period""#,
+        ),
+        (
+            "actions/invoice",
+            r#"param lines_of.include_free: switch  wire "include_free""#,
+        ),
+        (
+            "actions/invoice",
+            r#"op process: InvoicesApi::process(body: [InvoiceId]) -> InvoiceProcess  POST "/api/Invoice/process"  answers Nothing  scope "edit:invoices""#,
+        ),
+        (
+            "actions/agent",
+            r#"op active: AgentsApi::active() -> AgentActive  GET "/api/Agent/active"  answers Listed<Agent>"#,
         ),
     ];
     for (surface, line) in expect {
@@ -92,6 +134,12 @@ fn fixtures_show_each_construct() {
             "{surface} has no `{line}`:\n{text}"
         );
     }
+    // A singleton has no id.
+    let control = &all["actions/control"];
+    assert!(
+        !control.contains("type ControlId") && !control.contains("field id:"),
+        "{control}"
+    );
     // An entity without list, create or update has no such items.
     let categories = &all["accessor_override/category"];
     for kind in [

@@ -243,10 +243,41 @@ fn surface_lines_agree_with_the_generated_code() {
                     format!("pub {name}: {},", parts[0])
                 }
                 ("setter", Some(wire)) => format!("{name}({}) = {wire},", parts[0]),
-                ("filter" | "get_param" | "delete_param", Some(wire)) => match parts[0] {
+                // A required parameter is an argument of the method.
+                ("filter" | "get_param" | "delete_param" | "param" | "path_param", _)
+                    if kind == "path_param" || parts.contains(&"required") =>
+                {
+                    match parts[0].strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                        Some(inner) => {
+                            format!("{name}: impl IntoIterator<Item = impl Into<{inner}>>")
+                        }
+                        None => format!("{name}: impl Into<{}>", parts[0]),
+                    }
+                }
+                ("filter" | "get_param" | "delete_param" | "param", Some(wire)) => match parts[0] {
                     "switch" => format!("{name}() = {wire},"),
                     ty => format!("{name}({ty}) = {wire},"),
                 },
+                ("type", _) => format!("pub type {name} = {};", parts[0]),
+                ("op", _) => {
+                    // `Handle::name(args) -> Returns`: the method and what it returns.
+                    let returns = parts[0].rsplit(" -> ").next().unwrap();
+                    let method = format!("pub fn {name}");
+                    assert!(
+                        code.contents.contains(&method),
+                        "{}: no `{method}`",
+                        code.path
+                    );
+                    if let Some(answers) = parts.iter().find_map(|p| p.strip_prefix("answers ")) {
+                        let request = format!("action {returns} => {answers};");
+                        assert!(
+                            code.contents.contains(&request),
+                            "{}: no `{request}`",
+                            code.path
+                        );
+                    }
+                    format!("-> {returns}")
+                }
                 _ => continue,
             };
             assert!(
