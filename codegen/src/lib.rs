@@ -5,6 +5,8 @@
 //! [`model::Spec`] -> `emit` token streams with `quote` -> `syn::File` ->
 //! prettyplease. Every step after parsing is infallible on a checked model, and
 //! no step panics on any input: problems come back as located [`Diagnostics`].
+//! [`surface`] writes the generated crate's API as text, one line per item,
+//! for reviewing a change of the spec.
 
 mod diagnostic;
 mod emit;
@@ -13,6 +15,7 @@ mod names;
 mod raw;
 pub mod reserved;
 mod source_map;
+pub mod surface;
 mod text;
 mod validate;
 
@@ -126,7 +129,12 @@ pub fn check(file: &str, source: impl AsRef<[u8]>) -> Result<model::Spec, Diagno
 /// Parses, checks and emits a spec: the whole generator in one call.
 pub fn generate(file: &str, source: impl AsRef<[u8]>) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let spec = check(file, source)?;
-    Ok(emit::emit(&spec))
+    Ok(emit(&spec))
+}
+
+/// Emits the files of a checked spec (what [`generate`] does after [`check`]).
+pub fn emit(spec: &model::Spec) -> Vec<GeneratedFile> {
+    emit::emit(spec)
 }
 
 /// Turns a serde_yaml error into a diagnostic, moving its position into the location.

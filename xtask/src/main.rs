@@ -4,16 +4,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::openapi::Document;
-use xtask::{compare, draft, generate, load_spec, render_diff, upstream, write, Change, Paths};
+use xtask::{check, draft, generate, load_spec, upstream, write_all, Change, Paths};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  gen [--spec PATH] [--out DIR] [--check]
+  gen [--spec PATH] [--out DIR] [--snapshots DIR] [--check]
       Regenerates the client from the spec (default: spec/halopsa.yaml into
-      generated-client/src/generated). With --check, writes nothing and fails
-      with a diff when the committed output is stale.
+      generated-client/src/generated) and its API snapshots (default:
+      xtask/tests/snapshots; with --out alone, none). Lists the API changes,
+      breaking ones first. With --check, writes nothing and fails with the API
+      changes and both diffs when the committed output is stale.
   verify-upstream --openapi PATH [--spec PATH]
       Checks every path, operation, field, filter and parameter of the spec
       against a Halo OpenAPI document (an instance serves it at
@@ -90,41 +92,69 @@ fn bench(args: &[String]) -> Result<(), String> {
 
 fn gen(args: &[String]) -> Result<(), String> {
     let mut paths = Paths::default();
-    let mut check = false;
+    let (mut check_only, mut out_given, mut snapshots_given) = (false, false, false);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--check" => check = true,
+            "--check" => check_only = true,
             "--spec" => paths.spec = PathBuf::from(value(&mut args, "--spec")?),
-            "--out" => paths.out = PathBuf::from(value(&mut args, "--out")?),
+            "--out" => {
+                paths.out = PathBuf::from(value(&mut args, "--out")?);
+                out_given = true;
+            }
+            "--snapshots" => {
+                paths.snapshots = Some(PathBuf::from(value(&mut args, "--snapshots")?));
+                snapshots_given = true;
+            }
             other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
         }
     }
-    let files = generate(&paths)?;
-    if check {
-        let changes = compare(&files, &paths.out);
-        if changes.is_empty() {
-            println!("generated code is current ({} files)", files.len());
+    // Code generated elsewhere is not the workspace's: its surface must not
+    // replace the workspace's snapshots.
+    if out_given && !snapshots_given {
+        paths.snapshots = None;
+    }
+    let generated = generate(&paths)?;
+    let files = generated.code.len()
+        + paths
+            .snapshots
+            .as_ref()
+            .map_or(0, |_| generated.surfaces.len());
+    if check_only {
+        let stale = check(&paths, &generated);
+        if stale.is_empty() {
+            println!("generated code and API snapshots are current ({files} files)");
             return Ok(());
         }
         return Err(format!(
-            "{}\nerror: the generated code in {} is stale ({} file(s) differ); run `cargo xtask gen` and commit the result",
-            render_diff(&changes, &paths.out),
-            paths.out.display(),
-            changes.len()
+            "{}\nerror: {}; run `cargo xtask gen` and commit the result",
+            stale.render(&paths),
+            stale.summary(),
         ));
     }
-    let changes = write(&files, &paths.out)?;
-    for change in &changes {
+    let (code, api) = write_all(&paths, &generated)?;
+    let root = xtask::workspace_root();
+    let mut listed: Vec<(&PathBuf, &Change)> = code.iter().map(|c| (&paths.out, c)).collect();
+    if let Some(dir) = &paths.snapshots {
+        listed.extend(api.iter().map(|(change, _, _)| (dir, change)));
+    }
+    for (dir, change) in &listed {
         let (verb, path) = match change {
             Change::Created(p) => ("created", p),
             Change::Updated(p) => ("updated", p),
             Change::Removed(p) => ("removed", p),
         };
-        println!("{verb:>8} {}", paths.out.join(path).display());
+        let path = dir.join(path);
+        // Relative to the workspace when inside it, as a reviewer reads paths.
+        let shown = path.strip_prefix(&root).unwrap_or(&path);
+        println!("{verb:>8} {}", shown.display());
     }
-    match changes.len() {
-        0 => println!("generated code is current ({} files)", files.len()),
+    let report = xtask::surface::report(&api);
+    if !report.is_empty() {
+        println!("\nAPI changes:\n{}\n", report.join("\n"));
+    }
+    match listed.len() {
+        0 => println!("generated code and API snapshots are current ({files} files)"),
         n => println!("{n} file(s) changed"),
     }
     Ok(())

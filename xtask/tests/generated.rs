@@ -1,19 +1,23 @@
 //! The committed generated code must match the spec, and a spec edit must
 //! touch only what it describes.
 
+mod support;
+
 use std::collections::BTreeMap;
 
-use xtask::{compare, generate, render_diff, Paths};
+use support::insert_field;
+use xtask::{check, generate, render_diff, Paths};
 
+/// The code half of `cargo xtask gen --check` (`api.rs` has the API half).
 #[test]
 fn committed_generated_code_is_current() {
     let paths = Paths::default();
-    let files = generate(&paths).expect("the committed spec generates");
-    let changes = compare(&files, &paths.out);
+    let generated = generate(&paths).expect("the committed spec generates");
+    let stale = check(&paths, &generated);
     assert!(
-        changes.is_empty(),
+        stale.code.is_empty(),
         "generated code is stale; run `cargo xtask gen`:\n{}",
-        render_diff(&changes, &paths.out)
+        render_diff(&stale.code, &paths.out)
     );
 }
 
@@ -92,7 +96,7 @@ fn a_new_plain_field_costs_at_most_eight_generated_lines() {
 #[test]
 fn generated_impls_target_only_generated_types() {
     let files = generate(&Paths::default()).expect("the committed spec generates");
-    for file in &files {
+    for file in &files.code {
         let parsed = syn::parse_file(&file.contents).expect("generated code parses");
         for item in &parsed.items {
             let syn::Item::Impl(block) = item else {
@@ -124,22 +128,4 @@ fn generated_impls_target_only_generated_types() {
 
 fn by_path(files: Vec<halopsa_codegen::GeneratedFile>) -> BTreeMap<String, String> {
     files.into_iter().map(|f| (f.path, f.contents)).collect()
-}
-
-/// Inserts `line` as the first field of `entity` (under its `fields:` key).
-fn insert_field(spec: &str, entity: &str, line: &str) -> String {
-    let mut out = Vec::new();
-    let mut in_entity = false;
-    let mut done = false;
-    for text in spec.lines() {
-        out.push(text.to_owned());
-        if text == format!("  {entity}:") {
-            in_entity = true;
-        } else if in_entity && !done && text.trim_end() == "    fields:" {
-            out.push(line.to_owned());
-            done = true;
-        }
-    }
-    assert!(done, "no `fields:` found under entity {entity}");
-    out.join("\n") + "\n"
 }

@@ -28,20 +28,23 @@ pub(super) fn list_note(field: &Field) -> Option<String> {
     })
 }
 
+/// The element type of a writable list of records, which gets a `merge_*`
+/// setter on the patch; `None` for every other field.
+pub(crate) fn merged_element(field: &Field) -> Option<&Type> {
+    match &field.ty {
+        Type::List(inner) if !field.read_only && matches!(**inner, Type::Named(_)) => Some(inner),
+        _ => None,
+    }
+}
+
 /// `impl TicketPatch { fn merge_customfields(..) }` for the entity's writable
 /// lists of records; nothing when it has none.
 pub(super) fn merge_setters(entity: &Entity, imports: &mut Imports) -> TokenStream {
     let setters: Vec<TokenStream> = entity
         .fields
         .iter()
-        .filter(|field| !field.read_only)
         .filter_map(|field| {
-            let Type::List(inner) = &field.ty else {
-                return None;
-            };
-            if !matches!(**inner, Type::Named(_)) {
-                return None;
-            }
+            let inner = merged_element(field)?;
             let wire = &field.wire;
             let merge = ident(&format!("merge_{}", field.rust));
             let element = rust_type(inner, &entity.id_type, imports);

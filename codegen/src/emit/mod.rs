@@ -18,8 +18,17 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::Spec;
+use crate::model::{Spec, Type};
 use crate::{GeneratedFile, GENERATED_MARKER};
+
+pub(crate) use merge::merged_element;
+pub(crate) use sync::source as sync_source;
+
+/// A type as generated code writes it (`Vec<ClientId>`, `DateTime<Utc>`);
+/// `own_id` names the id type of the entity it appears in.
+pub(crate) fn type_name(ty: &Type, own_id: &str) -> String {
+    fields::type_text(ty, own_id, &mut fields::Imports::default())
+}
 
 pub(crate) fn emit(spec: &Spec) -> Vec<GeneratedFile> {
     let mut files = vec![root::emit(spec)];

@@ -8,35 +8,56 @@ use quote::quote;
 
 use super::markdown::code_span;
 use super::{doc_raw, ident, words};
-use crate::model::{Entity, Type};
+use crate::model::{Entity, Field, Type};
 
 /// The filter that bounds the update time from below.
 const SINCE_FILTER: &str = "lastupdatefromdate";
 /// The filter that lists deleted records.
 const DELETED_FILTER: &str = "deleted";
 
-/// `impl TicketsApi<'_> { pub fn changed_since(..) }` and the runtime names
-/// it uses, for a paginated collection with a `lastupdatefromdate` filter
-/// and an update-time field; nothing otherwise.
-pub(super) fn changed_since(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
+/// What `changed_since` of an entity reads.
+pub(crate) struct Source<'a> {
+    /// The update-time field records are ordered by.
+    pub updated: &'a Field,
+    /// The since filter's wire name.
+    pub since: &'static str,
+    /// The filter that lists deleted records as tombstones, when the list has one.
+    pub deleted: Option<&'static str>,
+}
+
+/// The filter and field `changed_since` uses, for a paginated collection
+/// with a `lastupdatefromdate` filter and an update-time field; `None` for
+/// every other entity.
+pub(crate) fn source(entity: &Entity) -> Option<Source<'_>> {
     let paginated = entity.list.as_ref().is_some_and(|list| list.paginated);
     let has_filter = |wire: &str| entity.filters.iter().any(|param| param.wire == wire);
     let updated = entity.fields.iter().find(|field| {
         let wire = field.wire.replace('_', "");
         field.ty == Type::DateTime && (wire.contains("lastupdate") || wire.contains("lastmodified"))
-    });
-    let (Some(updated), true, true) = (
+    })?;
+    if !(entity.ops.list && paginated && has_filter(SINCE_FILTER)) {
+        return None;
+    }
+    Some(Source {
         updated,
-        entity.ops.list && paginated,
-        has_filter(SINCE_FILTER),
-    ) else {
+        since: SINCE_FILTER,
+        deleted: has_filter(DELETED_FILTER).then_some(DELETED_FILTER),
+    })
+}
+
+/// `impl TicketsApi<'_> { pub fn changed_since(..) }` and the runtime names
+/// it uses, for a paginated collection with a `lastupdatefromdate` filter
+/// and an update-time field; nothing otherwise.
+pub(super) fn changed_since(entity: &Entity) -> (TokenStream, Vec<&'static str>) {
+    let Some(source) = source(entity) else {
         return (TokenStream::new(), Vec::new());
     };
+    let updated = source.updated;
     let name = ident(&entity.name);
     let handle = ident(&entity.handle);
     let field = ident(&updated.rust);
     let plural = words(&entity.accessor);
-    let (deleted, tombstones) = if has_filter(DELETED_FILTER) {
+    let (deleted, tombstones) = if source.deleted.is_some() {
         (
             quote!(Some(#DELETED_FILTER)),
             format!("Deleted {plural} come as tombstones (`{DELETED_FILTER}`)."),
