@@ -121,7 +121,7 @@ pub enum Mismatch {
     Body {
         what: String,
         endpoint: String,
-        /// The spec's `body`, with what it sends: "`records` (array<Widget>)".
+        /// The spec's `body`, with what it sends: "`records` (`array<Widget>`)".
         spec: String,
         /// The document's request body, or `none`.
         upstream: String,
