@@ -165,11 +165,12 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
         .clone()
         .unwrap_or_else(|| singular(request.path.trim_matches('/')));
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "  # Halo model {model}. Drafted from {} by `cargo xtask draft-entity`:",
+    // The model's name and the title come from the document: one line each.
+    let header = format!(
+        "Halo model {model}. Drafted from {} by `cargo xtask draft-entity`:",
         doc.title()
     );
+    let _ = writeln!(out, "  # {}", one_line(&header));
     let mut checks = vec!["write the docs"];
     if ops.contains(&"list") {
         checks.push("check the list shape against a real response");
@@ -277,12 +278,11 @@ fn identity(
             let _ = writeln!(out, "    key: {kind}{why}");
         }
         IdKind::Other => {
-            let _ = writeln!(
-                out,
-                "    # No kind of key fits the `{{id}}` of {}, declared {}.",
-                key.endpoint,
-                one_line(&key.to_string())
+            let note = format!(
+                "No kind of key fits the `{{id}}` of {}, declared {key}.",
+                key.endpoint
             );
+            let _ = writeln!(out, "    # {}", one_line(&note));
         }
     }
     out
@@ -752,7 +752,7 @@ mod tests {
     #[test]
     fn hostile_sub_paths_and_parameters_stay_in_their_scalars() {
         let doc = Document::parse(
-            r##"{"paths": {
+            r##"{"info": {"title": "Evil\n  Pwned:\n    doc: x"}, "paths": {
               "/Things": {
                 "get": {"parameters": [{"name": "pageinate", "in": "query", "schema": {"type": "bool"}}]},
                 "post": {"requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}}
@@ -774,6 +774,7 @@ mod tests {
         };
         let text = draft(&doc, None, &request).unwrap();
         let parsed: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(parsed.as_mapping().unwrap().len(), 1);
         let entity = parsed["Thing"].as_mapping().unwrap();
         let keys: Vec<&str> = entity.keys().filter_map(|k| k.as_str()).collect();
         assert_eq!(
