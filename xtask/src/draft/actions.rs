@@ -106,15 +106,11 @@ impl Types<'_> {
                     Some(RequestBody::Json(declared)) => Some(declared),
                     None => None,
                 };
-                let mut draft = self.action(owner, &path, method, &segments, body);
-                draft.method = verb;
+                let mut draft = self.action(owner, &path, (method, verb), &segments, body);
                 // Several methods on one path: the method tells them apart.
-                let base = action_name(&segments);
-                draft.name = if methods.len() > 1 {
-                    format!("{method}_{base}")
-                } else {
-                    base
-                };
+                if methods.len() > 1 {
+                    draft.name = format!("{method}_{}", draft.name);
+                }
                 drafts.push((draft, segments.clone()));
             }
         }
@@ -130,11 +126,13 @@ impl Types<'_> {
         (drafts, skipped)
     }
 
+    /// The action for `method` (as the document and the spec write it) on
+    /// `path`, named after its literal segments.
     fn action(
         &self,
         owner: &Owner<'_>,
         path: &str,
-        method: &str,
+        (method, verb): (&str, &'static str),
         segments: &[Segment],
         body: Option<Declared>,
     ) -> ActionDraft {
@@ -176,8 +174,7 @@ impl Types<'_> {
                 };
                 Line {
                     comment: Some(format!(
-                        "the document's `{{id}}`, declared `{}`: not an id of this collection",
-                        param.declared.first().cloned().unwrap_or_default()
+                        "the document's `{{id}}`, declared `{declared}`: not an id of this collection"
                     )),
                     ..self.param(&renamed)
                 }
@@ -194,8 +191,8 @@ impl Types<'_> {
             .collect();
         let body = body.map(|declared| self.body(owner, &declared));
         ActionDraft {
-            name: String::new(),
-            method: "",
+            name: action_name(segments),
+            method: verb,
             template: template.join("/"),
             path_params,
             params,
@@ -217,8 +214,7 @@ impl Types<'_> {
                 if items.reference.as_deref() == Some(owner.model) {
                     return guess("records");
                 }
-                let ids = owner.key.fits(&doc.kind(&items));
-                if ids {
+                if owner.key.fits(&doc.kind(&items)) {
                     return guess("ids");
                 }
             }
