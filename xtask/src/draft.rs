@@ -4,14 +4,22 @@
 //! Types come from the document; where a parameter's description contradicts
 //! its declared type (Halo's `(array of int)` parameters declared `string`), the
 //! described type wins and `upstream_type` records the declared one, so the
-//! draft passes `verify-upstream` as printed. The list shape cannot be read from
-//! the document (it has no response schemas), so it is a marked guess.
+//! draft passes `verify-upstream` as printed. Text ids become `key: string` or
+//! `key: uuid`, a collection without an item path whose GET takes no
+//! parameters a singleton, and the collection's other sub-paths `actions:`.
+//! The document has no response schemas, so the list shape, a singleton and
+//! each action's response are marked guesses, and so is an action's body.
 
 use std::fmt::Write as _;
 
-use halopsa_codegen::model::Spec;
+use halopsa_codegen::model::{KeyKind, Spec};
+use halopsa_codegen::reserved::{REQUEST_METHODS, TRAIT_LIKE_METHODS, TRAIT_METHODS};
 
-use crate::openapi::{Declared, Document, Kind, Parameter};
+use crate::openapi::{Declared, Document, IdKind, ItemKey, Kind, Parameter, RequestBody};
+
+mod actions;
+
+use actions::Owner;
 
 /// What to draft.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +32,9 @@ pub struct Request {
     pub fields: Option<Vec<String>>,
     /// Only these filters; default: every query parameter of the list.
     pub filters: Option<Vec<String>>,
+    /// Only these actions, by their drafted names; default: one per operation
+    /// on a sub-path of the collection.
+    pub actions: Option<Vec<String>>,
 }
 
 /// A drafted field or parameter line.
@@ -31,7 +42,9 @@ struct Line {
     wire: String,
     ty: String,
     doc: String,
+    rust_name: Option<String>,
     upstream_type: Option<String>,
+    required: bool,
     comment: Option<String>,
 }
 
@@ -44,37 +57,64 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
     if !doc.has_path(&collection) && item.is_none() {
         return Err(format!("error: the document has no path `{collection}`"));
     }
-    let item = item.unwrap_or_default();
     let model = doc.model_of(&collection).ok_or_else(|| {
         format!(
             "error: no schema model found for `{collection}` (no POST body or GET tag names one)"
         )
     })?;
     let has = |path: &str, method: &str| doc.operation(path, method).is_some();
-    let ops: Vec<&str> = [
-        ("list", has(&collection, "get")),
-        ("get", has(&item, "get")),
-        ("create", has(&collection, "post")),
-        ("update", has(&collection, "post")),
-        ("delete", has(&item, "delete")),
-    ]
-    .into_iter()
-    .filter_map(|(op, present)| present.then_some(op))
-    .collect();
-
+    // One record at the path: no item path, and a GET that takes no
+    // parameters (every list of Halo's takes some). A guess, marked as one.
+    let singleton = item.is_none()
+        && has(&collection, "get")
+        && doc.query_params(&collection, "get").is_empty();
+    let item = item.unwrap_or_default();
+    let ops: Vec<&str> = if singleton {
+        let takes_records = matches!(
+            doc.request_body(&collection, "post"),
+            Some(RequestBody::Json(body)) if array_of(doc, &body, &model)
+        );
+        [("get", true), ("update", takes_records)]
+            .into_iter()
+            .filter_map(|(op, present)| present.then_some(op))
+            .collect()
+    } else {
+        [
+            ("list", has(&collection, "get")),
+            ("get", has(&item, "get")),
+            ("create", has(&collection, "post")),
+            ("update", has(&collection, "post")),
+            ("delete", has(&item, "delete")),
+        ]
+        .into_iter()
+        .filter_map(|(op, present)| present.then_some(op))
+        .collect()
+    };
+    let key = if singleton {
+        None
+    } else {
+        doc.item_key(&collection)
+    };
+    let key_kind = key.as_ref().map_or(IdKind::Int, |k| k.kind);
     let types = Types { doc, spec };
     // Halo's `_name` properties are request-only switches (`_validateonly`,
     // `_isimport`), and some clash with a plain name (`_signature`, `signature`).
+    // A singleton's record has no id.
     let properties = doc
         .properties(&model)
         .into_iter()
         .filter(|(name, _)| request.fields.is_some() || !name.starts_with('_'))
+        .filter(|(name, _)| !(singleton && name == "id"))
         .collect();
+    let wanted: Option<Vec<String>> = request.fields.as_ref().map(|fields| {
+        let keep = |f: &&String| !(singleton && *f == "id");
+        fields.iter().filter(keep).cloned().collect()
+    });
     let fields = select(
         properties,
-        request.fields.as_deref(),
+        wanted.as_deref(),
         &format!("model {model}"),
-        true,
+        !singleton,
     )?;
     let mut fields: Vec<Line> = fields
         .into_iter()
@@ -100,30 +140,52 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
         &format!("GET {collection}"),
         false,
     )?;
-    let params = |method| {
+    let params = |method, kind| {
         doc.query_params(&item, method)
             .iter()
-            .map(|p| types.param(p))
+            .map(|p| types.query_param(p, kind))
             .collect::<Vec<_>>()
     };
+    let owner = Owner {
+        collection: &collection,
+        model: &model,
+        singleton,
+        key: key_kind,
+    };
+    let (actions, skipped) = types.actions(&owner);
+    let actions = select(
+        actions.into_iter().map(|a| (a.name.clone(), a)).collect(),
+        request.actions.as_deref(),
+        &format!("the actions of {collection}"),
+        false,
+    )?;
 
     let name = request
         .name
         .clone()
         .unwrap_or_else(|| singular(request.path.trim_matches('/')));
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "  # Halo model {model}. Drafted from {} by `cargo xtask draft-entity`:",
+    // The model's name and the title come from the document: one line each.
+    let header = format!(
+        "Halo model {model}. Drafted from {} by `cargo xtask draft-entity`:",
         doc.title()
     );
-    let _ = writeln!(
-        out,
-        "  # write the docs, check the list shape against a real response, and trim."
-    );
+    let _ = writeln!(out, "  # {}", one_line(&header));
+    let mut checks = vec!["write the docs"];
+    if ops.contains(&"list") {
+        checks.push("check the list shape against a real response");
+    }
+    if singleton {
+        checks.push("check that GET answers one record");
+    }
+    if !actions.is_empty() {
+        checks.push("check the actions' guessed bodies and responses");
+    }
+    let _ = writeln!(out, "  # {}, and trim.", checks.join(", "));
     let _ = writeln!(out, "  {name}:");
     let _ = writeln!(out, "    doc: TODO.");
     let _ = writeln!(out, "    path: {}", collection.trim_start_matches('/'));
+    out.push_str(&identity(doc, &collection, &model, key.as_ref(), singleton));
     if ops.contains(&"list") {
         let _ = writeln!(out, "    list:");
         let _ = writeln!(
@@ -138,18 +200,92 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
         }
     }
     let _ = writeln!(out, "    operations: [{}]", ops.join(", "));
-    section(&mut out, "fields", &fields);
+    section(&mut out, "    ", "fields", &fields);
     if ops.contains(&"list") {
-        let lines: Vec<Line> = filters.iter().map(|(_, p)| types.param(p)).collect();
-        section(&mut out, "filters", &lines);
+        let kind = if paginated { "list" } else { "unpaged_list" };
+        let lines: Vec<Line> = filters
+            .iter()
+            .map(|(_, p)| types.query_param(p, kind))
+            .collect();
+        section(&mut out, "    ", "filters", &lines);
     }
-    if ops.contains(&"get") {
-        section(&mut out, "get_params", &params("get"));
+    if ops.contains(&"get") && !singleton {
+        section(&mut out, "    ", "get_params", &params("get", "get"));
     }
     if ops.contains(&"delete") {
-        section(&mut out, "delete_params", &params("delete"));
+        section(
+            &mut out,
+            "    ",
+            "delete_params",
+            &params("delete", "delete"),
+        );
+    }
+    if request.actions.is_none() {
+        for note in &skipped {
+            let _ = writeln!(out, "    # Not drafted: {}", one_line(note));
+        }
+    }
+    if !actions.is_empty() {
+        let _ = writeln!(out, "    actions:");
+        for (_, action) in &actions {
+            action.render(&mut out);
+        }
     }
     Ok(out)
+}
+
+/// The lines that say what the records' ids are: `key:` for text ids (with
+/// how the document says so), `singleton: true` for one record without an
+/// id, nothing for integer ids; and a note where the document contradicts
+/// itself (`/ServiceStatus/{id}` is `string`, model ServStatus's `id` an
+/// integer), for a person to decide.
+fn identity(
+    doc: &Document,
+    collection: &str,
+    model: &str,
+    key: Option<&ItemKey>,
+    singleton: bool,
+) -> String {
+    let mut out = String::new();
+    let Some(key) = key else {
+        if singleton {
+            let _ = writeln!(
+                out,
+                "    # A guess: the document has no `{collection}/{{id}}` and its GET takes no parameters."
+            );
+            let _ = writeln!(out, "    singleton: true");
+        }
+        return out;
+    };
+    if let Some(id) = doc.property(model, "id") {
+        if key.kind != IdKind::Other && !key.kind.fits(&doc.kind(&id)) {
+            let note = format!(
+                "Halo's document contradicts itself: the `{{id}}` of {} is {key}, model {model}'s `id` is `{id}`; whichever `key` the spec takes, verify-upstream reports the other.",
+                key.endpoint
+            );
+            let _ = writeln!(out, "    # {}", one_line(&note));
+        }
+    }
+    match key.kind {
+        IdKind::Int => {}
+        IdKind::Text { uuid } => {
+            let kind = if uuid { "uuid" } else { "string" };
+            let why = key
+                .evidence
+                .as_deref()
+                .map(|e| format!("  # {}", one_line(e)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "    key: {kind}{why}");
+        }
+        IdKind::Other => {
+            let note = format!(
+                "No kind of key fits the `{{id}}` of {}, declared {key}.",
+                key.endpoint
+            );
+            let _ = writeln!(out, "    # {}", one_line(&note));
+        }
+    }
+    out
 }
 
 /// Keeps `wanted` (in its order) or everything. With `id_first`, `id` always
@@ -183,20 +319,30 @@ fn select<T>(
     Ok(picked)
 }
 
-fn section(out: &mut String, key: &str, lines: &[Line]) {
+fn section(out: &mut String, indent: &str, key: &str, lines: &[Line]) {
     if lines.is_empty() {
         return;
     }
-    let _ = writeln!(out, "    {key}:");
+    let _ = writeln!(out, "{indent}{key}:");
     for line in lines {
         // Names, types and descriptions come from a document any Halo
         // instance serves: each is written as one plain or quoted YAML scalar,
         // and a comment stays on its line, so none can add keys to the entry.
+        let rust_name = line
+            .rust_name
+            .as_deref()
+            .map(|r| format!(", rust_name: {}", scalar(r)))
+            .unwrap_or_default();
         let upstream = line
             .upstream_type
             .as_deref()
             .map(|u| format!(", upstream_type: {}", scalar(u)))
             .unwrap_or_default();
+        let required = if line.required {
+            ", required: true"
+        } else {
+            ""
+        };
         let comment = line
             .comment
             .as_deref()
@@ -204,7 +350,7 @@ fn section(out: &mut String, key: &str, lines: &[Line]) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "      {}: {{ type: {}, doc: {}{upstream} }}{comment}",
+            "{indent}  {}: {{ type: {}, doc: {}{rust_name}{upstream}{required} }}{comment}",
             scalar(&line.wire),
             scalar(&line.ty),
             quote(&line.doc)
@@ -236,10 +382,13 @@ struct Types<'a> {
 impl Types<'_> {
     fn field(&self, wire: &str, declared: &Declared) -> Line {
         let (ty, upstream_type) = match self.reference(wire) {
-            Some(entity) if wire != "id" => match self.doc.kind(declared) {
-                Kind::Integer { wide: false } => (format!("ref<{entity}>"), None),
+            Some((entity, key)) if wire != "id" => match (key, self.doc.kind(declared)) {
+                (KeyKind::Int, Kind::Integer { wide: false }) => (format!("ref<{entity}>"), None),
                 // Halo declares some ids `number/double` (they arrive as `21.0`).
-                Kind::Number => (format!("ref<{entity}>"), Some(declared.to_string())),
+                (KeyKind::Int, Kind::Number) => {
+                    (format!("ref<{entity}>"), Some(declared.to_string()))
+                }
+                (KeyKind::Text { .. }, Kind::Text { .. }) => (format!("ref<{entity}>"), None),
                 _ => (self.ty(declared), None),
             },
             _ if wire == "id" => ("id".to_owned(), None),
@@ -254,7 +403,9 @@ impl Types<'_> {
             wire: wire.to_owned(),
             ty,
             doc: "TODO.".to_owned(),
+            rust_name: leading_digit(wire),
             upstream_type,
+            required: false,
             comment,
         }
     }
@@ -273,15 +424,35 @@ impl Types<'_> {
                     hint.unwrap_or_default()
                 )),
             ),
+            // A parameter's type must be one a query can carry.
+            _ if from_doc.ty == "json" => (
+                "string".to_owned(),
+                Some(declared.to_string()),
+                Some(format!(
+                    "Halo declares `{declared}`, which no parameter type fits"
+                )),
+            ),
             _ => (from_doc.ty, from_doc.upstream_type, from_doc.comment),
         };
         Line {
             wire: param.name.clone(),
             ty,
             doc,
+            rust_name: leading_digit(&param.name),
             upstream_type,
+            required: false,
             comment,
         }
+    }
+
+    /// A query parameter of a request of this kind (`list`, `get`,
+    /// `action`, ...): `required` as the document says, renamed where its
+    /// name would clash with a method the request type already has.
+    fn query_param(&self, param: &Parameter, kind: &str) -> Line {
+        let mut line = self.param(param);
+        line.required = param.required;
+        line.rust_name = rust_name(kind, &param.name, param.required).or(line.rust_name);
+        line
     }
 
     /// Whether the declared type already is the described one.
@@ -369,15 +540,46 @@ impl Types<'_> {
         })
     }
 
-    /// The entity a `<entity>_id` name refers to, when the spec has it.
-    fn reference(&self, wire: &str) -> Option<String> {
+    /// The entity a `<entity>_id` name refers to, when the spec has it, and
+    /// its kind of id.
+    fn reference(&self, wire: &str) -> Option<(String, KeyKind)> {
         let stem = wire.strip_suffix("_id")?;
         self.spec?
             .entities
             .iter()
-            .find(|e| e.module == stem)
-            .map(|e| e.name.clone())
+            .find(|e| e.module == stem && !e.singleton)
+            .map(|e| (e.name.clone(), e.key))
     }
+}
+
+/// Whether a declared body is an array of the model.
+fn array_of(doc: &Document, body: &Declared, model: &str) -> bool {
+    matches!(doc.kind(body), Kind::Array(items) if items.reference.as_deref() == Some(model))
+}
+
+/// A `rust_name` for a name no identifier can start like (Halo's
+/// `2faemailallowed`): `n_2faemailallowed`.
+fn leading_digit(wire: &str) -> Option<String> {
+    wire.starts_with(|c: char| c.is_ascii_digit())
+        .then(|| format!("n_{}", words(wire).join("_").to_ascii_lowercase()))
+}
+
+/// An explicit `rust_name` when the parameter's own would clash: with a
+/// method the request type of this kind already has (`send`, `order`,
+/// `default`), or, for a required parameter (an argument), with the method's
+/// `id` and `body`.
+fn rust_name(kind: &str, wire: &str, required: bool) -> Option<String> {
+    let name = words(wire).join("_").to_ascii_lowercase();
+    let clashes = if required {
+        matches!(name.as_str(), "id" | "body")
+    } else {
+        let own = REQUEST_METHODS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .is_some_and(|(_, methods)| methods.contains(&name.as_str()));
+        own || TRAIT_METHODS.contains(&name.as_str()) || TRAIT_LIKE_METHODS.contains(&name.as_str())
+    };
+    (clashes && !name.is_empty()).then(|| format!("{name}_value"))
 }
 
 /// Splits Halo's `(int) Filters by ...` into the type hint and a doc sentence.
@@ -544,6 +746,76 @@ mod tests {
         );
     }
 
+    /// A hostile document cannot add keys or actions through its paths and
+    /// parameters: unwritable sub-paths become one-line notes, names stay in
+    /// their scalars.
+    #[test]
+    fn hostile_sub_paths_and_parameters_stay_in_their_scalars() {
+        let doc = Document::parse(
+            r##"{"info": {"title": "Evil\n  Pwned:\n    doc: x"}, "paths": {
+              "/Things": {
+                "get": {"parameters": [{"name": "pageinate", "in": "query", "schema": {"type": "bool"}}]},
+                "post": {"requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}}
+              },
+              "/Things/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "schema": {"type": "integer"}}]}},
+              "/Things/evil: x\n    actions:\n      pwn: {}": {"post": {}},
+              "/Things/{a: b}/x": {"get": {}},
+              "/Things/run": {"post": {"parameters": [
+                {"name": "q: 1\n        evil: 2", "in": "query", "required": true,
+                 "description": "(string) Hi\u202e\n  there", "schema": {"type": "string"}}
+              ]}}
+            },
+            "components": {"schemas": {"Thing": {"properties": {"id": {"type": "integer"}}}}}}"##,
+        )
+        .unwrap();
+        let request = Request {
+            path: "Things".into(),
+            ..Request::default()
+        };
+        let text = draft(&doc, None, &request).unwrap();
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(parsed.as_mapping().unwrap().len(), 1);
+        let entity = parsed["Thing"].as_mapping().unwrap();
+        let keys: Vec<&str> = entity.keys().filter_map(|k| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["doc", "path", "list", "operations", "fields", "actions"]
+        );
+        let actions = parsed["Thing"]["actions"].as_mapping().unwrap();
+        assert_eq!(actions.len(), 1);
+        let params = parsed["Thing"]["actions"]["run"]["params"]
+            .as_mapping()
+            .unwrap();
+        let (name, param) = params.iter().next().unwrap();
+        assert_eq!(params.len(), 1);
+        assert_eq!(name.as_str(), Some("q: 1\n        evil: 2"));
+        assert_eq!(param["doc"].as_str(), Some("Hi there."));
+        assert_eq!(param["required"].as_bool(), Some(true));
+        assert_eq!(text.matches("    # Not drafted: ").count(), 2);
+    }
+
+    /// Where the document's `{id}` and its model's `id` disagree, the draft
+    /// follows the path and says so.
+    #[test]
+    fn a_self_contradicting_document_is_pointed_out() {
+        let doc = Document::parse(
+            r##"{"paths": {
+              "/Statuses": {"get": {"tags": ["Status"]}},
+              "/Statuses/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}]}}
+            },
+            "components": {"schemas": {"Status": {"properties": {"id": {"type": "integer", "format": "int32"}}}}}}"##,
+        )
+        .unwrap();
+        let request = Request {
+            path: "Statuses".into(),
+            ..Request::default()
+        };
+        let text = draft(&doc, None, &request).unwrap();
+        assert!(text.contains(
+            "    path: Statuses\n    # Halo's document contradicts itself: the `{id}` of GET /Statuses/{id} is `string`, model Status's `id` is `integer/int32`; whichever `key` the spec takes, verify-upstream reports the other.\n    key: string\n"
+        ));
+    }
+
     /// A hostile document cannot add keys to a drafted entry.
     #[test]
     fn hostile_names_and_notes_stay_in_their_scalars() {
@@ -551,14 +823,16 @@ mod tests {
             wire: "evil: x }\n      injected".into(),
             ty: "list<i32>".into(),
             doc: "Say \"hi\"\u{202e}".into(),
+            rust_name: Some("a, b: c".into()),
             upstream_type: Some("string\n      more: 1".into()),
+            required: true,
             comment: Some("note\n      also: 2".into()),
         };
         let mut out = String::new();
-        section(&mut out, "fields", &[line]);
+        section(&mut out, "    ", "fields", &[line]);
         assert_eq!(
             out,
-            "    fields:\n      \"evil: x }\\u000A      injected\": { type: list<i32>, doc: \"Say \\\"hi\\\"\\u202E\", upstream_type: \"string\\u000A      more: 1\" }  # note       also: 2\n"
+            "    fields:\n      \"evil: x }\\u000A      injected\": { type: list<i32>, doc: \"Say \\\"hi\\\"\\u202E\", rust_name: \"a, b: c\", upstream_type: \"string\\u000A      more: 1\", required: true }  # note       also: 2\n"
         );
         let parsed: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
         let fields = parsed["fields"].as_mapping().unwrap();

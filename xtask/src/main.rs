@@ -17,14 +17,17 @@ commands:
       breaking ones first. With --check, writes nothing and fails with the API
       changes and both diffs when the committed output is stale.
   verify-upstream --openapi PATH [--spec PATH]
-      Checks every path, operation, field, filter and parameter of the spec
-      against a Halo OpenAPI document (an instance serves it at
-      /api/swagger/v2/swagger.json). Fails on any mismatch; `upstream_type`
-      on a field or parameter records a known error of the document.
-  draft-entity --openapi PATH --path PATH [--name NAME] [--fields a,b] [--filters a,b]
+      Checks every path, operation, field, filter and parameter of the spec,
+      each action (path, method, parameters, body), each key and which
+      parameters are required against a Halo OpenAPI document (an instance
+      serves it at /api/swagger/v2/swagger.json). Fails on any mismatch;
+      `upstream_type` on a field or parameter records a known error of the
+      document.
+  draft-entity --openapi PATH --path PATH [--name NAME] [--fields a,b] [--filters a,b] [--actions a,b]
       Prints a spec entry for one collection of the document (fields, filters
-      and parameters with their declared types) to trim and paste under
-      `entities:`.
+      and parameters with their declared types, its key, whether it is a
+      singleton, and an action per operation on its sub-paths) to trim and
+      paste under `entities:`.
   bench [--quick] [--write] [--no-compile | --compile-only]
       Runs every benchmark against its baseline in the same run (streaming,
       latency hiding, decoding, generation, memory, rate-limited goodput, and
@@ -201,6 +204,7 @@ fn draft_entity(args: &[String]) -> Result<(), String> {
             "--name" => request.name = Some(value(&mut args, "--name")?.to_owned()),
             "--fields" => request.fields = Some(list(value(&mut args, "--fields")?)),
             "--filters" => request.filters = Some(list(value(&mut args, "--filters")?)),
+            "--actions" => request.actions = Some(list(value(&mut args, "--actions")?)),
             other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
         }
     }

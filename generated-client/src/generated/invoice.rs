@@ -194,17 +194,12 @@ impl InvoicesApi<'_> {
         InvoiceDelete::new(self.client, id.into())
     }
 
-    /// Replaces the lines of invoices: each record carries its id and its full `lines`, since Halo replaces the list whole.
+    /// Saves invoice lines: each line names its invoice in `invoice_id`.
     ///
     /// Sends `POST Invoice/updatelines`; never sent twice when the server might have acted.
-    pub fn update_lines<'a>(
-        &self,
-        body: impl IntoIterator<Item = &'a Invoice>,
-    ) -> InvoiceUpdateLines {
+    pub fn update_lines(&self, body: &Vec<InvoiceLine>) -> InvoiceUpdateLines {
         InvoiceUpdateLines(
-            ActionRequest::post(self.client, "Invoice")
-                .literal("updatelines")
-                .body(&body.into_iter().collect::<Vec<_>>()),
+            ActionRequest::post(self.client, "Invoice").literal("updatelines").body(body),
         )
     }
 }
