@@ -13,7 +13,7 @@ use super::fields::{rust_type, type_text, Imports};
 use super::markdown::code_span;
 use super::tables::{Table, Tables};
 use super::{doc, doc_raw, ident};
-use crate::model::{Action, Body, Entity, HttpMethod, Param, PathPart, Response};
+use crate::model::{Action, Body, Entity, HttpMethod, Param, PathPart, Response, Type};
 
 /// `pub fn pdf(&self, id: impl Into<InvoiceId>) -> InvoicePdf { .. }` on the handle.
 pub(super) fn handle_method(
@@ -75,6 +75,11 @@ pub(super) fn handle_method(
         Body::Ids => {
             args.push(quote!(body: impl IntoIterator<Item = impl Into<#id_type>>));
             chain.push(quote!(.body(&body.into_iter().map(Into::into).collect::<Vec<#id_type>>())));
+        }
+        Body::Value(Type::List(inner)) => {
+            let inner = rust_type(inner, &entity.id_type, imports);
+            args.push(quote!(body: &[#inner]));
+            chain.push(quote!(.body(&body)));
         }
         Body::Value(ty) => {
             let ty = rust_type(ty, &entity.id_type, imports);

@@ -4,7 +4,7 @@
 use super::entity::{self, op, param_type, params};
 use super::{quoted, Lines};
 use crate::emit::type_name;
-use crate::model::{Action, Body, Entity, HttpMethod, PathPart, Response, Spec};
+use crate::model::{Action, Body, Entity, HttpMethod, PathPart, Response, Spec, Type};
 
 /// An operation beyond the five (and a singleton's `get` and `update`):
 /// `op pdf: InvoicesApi::pdf(id: InvoiceId) -> InvoicePdf  POST "/api/Invoice/PDF/{id}"
@@ -30,6 +30,7 @@ pub(super) fn action(out: &mut Lines, spec: &Spec, e: &Entity, action: &Action) 
         Body::Record => Some(format!("&{}", e.name)),
         Body::Records => Some(format!("[&{}]", e.name)),
         Body::Ids => Some(format!("[{own_id}]")),
+        Body::Value(Type::List(inner)) => Some(format!("&[{}]", type_name(inner, own_id))),
         Body::Value(ty) => Some(format!("&{}", type_name(ty, own_id))),
     };
     args.extend(body.map(|ty| format!("body: {ty}")));

@@ -374,12 +374,12 @@ impl Checker<'_> {
                 continue;
             }
             if param.required && !allow_required {
+                // Reported, and the parameter kept: the path still names it.
                 self.error(
                     self.map.key(&[&path[..], &["required"]].concat()),
                     format!("parameter `{wire}` cannot be `required` here"),
                     "a path parameter is always an argument of the method; `required` is for query parameters".into(),
                 );
-                continue;
             }
             if param.required && matches!(rust.as_str(), "id" | "body") {
                 self.error(
@@ -414,7 +414,7 @@ impl Checker<'_> {
                 upstream_type: param.upstream_type.clone(),
                 // A `bool` parameter is a switch unless the spec says otherwise.
                 flag: ty == Type::Bool && param.flag != Some(false) && !param.required,
-                required: param.required,
+                required: param.required && allow_required,
             });
         }
         out

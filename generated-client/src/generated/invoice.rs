@@ -197,9 +197,11 @@ impl InvoicesApi<'_> {
     /// Saves invoice lines: each line names its invoice in `invoice_id`.
     ///
     /// Sends `POST Invoice/updatelines`; never sent twice when the server might have acted.
-    pub fn update_lines(&self, body: &Vec<InvoiceLine>) -> InvoiceUpdateLines {
+    pub fn update_lines(&self, body: &[InvoiceLine]) -> InvoiceUpdateLines {
         InvoiceUpdateLines(
-            ActionRequest::post(self.client, "Invoice").literal("updatelines").body(body),
+            ActionRequest::post(self.client, "Invoice")
+                .literal("updatelines")
+                .body(&body),
         )
     }
 }

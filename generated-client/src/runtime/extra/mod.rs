@@ -114,6 +114,8 @@ impl Extra {
 
     /// Appends a field just read from the wire: no duplicate check, because a
     /// JSON object's keys are unique already (and a repeat keeps both, as sent).
+    // Only typed fields call this: a spec without any leaves it unused.
+    #[allow(dead_code)]
     pub(crate) fn push_decoded(&mut self, key: &str, value: Value) {
         if self.owned.is_empty() {
             self.packed.push(key, value);
