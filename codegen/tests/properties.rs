@@ -625,8 +625,5 @@ fn a_sample_of_random_specs_compiles_without_warnings() {
             }
         })
         .collect();
-    let built = support::build("random", &cases, false).unwrap_or_else(|e| panic!("{e}"));
-    for (krate, count) in built.doctests {
-        assert_eq!(count, 0, "{krate}: a doc became a doctest");
-    }
+    support::build("random", &cases, false).unwrap_or_else(|e| panic!("{e}"));
 }
