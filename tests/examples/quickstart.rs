@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use futures::StreamExt;
 use halopsa::{ClientId, HaloClient, NewTicket, StatusId, Ticket, TicketId};
-use halopsa_e2e::FakeHalo;
+use halopsa_e2e::{FakeClient, FakeHalo};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 

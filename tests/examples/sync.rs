@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use halopsa::runtime::Resource;
 use halopsa::{ClientId, HaloClient, NewTicket, SyncCursor, TicketId};
-use halopsa_e2e::FakeHalo;
+use halopsa_e2e::{FakeClient, FakeHalo};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 

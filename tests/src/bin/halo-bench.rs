@@ -16,6 +16,7 @@ use futures::{StreamExt, TryStreamExt};
 use halopsa::runtime::RateLimit;
 use halopsa::{HaloClient, Ticket, TicketId};
 use halopsa_e2e::fake::{FakeHalo, Fault};
+use halopsa_e2e::FakeClient;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 

@@ -2,7 +2,7 @@
 
 use futures::future::join_all;
 use halopsa::{Error, TicketId};
-use halopsa_e2e::FakeHalo;
+use halopsa_e2e::{FakeClient, FakeHalo};
 
 use crate::common::{bounded, fake};
 

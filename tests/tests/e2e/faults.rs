@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use halopsa::{Error, HaloClient, NewTicket, RetryPolicy, TicketId};
-use halopsa_e2e::{FakeHalo, Fault};
+use halopsa_e2e::{FakeClient, FakeHalo, Fault};
 use serde_json::json;
 
 use crate::common::{bounded, fake, quick_retries};

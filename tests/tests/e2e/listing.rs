@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use halopsa::{Error, HaloClient, Listing, Ticket};
-use halopsa_e2e::{Churn, FakeHalo};
+use halopsa_e2e::{Churn, FakeClient, FakeHalo};
 
 use crate::common::{bounded, fake};
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use halopsa::runtime::{wire, ReportQuery};
 use halopsa::{Error, RetryPolicy, TicketId};
-use halopsa_e2e::Fault;
+use halopsa_e2e::{FakeClient, Fault};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};

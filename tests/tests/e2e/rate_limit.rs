@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 use halopsa::{HaloClient, RateLimit, RetryPolicy, TicketId};
-use halopsa_e2e::{FakeHalo, Fault};
+use halopsa_e2e::{FakeClient, FakeHalo, Fault};
 
 use crate::common::bounded;
 

@@ -8,6 +8,7 @@ use halopsa::{
 use serde_json::{json, Value};
 
 use crate::common::{bounded, fake};
+use halopsa_e2e::FakeClient;
 
 /// `before` with one field changed.
 fn with(before: &Value, field: &str, value: Value) -> Value {

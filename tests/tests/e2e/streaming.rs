@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use halopsa::{Error, HaloClient, Ticket};
-use halopsa_e2e::{FakeHalo, Fault};
+use halopsa_e2e::{FakeClient, FakeHalo, Fault};
 
 use crate::common::{bounded, fake, quick_retries};
 

@@ -9,6 +9,7 @@ use halopsa::{ClientId, NewTicket, SyncCursor, TicketId};
 use serde_json::json;
 
 use crate::common::{bounded, fake};
+use halopsa_e2e::FakeClient;
 
 fn cursor_round_trip(cursor: &SyncCursor) -> SyncCursor {
     let text = serde_json::to_string(cursor).expect("serializes");

@@ -12,19 +12,19 @@
 //! `1900-01-01T00:00:00` for "no date", custom fields.
 //!
 //! ```no_run
-//! use std::time::Duration;
-//! use halopsa_e2e::{FakeHalo, Fault};
+//! use halopsa_fake::{FakeHalo, Fault};
 //!
 //! # async fn demo() -> std::io::Result<()> {
 //! let halo = FakeHalo::builder().tickets(500).start().await?;
-//! // The next two ticket requests fail with 503; the client retries.
+//! // The next two ticket requests fail with 503.
 //! halo.inject(Fault::Status(503), 2, Some("Tickets"));
-//! let tickets = halo.client().tickets().list().collect().await.expect("listed");
-//! assert_eq!(tickets.len(), 500);
-//! assert_eq!(halo.counters().token_requests, 1);
+//! println!("HALOPSA_BASE_URL={}", halo.base_url());
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The crate does not depend on the client it serves, so the client's
+//! command-line tool can bundle it; `halopsa-e2e` gives it a `client()`.
 
 mod auth;
 mod builder;
@@ -51,7 +51,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use halopsa::{HaloClient, HaloClientBuilder, RateLimit};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
@@ -119,34 +118,10 @@ impl FakeHalo {
         &self.shared.config.client_secret
     }
 
-    /// A client builder set up for this server: its URL, tenant and
-    /// credentials, and a client-side rate limit equal to the server's
-    /// (none if the server has none). Everything can still be overridden.
-    pub fn client_builder(&self) -> HaloClientBuilder {
-        let limit = match *lock(&self.shared.rate_limit) {
-            Some((requests, window)) => RateLimit::new(requests, window),
-            None => RateLimit::disabled(),
-        };
-        let builder = HaloClient::builder()
-            .base_url(self.base_url.clone())
-            .client_id(self.client_id())
-            .client_secret(self.client_secret().to_owned())
-            .rate_limit(limit);
-        match self.tenant() {
-            "" => builder,
-            tenant => builder.tenant(tenant),
-        }
-    }
-
-    /// A client for this server; see [`client_builder`](Self::client_builder).
-    ///
-    /// # Panics
-    /// Never for a running server: its settings are always a valid
-    /// configuration.
-    pub fn client(&self) -> HaloClient {
-        self.client_builder()
-            .build()
-            .expect("the fake's own settings are a valid client configuration")
+    /// The rate limit the server enforces: at most this many API calls per
+    /// rolling window (`None`: no limit). A client should pace itself to it.
+    pub fn rate_limit(&self) -> Option<(u32, Duration)> {
+        *lock(&self.shared.rate_limit)
     }
 
     /// Makes the next `count` requests fail with `fault`. `path` limits it

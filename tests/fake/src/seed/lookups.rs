@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::fake::filters::CLOSED_STATUS;
-use crate::fake::store::Record;
+use crate::filters::CLOSED_STATUS;
+use crate::store::Record;
 
 /// (id, name) pairs as configured on a typical instance; ticket seeds pick
 /// from these.

@@ -1,13 +1,13 @@
 //! Runs the fake HaloPSA server until Ctrl-C:
 //!
 //! ```text
-//! cargo run -p halopsa-e2e --bin fake-halo -- --port 18080 --tickets 5000 [--rate-limit 700/300]
+//! cargo run -p halopsa-fake --bin fake-halo -- --port 18080 --tickets 5000 [--rate-limit 700/300]
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use halopsa_e2e::FakeHalo;
+use halopsa_fake::FakeHalo;
 
 const USAGE: &str = "\
 usage: fake-halo [options]

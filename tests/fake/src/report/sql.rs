@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
-use crate::fake::values::{compare, equals_text, same};
+use crate::values::{compare, equals_text, same};
 
 /// A parsed query.
 #[derive(Debug, PartialEq)]

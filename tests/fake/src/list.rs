@@ -175,8 +175,8 @@ fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::schema::Schema;
-    use crate::fake::store::Store;
+    use crate::schema::Schema;
+    use crate::store::Store;
     use serde_json::json;
 
     /// The ids a ticket list with `query` answers, over four fixed tickets.

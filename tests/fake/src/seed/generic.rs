@@ -5,8 +5,8 @@ use halopsa_codegen::model::{Field, NamedKind, Type, VariantValue};
 use serde_json::{json, Map, Value};
 
 use super::Seeder;
-use crate::fake::schema::Collection;
-use crate::fake::store::{halo_timestamp, Record};
+use crate::schema::Collection;
+use crate::store::{halo_timestamp, Record};
 
 /// Nested structs deeper than this are left out (`null`).
 const MAX_DEPTH: usize = 2;

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use super::generic::{timestamp, NO_DATE, OLE_ZERO_DATE};
 use super::lookups::{self, AGENTS, STATUSES, TEAMS, TICKET_TYPES};
 use super::Seeder;
-use crate::fake::filters::CLOSED_STATUS;
-use crate::fake::store::{halo_timestamp, Record, Store};
+use crate::filters::CLOSED_STATUS;
+use crate::store::{halo_timestamp, Record, Store};
 
 const COMPANIES: [&str; 16] = [
     "Acme Corp",
