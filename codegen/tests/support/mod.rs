@@ -92,6 +92,9 @@ pub fn build(label: &str, cases: &[Case], render_docs: bool) -> Result<Built, St
             .args(args)
             .current_dir(&space)
             .env("CARGO_TARGET_DIR", &target)
+            // Every run rewrites the crates: incremental state would only
+            // cost time and disk.
+            .env("CARGO_INCREMENTAL", "0")
             .env("RUSTFLAGS", "-D warnings")
             .env("RUSTDOCFLAGS", "-D warnings")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
