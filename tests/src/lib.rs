@@ -9,3 +9,4 @@
 pub mod fake;
 
 pub use fake::{Churn, Counters, FakeHalo, FakeHaloBuilder, Fault};
+pub use fake::{WebhookConfig, WebhookDelivery, WebhookPayload};
