@@ -234,6 +234,32 @@ fn bodies_that_are_not_deliveries_are_typed_errors_that_keep_the_body() {
 }
 
 #[test]
+fn deep_nesting_is_refused_without_exhausting_the_stack() {
+    let deep = |depth: usize| "[".repeat(depth) + &"]".repeat(depth);
+    for (body, complaint) in [
+        // An array of arrays stops at its first element, which is no event.
+        (deep(100_000), "at `[0]`"),
+        (
+            format!("{{\"x_unknown\": {}}}", deep(100_000)),
+            "recursion limit",
+        ),
+        (
+            format!("{{\"ticket\": {{\"id\": 1, \"x\": {}}}}}", deep(100_000)),
+            "recursion limit",
+        ),
+    ] {
+        let err = Delivery::<Ticket>::from_slice(body.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains(complaint), "{err}");
+        assert_eq!(err.body().len(), body.len());
+    }
+    // Nesting within the limit is kept as sent.
+    let body = format!("{{\"x_unknown\": {}}}", deep(100));
+    let delivery = Delivery::<Ticket>::from_slice(body.as_bytes()).unwrap();
+    let kept = serde_json::to_string(&delivery.events()[0].extra.get("x_unknown")).unwrap();
+    assert_eq!(kept, deep(100));
+}
+
+#[test]
 fn an_error_names_the_line_and_column_of_broken_json() {
     let err = Delivery::<Ticket>::from_slice(b"{\n  \"ticket\": {\"id\": 1,}\n}").unwrap_err();
     match err.kind() {
