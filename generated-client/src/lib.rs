@@ -60,6 +60,10 @@
 //! bodies, answers as JSON, bytes, a [`File`] or a download streamed to a
 //! writer), and SQL reports through [`runtime::ReportQuery`]; both share the
 //! token, retries, pacing and errors of every generated call.
+//!
+//! What Halo posts to a webhook decodes into the same models through
+//! [`runtime::webhook`], which also checks the webhook's Basic-auth
+//! credentials.
 #![deny(missing_docs)]
 
 pub mod runtime;

@@ -17,7 +17,10 @@
 #![deny(missing_docs)]
 
 pub use halopsa_fake as fake;
-pub use halopsa_fake::{Churn, Counters, FakeHalo, FakeHaloBuilder, Fault};
+pub use halopsa_fake::{
+    Churn, Counters, FakeHalo, FakeHaloBuilder, Fault, WebhookConfig, WebhookDelivery,
+    WebhookPayload,
+};
 
 use halopsa::{HaloClient, HaloClientBuilder, RateLimit};
 

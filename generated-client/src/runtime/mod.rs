@@ -27,6 +27,7 @@ pub mod spec;
 mod sync;
 mod transport;
 mod url_policy;
+pub mod webhook;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};

@@ -14,6 +14,7 @@ use super::faults::Faults;
 use super::limit::Window;
 use super::schema::Schema;
 use super::store::Store;
+use super::webhooks::{WebhookConfig, Webhooks};
 use super::{routes, seed, server};
 use super::{Config, FakeHalo, Shared};
 use super::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT};
@@ -30,6 +31,7 @@ pub struct FakeHaloBuilder {
     retry_after: bool,
     state_limit: bool,
     port: u16,
+    webhooks: Vec<WebhookConfig>,
 }
 
 impl Default for FakeHaloBuilder {
@@ -48,6 +50,7 @@ impl Default for FakeHaloBuilder {
             retry_after: true,
             state_limit: true,
             port: 0,
+            webhooks: Vec::new(),
         }
     }
 }
@@ -124,6 +127,19 @@ impl FakeHaloBuilder {
         self
     }
 
+    /// Fires a webhook when tickets or actions are created, updated or
+    /// deleted through the API, as Halo does: a JSON POST to its URL with
+    /// Halo's event envelope and (unless event only) the ticket and action,
+    /// batched per request or not, with Basic authentication if set. It
+    /// never delays the API's answer; see [`FakeHalo::webhooks_sent`]. Call
+    /// again for more webhooks.
+    ///
+    /// [`FakeHalo::webhooks_sent`]: super::FakeHalo::webhooks_sent
+    pub fn webhook(mut self, webhook: WebhookConfig) -> Self {
+        self.webhooks.push(webhook);
+        self
+    }
+
     /// Seeds the data and starts serving on 127.0.0.1 in the current tokio
     /// runtime. Fails if the port is taken.
     pub async fn start(self) -> io::Result<FakeHalo> {
@@ -133,6 +149,7 @@ impl FakeHaloBuilder {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
+        let (webhooks, webhook_task) = Webhooks::start(self.webhooks);
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             tokens: Mutex::new(Tokens::new(self.token_lifetime, self.plan.seed)),
@@ -151,6 +168,7 @@ impl FakeHaloBuilder {
             retry_after: self.retry_after,
             state_limit: self.state_limit,
             schema,
+            webhooks,
         });
         let router = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(server::serve(listener, router));
@@ -159,6 +177,7 @@ impl FakeHaloBuilder {
             addr,
             base_url,
             task,
+            webhook_task,
         })
     }
 }

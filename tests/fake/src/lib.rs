@@ -45,6 +45,7 @@ mod seed;
 mod server;
 mod store;
 mod values;
+mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -58,6 +59,7 @@ pub use builder::FakeHaloBuilder;
 pub use churn::Churn;
 pub use counters::{Call, Counters};
 pub use faults::Fault;
+pub use webhooks::{WebhookConfig, WebhookDelivery, WebhookPayload};
 
 use auth::Tokens;
 use churn::Churning;
@@ -65,6 +67,7 @@ use faults::Faults;
 use limit::Window;
 use schema::Schema;
 use store::Store;
+use webhooks::Webhooks;
 
 /// Tenant, client id and secret unless the builder sets others.
 pub const DEFAULT_TENANT: &str = "fakehalo";
@@ -80,6 +83,8 @@ pub struct FakeHalo {
     addr: SocketAddr,
     base_url: String,
     task: JoinHandle<()>,
+    /// Delivers webhooks, when any are configured.
+    webhook_task: Option<JoinHandle<()>>,
 }
 
 impl FakeHalo {
@@ -202,6 +207,20 @@ impl FakeHalo {
         lock(&self.shared.store).insert(path, record)
     }
 
+    /// Every webhook delivery made so far, in order, with the receiver's
+    /// status (see [`FakeHaloBuilder::webhook`]).
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared.webhooks.log()
+    }
+
+    /// Waits until every webhook delivery queued so far has been answered
+    /// (or has failed), then returns the log: deliveries leave in the
+    /// background, after the API call that caused them has been answered.
+    pub async fn webhooks_sent(&self) -> Vec<WebhookDelivery> {
+        self.shared.webhooks.flush().await;
+        self.shared.webhooks.log()
+    }
+
     /// The wire paths of every collection served.
     pub fn collections(&self) -> Vec<String> {
         let store = lock(&self.shared.store);
@@ -229,6 +248,9 @@ impl Drop for FakeHalo {
     fn drop(&mut self) {
         // Dropping the accept loop also drops every connection task.
         self.task.abort();
+        if let Some(task) = &self.webhook_task {
+            task.abort();
+        }
     }
 }
 
@@ -249,6 +271,8 @@ pub(crate) struct Shared {
     pub(crate) files: Mutex<files::Files>,
     pub(crate) counters: counters::Live,
     pub(crate) config: Config,
+    /// The webhooks fired when tickets and actions change.
+    pub(crate) webhooks: Webhooks,
 }
 
 #[derive(Debug)]

@@ -24,7 +24,9 @@ use super::list::{list_body, Params};
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
+use super::store::Record;
 use super::values::{equals_text, integer};
+use super::webhooks::Change;
 use super::{lock, Shared};
 
 type Handler = MethodRouter<Arc<Shared>>;
@@ -217,7 +219,7 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
     };
     let ops = collection.entity.ops;
     for (position, item) in items.iter().enumerate() {
-        let has_id = item.get("id").and_then(integer).is_some_and(|id| id > 0);
+        let has_id = names_record(item);
         if (has_id && !ops.update) || (!has_id && !ops.create) {
             let what = if has_id { "updated" } else { "created" };
             return respond::field_error(
@@ -229,7 +231,27 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
             );
         }
     }
-    let saved = lock(&shared.store).save(collection.path(), &items);
+    let saved = {
+        let mut store = lock(&shared.store);
+        let saved = store.save(collection.path(), &items);
+        if let (Ok(saved), true) = (&saved, shared.webhooks.any()) {
+            // Elements with an id updated their record; the rest created one.
+            let changes: Vec<(Change, &Record)> = items
+                .iter()
+                .zip(&saved.records)
+                .filter_map(|(item, record)| {
+                    let change = if names_record(item) {
+                        Change::Updated
+                    } else {
+                        Change::Created
+                    };
+                    Some((change, record.as_object()?))
+                })
+                .collect();
+            shared.webhooks.fire(&store, collection.path(), &changes);
+        }
+        saved
+    };
     match saved {
         Ok(saved) => {
             Live::bump(&shared.counters.creates, saved.created);
@@ -269,12 +291,30 @@ async fn delete(
             &params,
         )
     });
+    let before = (allowed && shared.webhooks.any())
+        .then(|| store.get(collection.path(), id).cloned())
+        .flatten();
     if allowed && store.delete(collection.path(), id) {
         Live::bump(&shared.counters.deletes, 1);
+        if let Some(before) = before {
+            // A soft-deleted record is still there, marked `deleted`.
+            let after = store
+                .table(collection.path())
+                .and_then(|t| t.records().get(&id));
+            let record = after.unwrap_or(&before);
+            shared
+                .webhooks
+                .fire(&store, collection.path(), &[(Change::Deleted, record)]);
+        }
         respond::raw(StatusCode::OK, respond::JSON, Vec::new())
     } else {
         respond::not_found(&format!("{} {id}", collection.entity.name))
     }
+}
+
+/// Whether a POSTed element names a record to update (else it creates one).
+fn names_record(item: &Value) -> bool {
+    item.get("id").and_then(integer).is_some_and(|id| id > 0)
 }
 
 fn record_id(text: &str) -> Option<i64> {

@@ -13,3 +13,4 @@ mod rate_limit;
 mod records;
 mod streaming;
 mod sync;
+mod webhooks;

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use halopsa_fake::FakeHalo;
+use halopsa_fake::{FakeHalo, WebhookConfig, WebhookPayload};
 
 const USAGE: &str = "\
 usage: fake-halo [options]
@@ -22,6 +22,10 @@ options:
   --token-lifetime SECONDS lifetime of issued tokens (default 3600)
   --tenant NAME            tenant the token endpoint requires (default fakehalo; `` for none)
   --seed N                 seed of the generated data (same seed, same data)
+  --webhook URL            POST webhook deliveries there when tickets or actions change
+  --webhook-auth USER:PASS with Basic authentication
+  --webhook-batched        one delivery (a JSON array) per API request
+  --webhook-event-only     event information only: the envelope, no ticket or action
   -h, --help               show this help";
 
 #[derive(Debug)]
@@ -33,6 +37,7 @@ struct Args {
     token_lifetime: Duration,
     tenant: Option<String>,
     seed: Option<u64>,
+    webhook: Option<WebhookConfig>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -44,7 +49,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         token_lifetime: Duration::from_secs(3600),
         tenant: None,
         seed: None,
+        webhook: None,
     };
+    let (mut webhook_auth, mut batched, mut event_only) = (None, false, false);
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
             Some((name, value)) if name.starts_with("--") => {
@@ -73,9 +80,33 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
             }
             "--tenant" => parsed.tenant = Some(value()?),
             "--seed" => parsed.seed = Some(number(&name, &value()?)?),
+            "--webhook" => parsed.webhook = Some(WebhookConfig::new(value()?)),
+            "--webhook-auth" => {
+                let credentials = value()?;
+                let (user, password) = credentials
+                    .split_once(':')
+                    .ok_or("--webhook-auth: expected USER:PASSWORD")?;
+                webhook_auth = Some((user.to_owned(), password.to_owned()));
+            }
+            "--webhook-batched" => batched = true,
+            "--webhook-event-only" => event_only = true,
             other => return Err(format!("unknown option `{other}`")),
         }
     }
+    let webhook_options = webhook_auth.is_some() || batched || event_only;
+    parsed.webhook = match parsed.webhook.take() {
+        Some(mut webhook) => {
+            if let Some((user, password)) = webhook_auth {
+                webhook = webhook.basic_auth(user, password);
+            }
+            if event_only {
+                webhook = webhook.payload(WebhookPayload::EventOnly);
+            }
+            Some(webhook.batched(batched))
+        }
+        None if webhook_options => return Err("the --webhook-* options need --webhook URL".into()),
+        None => None,
+    };
     Ok(Some(parsed))
 }
 
@@ -128,6 +159,10 @@ async fn main() -> ExitCode {
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }
+    let webhook = args.webhook.as_ref().map(|webhook| format!("{webhook:?}"));
+    if let Some(webhook) = args.webhook {
+        builder = builder.webhook(webhook);
+    }
     let halo = match builder.start().await {
         Ok(halo) => halo,
         Err(err) => {
@@ -146,6 +181,9 @@ async fn main() -> ExitCode {
     println!("  tickets:       {}", args.tickets);
     println!("  rate limit:    {limit}");
     println!("  collections:   {}", halo.collections().join(", "));
+    if let Some(webhook) = webhook {
+        println!("  webhook:       {webhook}");
+    }
     println!();
     println!("To point the quickstart (or HaloClient::from_env) at it:");
     println!(
@@ -186,5 +224,23 @@ mod tests {
         assert!(args("--rate-limit 5").is_err());
         assert!(args("--port").is_err());
         assert!(args("--bogus").is_err());
+    }
+
+    #[test]
+    fn webhook_options_parse() {
+        let parsed = args("--webhook http://127.0.0.1:8080/halo/webhook --webhook-auth halo:pw:d --webhook-batched --webhook-event-only")
+            .expect("valid")
+            .expect("not help");
+        let expected = WebhookConfig::new("http://127.0.0.1:8080/halo/webhook")
+            .basic_auth("halo", "pw:d")
+            .batched(true)
+            .payload(WebhookPayload::EventOnly);
+        assert_eq!(parsed.webhook, Some(expected));
+        let plain = args("--webhook http://x/")
+            .expect("valid")
+            .expect("not help");
+        assert_eq!(plain.webhook, Some(WebhookConfig::new("http://x/")));
+        assert!(args("--webhook-batched").is_err());
+        assert!(args("--webhook http://x/ --webhook-auth nocolon").is_err());
     }
 }
