@@ -328,7 +328,10 @@ fn update_lines(shared: &Shared, body: &Value) -> Response {
         let store = lock(&shared.store);
         for (position, line) in lines.iter().enumerate() {
             let Some(line) = line.as_object() else {
-                return respond::field_error(&format!("[{position}]"), "Each line must be an object.");
+                return respond::field_error(
+                    &format!("[{position}]"),
+                    "Each line must be an object.",
+                );
             };
             let invoice = line.get("ihid").and_then(integer).unwrap_or(0);
             if store.get("Invoice", invoice).is_none() {

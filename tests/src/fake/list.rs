@@ -70,13 +70,16 @@ pub(crate) fn not_valid(text: &str, name: &str, kind: &str) -> String {
     format!("The value '{text}' is not valid for {name} ({kind}).")
 }
 
-/// The list response body for `params`, or a 400 message. Records are
-/// serialized where they lie: a page of a large table is never copied.
+/// The list response body for `params` and the collection's filters.
+#[cfg(test)]
 pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec<u8>, String> {
     list_body_by(table, &table.collection.entity.filters, params, api)
 }
 
-/// As [`list_body`], filtered by the parameters `declared` (an action's).
+/// The list response body for `params`, filtered by the parameters
+/// `declared` (the list's filters, an action's parameters), or a 400
+/// message. Records are serialized where they lie: a page of a large table
+/// is never copied.
 pub(crate) fn list_body_by(
     table: &Table,
     declared: &[Param],

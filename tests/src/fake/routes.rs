@@ -23,7 +23,7 @@ use super::auth::Granted;
 use super::counters::Live;
 use super::files::{self, ATTACHMENT_PATH};
 use super::gate::gate;
-use super::list::{list_body, Params};
+use super::list::{list_body_by, Params};
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
@@ -104,8 +104,8 @@ fn handlers(collection: &Arc<Collection>) -> Vec<(String, Handler)> {
             ),
         );
     }
-    let reports = report_action(collection).is_some()
-        || collection.path().eq_ignore_ascii_case(REPORT_PATH);
+    let reports =
+        report_action(collection).is_some() || collection.path().eq_ignore_ascii_case(REPORT_PATH);
     if ops.create || ops.update || reports {
         let c = Arc::clone(collection);
         routes.add(
@@ -114,7 +114,9 @@ fn handlers(collection: &Arc<Collection>) -> Vec<(String, Handler)> {
             post(
                 move |State(s): State<Arc<Shared>>,
                       granted: Option<Extension<Granted>>,
-                      body: Bytes| { save(s, c, granted.map(|Extension(g)| g), body) },
+                      body: Bytes| {
+                    save(s, c, granted.map(|Extension(g)| g), body)
+                },
             ),
         );
     }
@@ -204,7 +206,11 @@ fn handlers(collection: &Arc<Collection>) -> Vec<(String, Handler)> {
         };
         routes.add(&suffix, action.method, handler);
     }
-    routes.0.into_iter().map(|(suffix, (_, h))| (suffix, h)).collect()
+    routes
+        .0
+        .into_iter()
+        .map(|(suffix, (_, h))| (suffix, h))
+        .collect()
 }
 
 /// Method routers by path suffix, each method taken once: the first to
@@ -270,10 +276,23 @@ async fn list(
         return refused;
     }
     let params = Params::parse(raw.as_deref());
+    // An action listing at the collection's path (Attachment's `of_action`)
+    // is the same endpoint: its parameters filter too.
+    let mut declared: Vec<Param> = collection.entity.filters.clone();
+    let listing = collection
+        .entity
+        .actions
+        .iter()
+        .filter(|a| a.method == HttpMethod::Get && a.template.is_empty());
+    for param in listing.flat_map(|a| &a.params) {
+        if !declared.iter().any(|p| p.wire == param.wire) {
+            declared.push(param.clone());
+        }
+    }
     let result = {
         let mut store = lock(&shared.store);
         let result = match store.table(collection.path()) {
-            Some(table) => list_body(table, &params, &shared.schema.api),
+            Some(table) => list_body_by(table, &declared, &params, &shared.schema.api),
             None => return respond::not_found(collection.path()),
         };
         // Another user at work, between this page and the next.
@@ -300,14 +319,29 @@ async fn get_one(
     let store = lock(&shared.store);
     let Some(row) = record_row(&store, &collection, &id) else {
         // Any text may name a record keyed by text; an integer id must parse.
-        if store.table(collection.path()).is_some_and(|t| t.text_keyed()) {
+        if store
+            .table(collection.path())
+            .is_some_and(|t| t.text_keyed())
+        {
             return respond::not_found(&format!("{} {id}", collection.entity.name));
         }
         return respond::bad_request(&format!("The value '{id}' is not a valid id."));
     };
     match store.get(collection.path(), row) {
         Some(record) if belongs(&collection, &collection.entity.get_params, record, &params) => {
-            respond::json(StatusCode::OK, &Value::Object(record.clone()))
+            let mut record = record.clone();
+            // A saved report run on request (`loadreport=true`).
+            let load = collection.path().eq_ignore_ascii_case(REPORT_PATH)
+                && params.flag("loadreport").ok().flatten() == Some(true);
+            if load {
+                let sql = record
+                    .get("sql")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let content = report::content(&shared.schema, &store, sql);
+                record.insert("report".into(), content);
+            }
+            respond::json(StatusCode::OK, &Value::Object(record))
         }
         _ => respond::not_found(&format!("{} {id}", collection.entity.name)),
     }

@@ -76,9 +76,7 @@ impl Table {
 
     /// The content of the record's `base64` field `field`.
     pub(crate) fn file(&self, row: i64, field: &str) -> Option<&[u8]> {
-        self.files
-            .get(&(row, field.to_owned()))
-            .map(Vec::as_slice)
+        self.files.get(&(row, field.to_owned())).map(Vec::as_slice)
     }
 
     /// The first `base64` field of the collection that holds a file for `row`.

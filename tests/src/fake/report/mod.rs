@@ -66,7 +66,12 @@ pub(crate) async fn report(
     granted: Option<Extension<Granted>>,
     body: Bytes,
 ) -> Response {
-    answer(&shared, granted.map(|Extension(g)| g).as_ref(), Some(SCOPE), &body)
+    answer(
+        &shared,
+        granted.map(|Extension(g)| g).as_ref(),
+        Some(SCOPE),
+        &body,
+    )
 }
 
 /// Whether a POST body asks to run a report: `[{"_loadreportonly": true, ...}]`.
@@ -111,19 +116,9 @@ pub(crate) fn answer(
             return respond::bad_request(&format!("The request body is not valid JSON: {err}"))
         }
     };
-    let result = {
+    let (columns, report) = {
         let store = lock(&shared.store);
-        run(&shared.schema, &store, &sql)
-    };
-    let (columns, report) = match result {
-        Ok((columns, rows)) => (
-            columns,
-            json!({ "loaded": true, "load_error": null, "rows": rows }),
-        ),
-        Err(message) => (
-            Vec::new(),
-            json!({ "loaded": false, "load_error": message, "rows": null }),
-        ),
+        loaded(&shared.schema, &store, &sql)
     };
     let available: Vec<Value> = columns
         .iter()
@@ -143,8 +138,32 @@ pub(crate) fn answer(
     )
 }
 
+/// A report's `report` (Halo's `ReportContent`) after running `sql`.
+pub(crate) fn content(schema: &Schema, store: &Store, sql: &str) -> Value {
+    loaded(schema, store, sql).1
+}
+
+/// The columns and the `report` of running `sql`: its rows, or the
+/// database's message in `load_error`.
+fn loaded(schema: &Schema, store: &Store, sql: &str) -> (Vec<String>, Value) {
+    match run(schema, store, sql) {
+        Ok((columns, rows)) => (
+            columns,
+            json!({ "loaded": true, "load_error": null, "rows": rows }),
+        ),
+        Err(message) => (
+            Vec::new(),
+            json!({ "loaded": false, "load_error": message, "rows": null }),
+        ),
+    }
+}
+
 /// Runs `sql` over the store: the column names and the rows.
-pub(crate) fn run(schema: &Schema, store: &Store, sql: &str) -> Result<(Vec<String>, Vec<Value>), String> {
+pub(crate) fn run(
+    schema: &Schema,
+    store: &Store,
+    sql: &str,
+) -> Result<(Vec<String>, Vec<Value>), String> {
     let select = sql::parse(sql)?;
     let wanted = &select.table;
     let entity = TABLES

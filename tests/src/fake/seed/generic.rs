@@ -93,8 +93,9 @@ fn typed(
         Type::Date => json!(seeder.moment(id * 60).format("%Y-%m-%d").to_string()),
         Type::DateTime => timestamp(seeder, id * 60),
         Type::Json => json!(seeder.rng.range(0, 100)),
-        Type::Base64 => json!(base64::engine::general_purpose::STANDARD
-            .encode(format!("{label} {wire} {id}"))),
+        Type::Base64 => {
+            json!(base64::engine::general_purpose::STANDARD.encode(format!("{label} {wire} {id}")))
+        }
         Type::Id => json!(id),
         Type::Ref { entity, .. } => seeder.any_reference(entity),
         Type::List(inner) => {
