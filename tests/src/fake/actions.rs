@@ -35,7 +35,7 @@ use super::counters::Live;
 use super::files::guess_type;
 use super::list::{list_body_by, Params};
 use super::schema::Collection;
-use super::store::{Record, Saved, Store};
+use super::store::{Invalid, Record, Saved, Store};
 use super::values::integer;
 use super::{lock, multipart, pdf, report, respond, Shared};
 
@@ -174,7 +174,7 @@ fn answer(
                         StatusCode::OK,
                         saved.records.first().unwrap_or(&Value::Null),
                     ),
-                    Err(refused) => refused,
+                    Err(invalid) => refused(invalid),
                 };
             }
             let store = lock(&shared.store);
@@ -191,7 +191,7 @@ fn answer(
             if let Some(items) = sent_records {
                 return match save(shared, path, &items) {
                     Ok(saved) => respond::json(StatusCode::OK, &Value::Array(saved.records)),
-                    Err(refused) => refused,
+                    Err(invalid) => refused(invalid),
                 };
             }
             let store = lock(&shared.store);
@@ -249,16 +249,16 @@ fn answer(
 }
 
 /// Saves `items` as a POST to the collection does, counting what it did.
-pub(crate) fn save(shared: &Shared, path: &str, items: &[Value]) -> Result<Saved, Response> {
-    let saved = lock(&shared.store).save(path, items);
-    match saved {
-        Ok(saved) => {
-            Live::bump(&shared.counters.creates, saved.created);
-            Live::bump(&shared.counters.updates, saved.updated);
-            Ok(saved)
-        }
-        Err(invalid) => Err(respond::field_error(&invalid.field, &invalid.message)),
-    }
+pub(crate) fn save(shared: &Shared, path: &str, items: &[Value]) -> Result<Saved, Invalid> {
+    let saved = lock(&shared.store).save(path, items)?;
+    Live::bump(&shared.counters.creates, saved.created);
+    Live::bump(&shared.counters.updates, saved.updated);
+    Ok(saved)
+}
+
+/// The 400 for an element the store refused: `{"[0].id": "..."}`.
+pub(crate) fn refused(invalid: Invalid) -> Response {
+    respond::field_error(&invalid.field, &invalid.message)
 }
 
 /// The collection's live records, in row order.
@@ -389,7 +389,7 @@ fn update_lines(shared: &Shared, body: &Value) -> Response {
     }
     match save(shared, "Invoice", &saves) {
         Ok(_) => respond::json(StatusCode::OK, &Value::Array(answered)),
-        Err(refused) => refused,
+        Err(invalid) => refused(invalid),
     }
 }
 
@@ -425,7 +425,7 @@ fn upload_image(
             StatusCode::CREATED,
             saved.records.first().unwrap_or(&Value::Null),
         ),
-        Err(refused) => refused,
+        Err(invalid) => refused(invalid),
     }
 }
 
@@ -476,7 +476,7 @@ fn create_pdf(shared: &Shared, body: &Value) -> Response {
     });
     let attachment_id = match save(shared, "Attachment", &[attachment]) {
         Ok(saved) => saved.records.first().and_then(|r| r.get("id")).cloned(),
-        Err(refused) => return refused,
+        Err(invalid) => return refused(invalid),
     };
     let attachment_id = attachment_id.unwrap_or(Value::Null);
     if let Some(id) = id {
@@ -487,7 +487,7 @@ fn create_pdf(shared: &Shared, body: &Value) -> Response {
                     report = stored;
                 }
             }
-            Err(refused) => return refused,
+            Err(invalid) => return refused(invalid),
         }
     } else {
         report.insert("pdf_attachment_id".into(), attachment_id);

@@ -242,13 +242,13 @@ fn report_action(collection: &Collection) -> Option<&Action> {
         .find(|a| a.response == Answer::Report && a.template.is_empty())
 }
 
-/// A 403 unless the token was issued for `scope` (when there is one).
-fn check_scope(granted: Option<&Granted>, scope: Option<&String>) -> Result<(), Response> {
+/// The 403 for a token not issued for `scope` (when there is one).
+fn refusal(granted: Option<&Granted>, scope: Option<&String>) -> Option<Response> {
     match scope {
         Some(scope) if !granted.is_some_and(|g| g.allows(scope)) => {
-            Err(respond::missing_scope(scope))
+            Some(respond::missing_scope(scope))
         }
-        _ => Ok(()),
+        _ => None,
     }
 }
 
@@ -272,7 +272,7 @@ async fn list(
     raw: Option<String>,
     granted: Option<Granted>,
 ) -> Response {
-    if let Err(refused) = check_scope(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
         return refused;
     }
     let params = Params::parse(raw.as_deref());
@@ -312,7 +312,7 @@ async fn get_one(
     raw: Option<String>,
     granted: Option<Granted>,
 ) -> Response {
-    if let Err(refused) = check_scope(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
         return refused;
     }
     let params = Params::parse(raw.as_deref());
@@ -390,7 +390,7 @@ async fn save(
     if !(ops.create || ops.update) {
         return respond::bad_request("Only reports with `_loadreportonly` run here.");
     }
-    if let Err(refused) = check_scope(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
         return refused;
     }
     let items = match serde_json::from_slice::<Value>(&body) {
@@ -436,7 +436,7 @@ async fn save(
             };
             respond::json(status, &body)
         }
-        Err(refused) => refused,
+        Err(invalid) => actions::refused(invalid),
     }
 }
 
@@ -447,7 +447,7 @@ async fn delete(
     raw: Option<String>,
     granted: Option<Granted>,
 ) -> Response {
-    if let Err(refused) = check_scope(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
         return refused;
     }
     let params = Params::parse(raw.as_deref());
