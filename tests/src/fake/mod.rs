@@ -195,7 +195,8 @@ impl FakeHalo {
 
     /// The stored record, exactly as the server holds it (soft-deleted ones
     /// included, with `"deleted": true`). `path` is the wire path
-    /// (`Tickets`, `/api/Tickets`), case-insensitive.
+    /// (`Tickets`, `/api/Tickets`), case-insensitive. For a collection keyed
+    /// by text, see [`record_by_id`](Self::record_by_id).
     pub fn record(&self, path: &str, id: i64) -> Option<Value> {
         let store = lock(&self.shared.store);
         let record = store.table(path)?.records().get(&id)?;
