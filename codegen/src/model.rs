@@ -125,6 +125,18 @@ pub struct Entity {
     pub lookups: Vec<(String, String, String)>,
     pub get_params: Vec<Param>,
     pub delete_params: Vec<Param>,
+    /// The OAuth scopes its operations need, when the spec records them.
+    pub scopes: Scopes,
+}
+
+/// `scopes: { read: read:tickets, edit: edit:tickets }`: what a 403 to one
+/// of the five operations (or a singleton's `get` and `update`) names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scopes {
+    /// Needed by `list` and `get`.
+    pub read: Option<String>,
+    /// Needed by `create`, `update` and `delete`.
+    pub edit: Option<String>,
 }
 
 /// What an entity's ids are.
@@ -155,6 +167,8 @@ pub struct Action {
     pub response: Response,
     /// May be sent again when the server might have acted.
     pub retry: bool,
+    /// The OAuth scope it needs: the action's `scope:`, or for a
+    /// singleton's `get` and `update` the entity's read or edit scope.
     pub scope: Option<String>,
     /// The wire text of the template, for docs: `PDF/{id}`.
     pub template: String,
@@ -187,6 +201,10 @@ pub enum Body {
     Records,
     /// The entity's ids, as an array.
     Ids,
+    /// One of the entity's records, as a JSON object (not in an array).
+    Object,
+    /// `multipart/form-data`, built by the caller (`Multipart`).
+    Form,
     /// A value of this type (a shared struct, `json`, or a list of them).
     Value(Type),
 }
@@ -201,6 +219,11 @@ pub enum Response {
     Records,
     /// The entity's records in its list shape.
     List,
+    /// A file: bytes with the name and content type the server gives.
+    Bytes,
+    /// The rows of an SQL report: the method takes the SQL and returns the
+    /// runtime's `ReportQuery`, which posts `[{"sql": .., "_loadreportonly": true}]`.
+    Report,
     /// A value of this type (a shared struct, `json`, or a list of them).
     Value(Type),
 }
@@ -270,6 +293,8 @@ pub enum Type {
     },
     /// The owning entity's own id (only the `id` field).
     Id,
+    /// Binary data sent as base64 text: the runtime's `Base64`.
+    Base64,
     /// A named struct or enum from `types:`.
     Named(String),
 }

@@ -147,6 +147,16 @@ pub(crate) struct Entity {
     pub get_params: IndexMap<String, Param>,
     #[serde(default)]
     pub delete_params: IndexMap<String, Param>,
+    /// The OAuth scopes the five operations need.
+    pub scopes: Option<Scopes>,
+}
+
+/// `scopes: { read: read:tickets, edit: edit:tickets }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Scopes {
+    pub read: Option<String>,
+    pub edit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

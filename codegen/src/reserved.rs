@@ -15,6 +15,7 @@ pub(crate) type Owner = String;
 /// Types and traits re-exported at the crate root by `generated-client/src/lib.rs`.
 pub const ROOT_REEXPORTS: &[&str] = &[
     "AccessToken",
+    "Base64",
     "Clear",
     "Error",
     "File",
@@ -42,6 +43,7 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "ActionRequest",
     "ApiSpec",
     "AuthSpec",
+    "Base64",
     "ChangedSince",
     "CreateManyRequest",
     "CreateRequest",
@@ -52,10 +54,12 @@ pub const IMPORTED_TYPES: &[&str] = &[
     "Json",
     "ListShape",
     "Listed",
+    "Multipart",
     "NaiveDate",
     "Nothing",
     "PaginationSpec",
     "RateLimitSpec",
+    "ReportQuery",
     "Resource",
     "ResultFuture",
     "SyncCursor",
@@ -159,6 +163,7 @@ pub const CLIENT_METHODS: &[&str] = &[
 pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
     ("action", &["param", "retry_policy", "send"]),
     ("delete", &["new", "param", "retry_policy", "send"]),
+    ("file", &["download", "param", "retry_policy", "send"]),
     ("get", &["new", "param", "retry_policy", "send", "send_opt"]),
     ("input", &["as_map", "field", "new", "set"]),
     (

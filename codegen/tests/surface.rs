@@ -126,6 +126,37 @@ fn fixtures_show_each_construct() {
             "actions/agent",
             r#"op active: AgentsApi::active() -> AgentActive  GET "/api/Agent/active"  answers Listed<Agent>"#,
         ),
+        (
+            "files/attachment",
+            r#"op download: AttachmentsApi::download(id: AttachmentId) -> AttachmentDownload  GET "/api/Attachment/{id}"  answers File"#,
+        ),
+        (
+            "files/attachment",
+            r#"op upload_image: AttachmentsApi::upload_image(form: &Multipart) -> AttachmentUploadImage  POST "/api/Attachment/image"  answers Json<serde_json::Value>"#,
+        ),
+        (
+            "files/attachment",
+            r#"setter data_base64: Base64  on NewAttachment  wire "data_base64""#,
+        ),
+        ("files/crate", r#"placeholder Base64: """#),
+        (
+            "files/report",
+            r#"op create_pdf: ReportsApi::create_pdf(body: &Report) -> ReportCreatePdf  POST "/api/Report/createpdf"  answers Json<serde_json::Value>  sends one object"#,
+        ),
+        (
+            "files/invoice",
+            r#"op pdf: InvoicesApi::pdf(id: InvoiceId) -> InvoicePdf  POST "/api/Invoice/PDF/{id}"  answers File  retried"#,
+        ),
+        (
+            "reports/report",
+            r#"op query: ReportsApi::query(sql: String) -> ReportQuery  POST "/api/Report"  answers ReportRows  scope "read:reporting""#,
+        ),
+        ("scopes/ticket", r#"scope read: "read:tickets""#),
+        ("scopes/ticket", r#"scope edit: "edit:tickets""#),
+        (
+            "scopes/control",
+            r#"op update: ControlApi::update(body: &Control) -> ControlUpdate  POST "/api/Control"  answers Json<Control>  retried  scope "admin""#,
+        ),
     ];
     for (surface, line) in expect {
         let text = &all[surface];

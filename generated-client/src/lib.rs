@@ -73,7 +73,7 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    AccessToken, Clear, Error, File, FileInfo, HaloClient, HaloClientBuilder, Id, Listing,
+    AccessToken, Base64, Clear, Error, File, FileInfo, HaloClient, HaloClientBuilder, Id, Listing,
     ListingSummary, Multipart, Page, RateLimit, RawResponse, ReportRows, Result, RetryPolicy,
     StaticToken, SyncCursor, TokenSource,
 };

@@ -123,10 +123,14 @@ async fn plain_text_and_html_error_bodies_are_kept() {
         .get(TicketId::new(2))
         .await
         .expect_err("403");
+    // Tickets are read under `read:tickets`: the 403 names it, and keeps
+    // what the server said.
     assert!(
-        matches!(&err, Error::Api { status: 403, message, .. } if message == "Access denied"),
+        matches!(&err, Error::MissingScope { scope: "read:tickets", message, .. } if message == "Access denied"),
         "{err:?}"
     );
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.body(), Some("  Access denied  "));
 }
 
 #[tokio::test]

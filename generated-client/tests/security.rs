@@ -826,3 +826,73 @@ async fn tracing_records_requests_retries_and_token_refreshes_but_no_secrets() {
     }
     assert!(!log.to_ascii_lowercase().contains("authorization"), "{log}");
 }
+
+/// A raw request is traced like a generated call (a span with method, path,
+/// status and attempt; retries; the token refreshed after a 401) and shows
+/// no more of itself: no secret, token, query text or body in the log,
+/// in its Debug or in its errors.
+#[tokio::test]
+async fn raw_requests_are_traced_like_generated_calls_without_secrets() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/api/Tickets/processchildren"))
+        .respond_with(Sequence::new(vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(200).set_body_json(json!({"done": true})),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/Tickets/vote"))
+        .respond_with(Sequence::new(vec![
+            ResponseTemplate::new(401),
+            ResponseTemplate::new(200).set_body_json(json!({"ok": true})),
+        ]))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let (capture, _guard) = Capture::start();
+
+    let done: serde_json::Value = client
+        .request(reqwest::Method::GET, "Tickets/processchildren")
+        .query("search", "private search words")
+        .decode()
+        .await
+        .expect("second attempt");
+    assert_eq!(done["done"], true);
+    let request = client
+        .request(reqwest::Method::POST, "Tickets/vote")
+        .json(&json!({"note": "private body words"}))
+        .idempotent(true);
+    let shown = format!("{request:?}");
+    request.send().await.expect("after a fresh token");
+    tracing::info!("request debug: {shown}");
+    let log = capture.text();
+
+    let close = log
+        .lines()
+        .find(|l| l.contains("path=/api/Tickets/processchildren") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close for the raw GET in:\n{log}"));
+    for field in ["method=GET", "status=200", "attempt=2", "elapsed_ms="] {
+        assert!(close.contains(field), "{field} missing in {close}");
+    }
+    assert!(
+        log.lines()
+            .any(|l| l.contains("retrying") && l.contains("reason=HTTP 503")),
+        "{log}"
+    );
+    assert!(log.contains("access token refreshed"), "{log}");
+    assert!(log.contains("401 from the API"), "{log}");
+    for leak in [
+        SECRET,
+        "tok-",
+        "Bearer",
+        "private search words",
+        "private+search",
+        "private body words",
+    ] {
+        assert!(!log.contains(leak), "`{leak}` leaked into:\n{log}");
+    }
+    assert!(!log.to_ascii_lowercase().contains("authorization"), "{log}");
+}

@@ -479,6 +479,8 @@ impl Types<'_> {
             Kind::Text { format } => match format.as_deref() {
                 Some("date-time") => "datetime".into(),
                 Some("date") => "date".into(),
+                // OpenAPI's `byte`: base64 text.
+                Some("byte") => "base64".into(),
                 _ => "string".into(),
             },
             Kind::Array(items) => match self.ty(&items).as_str() {

@@ -14,7 +14,8 @@
 use std::fmt;
 
 use halopsa_codegen::model::{
-    Action, Body, Entity, EnumRepr, HttpMethod, KeyKind, NamedKind, Param, PathPart, Spec, Type,
+    Action, Body, Entity, EnumRepr, HttpMethod, KeyKind, NamedKind, Param, PathPart, Response,
+    Spec, Type,
 };
 
 use crate::openapi::{Declared, Document, IdKind, Kind, Parameter, RequestBody, Segment};
@@ -611,7 +612,7 @@ impl Checker<'_> {
         self.path_params(action, &what, &endpoint, out);
         let items = params(Place::ActionParam(name.clone()), &action.params, None);
         self.query(&endpoint, items, &what, &[], out);
-        out.extend(self.body(&action.body, &what, &endpoint, model));
+        out.extend(self.body(action, &what, &endpoint, model));
     }
 
     /// The template's parameters against the document's, by position.
@@ -677,16 +678,38 @@ impl Checker<'_> {
 
     /// What the action sends against the operation's request body: `record`
     /// and `records` an array of the collection's model (Halo takes one record
-    /// as a one-element array), `ids` an array of ids, a type what it decodes
-    /// from, `none` no body at all.
+    /// as a one-element array), `object` the model itself, `ids` an array of
+    /// ids, `form` multipart form data, a type what it decodes from, `none` no
+    /// body at all. A report query (`response: report`) sends an array of a
+    /// model that has `sql` and `_loadreportonly`.
     fn body(
         &mut self,
-        body: &Body,
+        action: &Action,
         what: &str,
         endpoint: &Endpoint<'_>,
         model: Option<&str>,
     ) -> Option<Mismatch> {
+        let body = &action.body;
         let upstream = self.doc.request_body(endpoint.path, endpoint.method);
+        if action.response == Response::Report {
+            let fits = match &upstream {
+                Some(RequestBody::Json(declared)) => match self.doc.kind(declared) {
+                    Kind::Array(items) => items.reference.as_deref().is_some_and(|schema| {
+                        ["sql", "_loadreportonly"]
+                            .iter()
+                            .all(|name| self.doc.property(schema, name).is_some())
+                    }),
+                    _ => false,
+                },
+                _ => false,
+            };
+            return (!fits).then(|| Mismatch::Body {
+                what: what.to_owned(),
+                endpoint: endpoint.name.clone(),
+                spec: "of a report query (`[{sql, _loadreportonly}]`)".to_owned(),
+                upstream: upstream.map_or_else(|| "none".to_owned(), |b| b.to_string()),
+            });
+        }
         let records = || format!("array<{}>", model.unwrap_or("the model"));
         let ids = match self.key {
             KeyKind::Int => "array<integer>",
@@ -697,11 +720,22 @@ impl Checker<'_> {
             Body::Record => format!("`record` ({})", records()),
             Body::Records => format!("`records` ({})", records()),
             Body::Ids => format!("`ids` ({ids})"),
+            Body::Object => format!("`object` ({})", model.unwrap_or("the model")),
+            Body::Form => "`form` (multipart/form-data)".to_owned(),
             Body::Value(ty) => format!("`{}`", type_name(ty)),
         };
         let fits = match (body, &upstream) {
             (Body::None, None) => true,
+            (Body::Form, Some(RequestBody::Other(media))) => {
+                media.starts_with("multipart/form-data")
+            }
             (Body::None, Some(_)) | (_, None) | (_, Some(RequestBody::Other(_))) => false,
+            (Body::Form, Some(RequestBody::Json(_))) => false,
+            (Body::Object, Some(RequestBody::Json(declared))) => match self.doc.kind(declared) {
+                // Without a model (reported once) any object passes.
+                Kind::Object { schema } => model.is_none() || schema.as_deref() == model,
+                _ => false,
+            },
             (Body::Record | Body::Records, Some(RequestBody::Json(declared))) => {
                 match self.doc.kind(declared) {
                     // Without a model (reported once) any array of objects passes.
@@ -816,6 +850,10 @@ impl Checker<'_> {
             (Type::F64, Kind::Number) => true,
             (Type::Bool, Kind::Boolean) => true,
             (Type::String, Kind::Text { .. }) => true,
+            // OpenAPI's `byte` format is base64; Halo declares `data_base64` plain `string`.
+            (Type::Base64, Kind::Text { format }) => {
+                matches!(format.as_deref(), None | Some("byte"))
+            }
             (Type::Date | Type::DateTime, Kind::Text { format }) => {
                 matches!(format.as_deref(), None | Some("date" | "date-time"))
             }
@@ -897,6 +935,7 @@ pub fn type_name(ty: &Type) -> String {
         Type::List(inner) => format!("list<{}>", type_name(inner)),
         Type::Ref { entity, .. } => format!("ref<{entity}>"),
         Type::Id => "id".into(),
+        Type::Base64 => "base64".into(),
         Type::Named(name) => name.clone(),
     }
 }

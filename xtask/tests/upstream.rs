@@ -66,6 +66,7 @@ fn reports_every_kind_of_mismatch_precisely() {
             "Widget: get parameter `includedetails`: upstream_type `absent` is stale: the document declares `bool`",
             "Widget: get parameter `verbose` is not a parameter of GET /Widgets/{id}",
             "Gadget: operation `create` (POST /Gadgets) is not in the document",
+            "Gadget: field `serial`: the spec's `base64` is incompatible with the document's `integer/int32`",
             "Gadget: delete parameter `reason` is not a parameter of DELETE /Gadgets/{id}",
             "Gizmo: path `/Gizmos` is not in the document",
             "Gizmo: path `/Gizmos/{id}` is not in the document",
@@ -93,7 +94,9 @@ fn a_parameter_the_document_requires_must_be_required() {
 
 #[test]
 fn actions_are_checked_against_their_operations() {
-    // `pdf`, `process`, `bulk` and `reorder` fit; `parts_of` fits its path
+    // `pdf` (a file), `process`, `bulk`, `reorder`, `upload_form` (a form),
+    // `print` (the model as one object) and `query` (a model with `sql` and
+    // `_loadreportonly`) fit; `parts_of` fits its path
     // whatever the document calls the parameters, and its `client_id`,
     // `include_spare` and `legacy` (a recorded absence) pass.
     let report = mini_report();
@@ -110,6 +113,8 @@ fn actions_are_checked_against_their_operations() {
             "Gadget: action `render` (POST /Gadgets/render): the spec's body `none` is incompatible with the document's request body `Part`",
             "Gadget: action `tag` (POST /Gadgets/tag): the spec's body `ids` (array<integer>) is incompatible with the document's request body `array<string>`",
             "Gadget: action `upload` (POST /Gadgets/upload): the spec's body `json` is incompatible with the document's request body `multipart/form-data`",
+            "Gadget: action `render_object` (POST /Gadgets/render): the spec's body `object` (Gadget) is incompatible with the document's request body `Part`",
+            "Gadget: action `query_bulk` (POST /Gadgets/bulk): the spec's body of a report query (`[{sql, _loadreportonly}]`) is incompatible with the document's request body `array<Gadget>`",
             "Gadget: action `hook` (POST /Gadgets/{code}/hook): `{id}` holds the collection's `int` ids, but the document declares `string`; use a path parameter if it is another id",
         ]
     );
@@ -157,11 +162,11 @@ fn the_summary_counts_what_was_checked() {
     assert_eq!(report.deviations, 5);
     assert_eq!(
         report.summary(),
-        "verify-upstream: 8 entities, 28 fields, 11 filters and 12 parameters checked against \
-         Mini API v1; 5 recorded deviation(s) accepted; 37 mismatch(es)"
+        "verify-upstream: 8 entities, 30 fields, 11 filters and 12 parameters checked against \
+         Mini API v1; 5 recorded deviation(s) accepted; 40 mismatch(es)"
     );
     // Every mismatch is one the tests above list.
-    assert_eq!(report.mismatch_count(), 15 + 5 + 11 + 4 + 2);
+    assert_eq!(report.mismatch_count(), 16 + 5 + 13 + 4 + 2);
     assert!(!report.is_clean());
 }
 
@@ -188,7 +193,7 @@ fn the_spec_matches_halos_published_document() {
     let spec = load_spec(&workspace_root().join("spec/halopsa.yaml")).unwrap();
     let report = verify(&spec, &doc);
     assert!(report.is_clean(), "{report}");
-    assert_eq!(report.entities, 20);
+    assert_eq!(report.entities, 24);
 }
 
 #[test]
@@ -216,6 +221,8 @@ fn drafts_an_entity_from_the_document() {
     fields:
       id: { type: id, doc: "TODO." }
       name: { type: string, doc: "TODO." }
+      photo: { type: base64, doc: "TODO." }
+      serial: { type: i32, doc: "TODO." }
     filters:
       owner_id: { type: i32, doc: "The gadgets of this owner.", required: true }
       region: { type: string, doc: "The gadgets of this region.", required: true }
@@ -223,7 +230,6 @@ fn drafts_an_entity_from_the_document() {
       lang: { type: string, doc: "The language of the answer.", required: true }
     delete_params:
       force: { type: bool, doc: "Delete even when in use." }
-    # Not drafted: POST /Gadgets/upload takes `multipart/form-data`, which the spec format cannot send
     actions:
       flag:
         doc: TODO.
@@ -234,18 +240,30 @@ fn drafts_an_entity_from_the_document() {
         doc: TODO.
         method: POST
         path: "PDF/{id}"
-        response: json  # A guess: the document has no response schemas.
+        response: bytes  # A guess from the path, which names a file: the document has no response schemas.
       bulk:
         doc: TODO.
         method: POST
         path: bulk
         body: records  # A guess from the request schema `array<Gadget>`.
         response: json  # A guess: the document has no response schemas.
+      print:
+        doc: TODO.
+        method: POST
+        path: print
+        body: object  # A guess from the request schema `Gadget`.
+        response: json  # A guess: the document has no response schemas.
       process:
         doc: TODO.
         method: POST
         path: process
         body: ids  # A guess from the request schema `array<integer/int32>`.
+        response: json  # A guess: the document has no response schemas.
+      query:
+        doc: TODO.
+        method: POST
+        path: query
+        body: json  # A guess from the request schema `array<Query>`. Halo model Query: a shared type under `types:` fits better than json.
         response: json  # A guess: the document has no response schemas.
       render:
         doc: TODO.
@@ -264,6 +282,12 @@ fn drafts_an_entity_from_the_document() {
         method: POST
         path: updateparts
         body: list<Part>  # A guess from the request schema `array<Part>`.
+        response: json  # A guess: the document has no response schemas.
+      upload:
+        doc: TODO.
+        method: POST
+        path: upload
+        body: form  # The document takes `multipart/form-data`: the method takes a `Multipart`.
         response: json  # A guess: the document has no response schemas.
       hook:
         doc: TODO.
@@ -289,6 +313,28 @@ fn drafts_an_entity_from_the_document() {
         response: json  # A guess: the document has no response schemas.
 "#
     );
+}
+
+#[test]
+fn drafts_a_report_query_where_the_collection_runs_sql() {
+    let request = Request {
+        path: "Queries".into(),
+        ..Request::default()
+    };
+    let text = draft::draft(&mini_doc(), None, &request).unwrap();
+    assert!(
+        text.ends_with(
+            "    actions:\n      query:\n        doc: TODO.\n        method: POST\n        response: report  # The request model has `sql` and `_loadreportonly`: an SQL report query, which takes the SQL and answers rows.\n"
+        ),
+        "{text}"
+    );
+    // A collection that only saves records drafts no query.
+    let request = Request {
+        path: "Hooks".into(),
+        ..Request::default()
+    };
+    let text = draft::draft(&mini_doc(), None, &request).unwrap();
+    assert!(!text.contains("response: report"), "{text}");
 }
 
 #[test]
@@ -398,14 +444,14 @@ fn a_pasted_draft_generates_and_passes_verification() {
         .filter(|l| names.iter().any(|n| l.starts_with(&format!("{n}: "))))
         .collect();
     assert_eq!(from_drafts, Vec::<String>::new());
-    // The drafted actions are all there (the form upload is left out), and
-    // the singleton is one.
+    // The drafted actions are all there (the form upload, the object body and
+    // the report query included), and the singleton is one.
     let contraption = spec
         .entities
         .iter()
         .find(|e| e.name == "Contraption")
         .unwrap();
-    assert_eq!(contraption.actions.len(), 9);
+    assert_eq!(contraption.actions.len(), 12);
     let preference = spec
         .entities
         .iter()

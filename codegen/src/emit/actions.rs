@@ -22,6 +22,9 @@ pub(super) fn handle_method(
     uses: &mut Uses,
     imports: &mut Imports,
 ) -> TokenStream {
+    if action.response == Response::Report {
+        return report_method(entity, action, uses);
+    }
     uses.runtime.push("ActionRequest");
     let method = ident(&action.method_name);
     let request = ident(&action.type_name);
@@ -76,6 +79,15 @@ pub(super) fn handle_method(
             args.push(quote!(body: impl IntoIterator<Item = impl Into<#id_type>>));
             chain.push(quote!(.body(&body.into_iter().map(Into::into).collect::<Vec<#id_type>>())));
         }
+        Body::Object => {
+            args.push(quote!(body: &#name));
+            chain.push(quote!(.body(body)));
+        }
+        Body::Form => {
+            uses.runtime.push("Multipart");
+            args.push(quote!(form: &Multipart));
+            chain.push(quote!(.multipart(form)));
+        }
         Body::Value(Type::List(inner)) => {
             let inner = rust_type(inner, &entity.id_type, imports);
             args.push(quote!(body: &[#inner]));
@@ -90,6 +102,9 @@ pub(super) fn handle_method(
     if action.retry && action.method == HttpMethod::Post {
         chain.push(quote!(.repeatable()));
     }
+    if let Some(scope) = &action.scope {
+        chain.push(quote!(.scope(#scope)));
+    }
     let docs = doc(&action.doc);
     let sends = doc_raw(&format!("\n{}", sends(entity, action)));
     quote! {
@@ -97,6 +112,34 @@ pub(super) fn handle_method(
         #sends
         pub fn #method #lifetime(&self #(, #args)*) -> #request {
             #request(ActionRequest::#constructor(self.client, #path) #(#chain)*)
+        }
+    }
+}
+
+/// `pub fn query(&self, sql: impl Into<String>) -> ReportQuery { .. }`: an
+/// SQL report posted where the action's path says, with its scope.
+fn report_method(entity: &Entity, action: &Action, uses: &mut Uses) -> TokenStream {
+    uses.runtime.push("ReportQuery");
+    let method = ident(&action.method_name);
+    let path = &entity.path;
+    let literals = action.path.iter().filter_map(|part| match part {
+        PathPart::Literal(text) => Some(text.as_str()),
+        PathPart::Id | PathPart::Param(_) => None,
+    });
+    let repeatable = (action.retry).then(|| quote!(.repeatable()));
+    let scope = action.scope.as_ref().map(|scope| quote!(.scope(#scope)));
+    let docs = doc(&action.doc);
+    let sends = doc_raw(&format!(
+        "\n{} The SQL goes as `[{{\"sql\": ..., \"_loadreportonly\": true}}]`; \
+         [`ReportQuery`](crate::runtime::ReportQuery) reads the rows as maps \
+         or, with `rows::<T>()`, as your own struct.",
+        sends(entity, action)
+    ));
+    quote! {
+        #docs
+        #sends
+        pub fn #method(&self, sql: impl Into<String>) -> ReportQuery {
+            ReportQuery::at(self.client, #path, sql) #(.literal(#literals))* #repeatable #scope
         }
     }
 }
@@ -137,6 +180,9 @@ pub(super) fn request_type(
     imports: &mut Imports,
     uses: &mut Uses,
 ) -> Vec<TokenStream> {
+    if action.response == Response::Report {
+        return Vec::new(); // the runtime's `ReportQuery`
+    }
     uses.macros.push("request");
     let name = &entity.name;
     let response = match &action.response {
@@ -160,6 +206,13 @@ pub(super) fn request_type(
             uses.runtime.push("Json");
             format!("Json<{}>", type_text(ty, &entity.id_type, imports))
         }
+        // A file has its own kind of request: `send` and `download`.
+        Response::Bytes | Response::Report => String::new(),
+    };
+    let line = if action.response == Response::Bytes {
+        format!("file {};", action.type_name)
+    } else {
+        format!("action {} => {response};", action.type_name)
     };
     let mut table = Table::new("request");
     table
@@ -169,7 +222,7 @@ pub(super) fn request_type(
             action.method_name,
             sends(entity, action)
         ))
-        .line(&format!("action {} => {response};", action.type_name));
+        .line(&line);
     let mut out = vec![tables.add(table.finish())];
     let optional: Vec<&Param> = action.params.iter().filter(|p| !p.required).collect();
     if !optional.is_empty() {

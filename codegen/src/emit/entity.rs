@@ -53,6 +53,9 @@ pub(super) fn emit(spec: &Spec, entity: &Entity) -> GeneratedFile {
     let (sync, sync_runtime) = super::sync::changed_since(entity);
     uses.runtime.extend(sync_runtime);
     let requests = requests(entity, &mut imports, &mut tables, &mut uses);
+    if imports.base64 {
+        uses.runtime.push("Base64");
+    }
 
     uses.runtime.sort_by_key(|name| name.to_lowercase());
     uses.runtime.dedup();
@@ -175,6 +178,16 @@ fn resource(entity: &Entity) -> TokenStream {
         Some(key) => quote!(ListShape::Wrapped(#key)),
         None => quote!(ListShape::Bare),
     };
+    let read = entity
+        .scopes
+        .read
+        .as_ref()
+        .map(|scope| quote!(const READ_SCOPE: Option<&'static str> = Some(#scope);));
+    let edit = entity
+        .scopes
+        .edit
+        .as_ref()
+        .map(|scope| quote!(const EDIT_SCOPE: Option<&'static str> = Some(#scope);));
     quote! {
         impl Resource for #name {
             const PATH: &'static str = #path;
@@ -184,6 +197,9 @@ fn resource(entity: &Entity) -> TokenStream {
             fn id(&self) -> #id_type {
                 #id
             }
+
+            #read
+            #edit
         }
     }
 }
@@ -334,8 +350,18 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
         methods.push(super::actions::handle_method(entity, action, uses, imports));
     }
     let accessor_doc = doc_raw(&format!("{} ({}).", capitalize(&plural), join_words(&ops)));
+    let scopes = match (&entity.scopes.read, &entity.scopes.edit) {
+        (Some(read), Some(edit)) => format!(
+            " Reading needs the API scope {}, changing {}.",
+            code_span(read),
+            code_span(edit)
+        ),
+        (Some(read), None) => format!(" Reading needs the API scope {}.", code_span(read)),
+        (None, Some(edit)) => format!(" Changing needs the API scope {}.", code_span(edit)),
+        (None, None) => String::new(),
+    };
     let handle_doc = doc_raw(&format!(
-        "Operations on {plural}; returned by [`HaloClient::{}`].",
+        "Operations on {plural}; returned by [`HaloClient::{}`].{scopes}",
         entity.accessor
     ));
     quote! {

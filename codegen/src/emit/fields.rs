@@ -12,6 +12,9 @@ use crate::model::{Field, Type};
 pub(super) struct Imports {
     pub chrono_datetime: bool,
     pub chrono_date: bool,
+    /// The runtime's `Base64` (binary fields); the file imports it with
+    /// the other runtime names.
+    pub base64: bool,
     /// Names from the generated crate root (ids of other entities, named types).
     pub siblings: std::collections::BTreeSet<String>,
 }
@@ -58,6 +61,10 @@ pub(super) fn rust_type(ty: &Type, own_id: &str, imports: &mut Imports) -> Token
             quote!(DateTime<Utc>)
         }
         Type::Json => quote!(serde_json::Value),
+        Type::Base64 => {
+            imports.base64 = true;
+            quote!(Base64)
+        }
         Type::List(inner) => {
             let inner = rust_type(inner, own_id, imports);
             quote!(Vec<#inner>)

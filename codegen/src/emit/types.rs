@@ -38,11 +38,15 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     if has_enums {
         macros.push(ident("wire_enum"));
     }
-    let extra = has_structs.then(|| {
-        quote!(
+    let extra = match (has_structs, imports.base64) {
+        (true, true) => Some(quote!(
+            use crate::runtime::{Base64, Extra};
+        )),
+        (true, false) => Some(quote!(
             use crate::runtime::Extra;
-        )
-    });
+        )),
+        _ => None,
+    };
     let docs = module_doc("Shared types: structs and enums that several records use.");
     render(
         spec,

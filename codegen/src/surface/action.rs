@@ -30,10 +30,20 @@ pub(super) fn action(out: &mut Lines, spec: &Spec, e: &Entity, action: &Action) 
         Body::Record => Some(format!("&{}", e.name)),
         Body::Records => Some(format!("[&{}]", e.name)),
         Body::Ids => Some(format!("[{own_id}]")),
+        Body::Object => Some(format!("&{}", e.name)),
+        Body::Form => Some("&Multipart".to_owned()),
         Body::Value(Type::List(inner)) => Some(format!("&[{}]", type_name(inner, own_id))),
         Body::Value(ty) => Some(format!("&{}", type_name(ty, own_id))),
     };
-    args.extend(body.map(|ty| format!("body: {ty}")));
+    let body_name = if action.body == Body::Form {
+        "form"
+    } else {
+        "body"
+    };
+    args.extend(body.map(|ty| format!("{body_name}: {ty}")));
+    if action.response == Response::Report {
+        args.push("sql: String".to_owned());
+    }
     let method = match action.method {
         HttpMethod::Get => "GET",
         HttpMethod::Post => "POST",
@@ -50,6 +60,13 @@ pub(super) fn action(out: &mut Lines, spec: &Spec, e: &Entity, action: &Action) 
         Response::Records => format!("Json<Vec<{}>>", e.name),
         Response::List => format!("Listed<{}>", e.name),
         Response::Value(ty) => format!("Json<{}>", type_name(ty, own_id)),
+        Response::Bytes => "File".to_owned(),
+        Response::Report => "ReportRows".to_owned(),
+    };
+    let returns = if action.response == Response::Report {
+        "ReportQuery"
+    } else {
+        action.type_name.as_str()
     };
     let answers = format!("answers {answers}");
     let retried = (action.retry && action.method == HttpMethod::Post).then_some("retried");
@@ -57,19 +74,15 @@ pub(super) fn action(out: &mut Lines, spec: &Spec, e: &Entity, action: &Action) 
         .scope
         .as_ref()
         .map(|scope| format!("scope {}", quoted(scope)));
+    // `record` sends Halo's one-element array; `object` the record alone.
+    let object = (action.body == Body::Object).then_some("sends one object");
     let notes: Vec<&str> = [sends.as_str(), &answers]
         .into_iter()
+        .chain(object)
         .chain(retried)
         .chain(scope.as_deref())
         .collect();
-    op(
-        out,
-        e,
-        &action.method_name,
-        &args,
-        &action.type_name,
-        &notes,
-    );
+    op(out, e, &action.method_name, &args, returns, &notes);
     let prefix = format!("{}.", action.method_name);
     params(out, "path_param", &prefix, &action.path_params, own_id);
     params(out, "param", &prefix, &action.params, own_id);

@@ -10,6 +10,7 @@ pub(super) fn entity(spec: &Spec, e: &Entity) -> String {
     let mut out = Lines::default();
     let path = format!("{}/{}", spec.api.base_path, e.path);
     out.item("module", &e.module, format!("path {}", quoted(&path)));
+    scopes(&mut out, e);
     id_type(&mut out, e);
     record(&mut out, spec, e);
     lookups(&mut out, spec, e);
@@ -29,6 +30,15 @@ pub(super) fn entity(spec: &Spec, e: &Entity) -> String {
     }
     changed_since(&mut out, e);
     out.0
+}
+
+/// `scope read: "read:tickets"`: what a 403 to the five operations names.
+fn scopes(out: &mut Lines, e: &Entity) {
+    for (kind, scope) in [("read", &e.scopes.read), ("edit", &e.scopes.edit)] {
+        if let Some(scope) = scope {
+            out.item("scope", kind, quoted(scope));
+        }
+    }
 }
 
 /// `type TicketId: Id<Ticket>`; a singleton has no id.

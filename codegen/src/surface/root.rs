@@ -26,6 +26,7 @@ fn placeholder_kind(spec: &Spec, ty: &Type) -> Option<&'static str> {
         Type::Id => Some("ids"),
         Type::Date => Some("NaiveDate"),
         Type::DateTime => Some("DateTime<Utc>"),
+        Type::Base64 => Some("Base64"),
         Type::Bool | Type::String | Type::Json | Type::List(_) | Type::Named(_) => None,
     }
 }
@@ -41,6 +42,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("f64", r#""""#),
     ("NaiveDate", DATE_PLACEHOLDERS),
     ("DateTime<Utc>", DATE_PLACEHOLDERS),
+    ("Base64", r#""""#),
 ];
 
 const DATE_PLACEHOLDERS: &str =

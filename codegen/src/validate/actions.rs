@@ -5,14 +5,14 @@ use std::collections::HashSet;
 use super::paths::{self, PathKind};
 use super::Checker;
 use crate::model::{
-    Action, Body, HttpMethod, KeyKind, Operations, Param, PathPart, Response, Type,
+    Action, Body, HttpMethod, KeyKind, Operations, Param, PathPart, Response, Scopes, Type,
 };
 use crate::names::{is_plain_ident, snake, upper_camel};
 use crate::raw;
 use crate::reserved;
 
-const BODY_HELP: &str = "use `none`, `record` (one record, sent as Halo's one-element array), `records`, `ids`, or a type: `json`, a name from `types:`, or `list<...>` of one";
-const RESPONSE_HELP: &str = "use `none`, `record`, `records` (a JSON array), `list` (the collection's list shape), or a type: `json`, a name from `types:`, or `list<...>` of one";
+const BODY_HELP: &str = "use `none`, `record` (one record, sent as Halo's one-element array), `records`, `ids`, `object` (one record as a JSON object), `form` (multipart), or a type: `json`, a name from `types:`, or `list<...>` of one";
+const RESPONSE_HELP: &str = "use `none`, `record`, `records` (a JSON array), `list` (the collection's list shape), `bytes` (a file), `report` (the rows of an SQL report), or a type: `json`, a name from `types:`, or `list<...>` of one";
 
 impl Checker<'_> {
     /// `key: int | string | uuid`, an entity's kind of id (default `int`).
@@ -33,9 +33,50 @@ impl Checker<'_> {
         }
     }
 
+    /// `scopes: { read: .., edit: .. }`: each a plain OAuth scope.
+    pub(super) fn scopes(&mut self, name: &str, entity: &raw::Entity) -> Scopes {
+        let Some(raw) = &entity.scopes else {
+            return Scopes::default();
+        };
+        let mut scope = |key: &'static str, value: &Option<String>| {
+            let path = ["entities", name, "scopes", key];
+            value
+                .as_deref()
+                .and_then(|scope| self.scope_value(&path, scope))
+        };
+        Scopes {
+            read: scope("read", &raw.read),
+            edit: scope("edit", &raw.edit),
+        }
+    }
+
+    /// An OAuth scope as Halo names them (`read:reporting`), or an error.
+    fn scope_value(&mut self, path: &[&str], scope: &str) -> Option<String> {
+        let key = path.last().copied().unwrap_or("scope");
+        let plain = !scope.is_empty()
+            && scope
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'));
+        if !plain {
+            self.error(
+                self.map.value(path),
+                format!("`{key}: {scope}` is not an OAuth scope"),
+                "write the scope as Halo names it, such as `read:reporting`".into(),
+            );
+            return None;
+        }
+        Some(scope.to_owned())
+    }
+
     /// A singleton's `get` and `update`, as the actions they are: the
-    /// collection's path itself, no id.
-    pub(super) fn singleton_actions(&mut self, name: &str, ops: Operations) -> Vec<Action> {
+    /// collection's path itself, no id, needing the entity's read and edit
+    /// scopes.
+    pub(super) fn singleton_actions(
+        &mut self,
+        name: &str,
+        ops: Operations,
+        scopes: &Scopes,
+    ) -> Vec<Action> {
         if ops.list || ops.create || ops.delete {
             self.error(
                 self.map.key(&["entities", name, "operations"]),
@@ -44,7 +85,7 @@ impl Checker<'_> {
             );
         }
         let mut actions = Vec::new();
-        let op = |method_name: &str, method, body, doc: String| Action {
+        let op = |method_name: &str, method, body, doc: String, scope: &Option<String>| Action {
             method_name: method_name.to_owned(),
             type_name: format!("{name}{}", upper_camel(method_name)),
             doc,
@@ -55,7 +96,7 @@ impl Checker<'_> {
             body,
             response: Response::Record,
             retry: true,
-            scope: None,
+            scope: scope.clone(),
             template: String::new(),
         };
         if ops.get {
@@ -64,6 +105,7 @@ impl Checker<'_> {
                 HttpMethod::Get,
                 Body::None,
                 format!("Reads the {}.", words(name)),
+                &scopes.read,
             ));
         }
         if ops.update {
@@ -75,6 +117,7 @@ impl Checker<'_> {
                     "Saves the {}: sends every field the record carries, including fields the spec does not list.",
                     words(name)
                 ),
+                &scopes.edit,
             ));
         }
         actions
@@ -144,7 +187,12 @@ impl Checker<'_> {
         };
         let path_params = self.params(&at("path_params"), &raw.path_params, "action", &[], false);
         let (path, template) = self.template(&base, raw, &path_params, has_ids)?;
-        let params = self.params(&at("params"), &raw.params, "action", &[], true);
+        // A file's request type has `download` besides the methods of an action's.
+        let kind = match raw.response.as_deref().map(str::trim) {
+            Some("bytes") => "file",
+            _ => "action",
+        };
+        let params = self.params(&at("params"), &raw.params, kind, &[], true);
         let body = self.body(&at("body"), raw.body.as_deref(), has_ids)?;
         if method == HttpMethod::Get && body != Body::None {
             self.error(
@@ -155,20 +203,13 @@ impl Checker<'_> {
             return None;
         }
         let response = self.response(&at("response"), raw.response.as_deref(), has_ids)?;
-        let scope = raw.scope.clone().filter(|scope| {
-            let plain = !scope.is_empty()
-                && scope
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'));
-            if !plain {
-                self.error(
-                    self.map.value(&at("scope")),
-                    format!("`scope: {scope}` is not an OAuth scope"),
-                    "write the scope as Halo names it, such as `read:reporting`".into(),
-                );
-            }
-            plain
-        });
+        if response == Response::Report {
+            self.report_action(&base, raw, method, &body, &path)?;
+        }
+        let scope = match &raw.scope {
+            Some(scope) => Some(self.scope_value(&at("scope"), scope)?),
+            None => None,
+        };
         Some(Action {
             method_name: action_name.to_owned(),
             type_name: format!("{name}{}", upper_camel(action_name)),
@@ -183,6 +224,57 @@ impl Checker<'_> {
             scope,
             template,
         })
+    }
+
+    /// A report query (`response: report`) is a POST whose body is its SQL,
+    /// to a path without parameters: the method takes only the SQL.
+    fn report_action(
+        &mut self,
+        base: &[&str],
+        raw: &raw::Action,
+        method: HttpMethod,
+        body: &Body,
+        path: &[PathPart],
+    ) -> Option<()> {
+        let at = |key: &str| self.map.value(&[base, &[key]].concat());
+        let problem = if method != HttpMethod::Post {
+            Some((
+                at("method"),
+                "a report query is posted".to_owned(),
+                "use `method: POST`".to_owned(),
+            ))
+        } else if *body != Body::None {
+            Some((
+                at("body"),
+                "a report query's body is its SQL".to_owned(),
+                "remove `body`: the method takes the SQL and sends it with `_loadreportonly`"
+                    .to_owned(),
+            ))
+        } else if path
+            .iter()
+            .any(|part| !matches!(part, PathPart::Literal(_)))
+        {
+            Some((
+                at("path"),
+                "a report query's path has no parameters".to_owned(),
+                "the method takes only the SQL: use a path of literal segments".to_owned(),
+            ))
+        } else if !raw.params.is_empty() {
+            Some((
+                self.map.key(&[base, &["params"]].concat()),
+                "a report query takes no query parameters".to_owned(),
+                "remove `params`: the method takes only the SQL".to_owned(),
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((location, message, help)) => {
+                self.error(location, message, help);
+                None
+            }
+            None => Some(()),
+        }
     }
 
     /// The path template: literal segments (the path grammar) and `{id}` or
@@ -284,6 +376,8 @@ impl Checker<'_> {
             Some("record") => needs_ids(self, "record").then_some(Body::Record),
             Some("records") => needs_ids(self, "records").then_some(Body::Records),
             Some("ids") => needs_ids(self, "ids").then_some(Body::Ids),
+            Some("object") => needs_ids(self, "object").then_some(Body::Object),
+            Some("form") => Some(Body::Form),
             Some(other) => {
                 let ty = self.parse_type(other, path, false)?;
                 if value_type(&ty) {
@@ -307,6 +401,8 @@ impl Checker<'_> {
             Some("record") => Response::Record,
             Some("records") => Response::Records,
             Some("list") => Response::List,
+            Some("bytes") => return Some(Response::Bytes),
+            Some("report") => Response::Report,
             Some(other) => {
                 let ty = self.parse_type(other, path, false)?;
                 if !value_type(&ty) {
@@ -324,7 +420,7 @@ impl Checker<'_> {
             self.error(
                 at,
                 "a singleton answers with its record".into(),
-                "use `response: record` or a type".into(),
+                "use `response: record`, `bytes` or a type".into(),
             );
             return None;
         }

@@ -104,8 +104,9 @@ impl Checker<'_> {
                 "remove `key`".into(),
             );
         }
+        let scopes = self.scopes(name, entity);
         let mut actions = if entity.singleton {
-            self.singleton_actions(name, ops)
+            self.singleton_actions(name, ops, &scopes)
         } else {
             Vec::new()
         };
@@ -195,6 +196,7 @@ impl Checker<'_> {
             lookups,
             get_params,
             delete_params,
+            scopes,
         })
     }
 
@@ -526,7 +528,7 @@ fn is_query_type(ty: &Type) -> bool {
             **inner,
             Type::Bool | Type::I32 | Type::I64 | Type::F64 | Type::String | Type::Ref { .. }
         ),
-        Type::Json | Type::Named(_) | Type::Id => false,
+        Type::Json | Type::Named(_) | Type::Id | Type::Base64 => false,
     }
 }
 

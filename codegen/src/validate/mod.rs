@@ -20,7 +20,7 @@ use crate::model::Spec;
 use crate::raw;
 use crate::source_map::SourceMap;
 
-const TYPE_HELP: &str = "use one of bool, i32, i64, f64, string, date, datetime, json, list<T>, ref<Entity>, or a name declared under `types:`";
+const TYPE_HELP: &str = "use one of bool, i32, i64, f64, string, date, datetime, json, base64, list<T>, ref<Entity>, or a name declared under `types:`";
 const MAX_LIST_NESTING: usize = 4;
 
 struct Checker<'a> {

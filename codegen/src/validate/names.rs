@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Checker;
 use crate::diagnostic::Location;
-use crate::model::{Entity, NamedType};
+use crate::model::{Entity, NamedType, Response};
 use crate::names::{field_ident, is_keyword, is_plain_ident, snake, upper_camel};
 use crate::raw;
 use crate::reserved;
@@ -178,7 +178,14 @@ impl Checker<'_> {
             ]
             .into_iter()
             .filter_map(|(made, name)| made.then_some(name))
-            .chain(entity.actions.iter().map(|action| &action.type_name))
+            // A report query returns the runtime's `ReportQuery`: no type of its own.
+            .chain(
+                entity
+                    .actions
+                    .iter()
+                    .filter(|action| action.response != Response::Report)
+                    .map(|action| &action.type_name),
+            )
             .collect();
             for derived in derived_names {
                 if shared_accessor.is_some() && derived == &entity.handle {

@@ -266,6 +266,7 @@ impl Checker<'_> {
             "date" => Type::Date,
             "datetime" => Type::DateTime,
             "json" => Type::Json,
+            "base64" => Type::Base64,
             "id" if allow_id && depth == 0 => Type::Id,
             "id" => {
                 self.error(

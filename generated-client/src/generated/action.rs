@@ -11,8 +11,8 @@ use crate::runtime::{
 };
 
 use super::{
-    AgentId, AssetId, Attachment, ClientContractId, CustomField, StatusId, TicketId,
-    UserId,
+    AgentId, AssetId, AttachmentSummary, ClientContractId, CustomField, StatusId,
+    TicketId, UserId,
 };
 
 /// Identifies an [`Action`]; a plain `i32` converts into one.
@@ -78,7 +78,7 @@ pub struct Action {
     /// The number of attachments.
     pub attachment_count: Option<i32>,
     /// The files attached to the action.
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<AttachmentSummary>>,
     /// The action's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// The arrival time recorded on the action.
@@ -140,6 +140,9 @@ impl Resource for Action {
     fn id(&self) -> ActionId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:tickets");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:tickets");
 }
 
 impl Action {
@@ -159,7 +162,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on actions; returned by [`HaloClient::actions`].
+/// Operations on actions; returned by [`HaloClient::actions`]. Reading needs the API scope `read:tickets`, changing `edit:tickets`.
 #[derive(Debug, Clone, Copy)]
 pub struct ActionsApi<'a> {
     client: &'a HaloClient,
@@ -364,7 +367,7 @@ fields! {
         /// The files attached to the action.
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
-        attachments(Vec<Attachment>) = "attachments",
+        attachments(Vec<AttachmentSummary>) = "attachments",
         /// The action's custom field values.
         ///
         /// Halo replaces `customfields` whole: elements left out are removed. To change some and keep the rest, use `merge_customfields` on the patch.
@@ -378,7 +381,10 @@ fields! {
 
 impl ActionPatch {
     /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
-    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+    pub fn merge_attachments(
+        self,
+        value: impl IntoIterator<Item = AttachmentSummary>,
+    ) -> Self {
         Self(self.0.merge("attachments", value))
     }
 

@@ -113,6 +113,9 @@ impl Resource for Appointment {
     fn id(&self) -> AppointmentId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:calendar");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:calendar");
 }
 
 impl HaloClient {
@@ -122,7 +125,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on appointments; returned by [`HaloClient::appointments`].
+/// Operations on appointments; returned by [`HaloClient::appointments`]. Reading needs the API scope `read:calendar`, changing `edit:calendar`.
 #[derive(Debug, Clone, Copy)]
 pub struct AppointmentsApi<'a> {
     client: &'a HaloClient,

@@ -128,6 +128,9 @@ impl Resource for Asset {
     fn id(&self) -> AssetId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:assets");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:assets");
 }
 
 impl Asset {
@@ -147,7 +150,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on assets; returned by [`HaloClient::assets`].
+/// Operations on assets; returned by [`HaloClient::assets`]. Reading needs the API scope `read:assets`, changing `edit:assets`.
 #[derive(Debug, Clone, Copy)]
 pub struct AssetsApi<'a> {
     client: &'a HaloClient,

@@ -10,7 +10,7 @@ use crate::runtime::{
     Resource, ResultFuture, SyncCursor, UpdateRequest,
 };
 
-use super::{AgentId, Attachment, CustomField, SiteId};
+use super::{AgentId, AttachmentSummary, CustomField, SiteId};
 
 /// Identifies a [`Client`]; a plain `i32` converts into one.
 pub type ClientId = Id<Client>;
@@ -47,7 +47,7 @@ pub struct Client {
     /// The client's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the client.
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<AttachmentSummary>>,
     /// The number of open tickets.
     pub open_ticket_count: Option<i32>,
     /// The total number of tickets.
@@ -92,6 +92,9 @@ impl Resource for Client {
     fn id(&self) -> ClientId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:customers");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:customers");
 }
 
 impl Client {
@@ -111,7 +114,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on clients; returned by [`HaloClient::clients`].
+/// Operations on clients; returned by [`HaloClient::clients`]. Reading needs the API scope `read:customers`, changing `edit:customers`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientsApi<'a> {
     client: &'a HaloClient,
@@ -294,7 +297,7 @@ fields! {
         /// The files attached to the client.
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
-        attachments(Vec<Attachment>) = "attachments",
+        attachments(Vec<AttachmentSummary>) = "attachments",
     }
 }
 
@@ -308,7 +311,10 @@ impl ClientPatch {
     }
 
     /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
-    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+    pub fn merge_attachments(
+        self,
+        value: impl IntoIterator<Item = AttachmentSummary>,
+    ) -> Self {
         Self(self.0.merge("attachments", value))
     }
 }

@@ -127,6 +127,9 @@ impl Resource for ClientContract {
     fn id(&self) -> ClientContractId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:contracts");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:contracts");
 }
 
 impl ClientContract {
@@ -146,7 +149,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on client contracts; returned by [`HaloClient::client_contracts`].
+/// Operations on client contracts; returned by [`HaloClient::client_contracts`]. Reading needs the API scope `read:contracts`, changing `edit:contracts`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientContractsApi<'a> {
     client: &'a HaloClient,

@@ -125,6 +125,9 @@ impl Resource for Invoice {
     fn id(&self) -> InvoiceId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:invoices");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:invoices");
 }
 
 impl Invoice {
@@ -138,13 +141,13 @@ impl Invoice {
 }
 
 impl HaloClient {
-    /// Invoices (list, get, create, update, delete and update_lines).
+    /// Invoices (list, get, create, update, delete, update_lines and pdf).
     pub fn invoices(&self) -> InvoicesApi<'_> {
         InvoicesApi { client: self }
     }
 }
 
-/// Operations on invoices; returned by [`HaloClient::invoices`].
+/// Operations on invoices; returned by [`HaloClient::invoices`]. Reading needs the API scope `read:invoices`, changing `edit:invoices`.
 #[derive(Debug, Clone, Copy)]
 pub struct InvoicesApi<'a> {
     client: &'a HaloClient,
@@ -202,6 +205,17 @@ impl InvoicesApi<'_> {
             ActionRequest::post(self.client, "Invoice")
                 .literal("updatelines")
                 .body(&body),
+        )
+    }
+
+    /// The invoice rendered as a PDF.
+    ///
+    /// Sends `POST Invoice/PDF/{id}`; never sent twice when the server might have acted.
+    pub fn pdf(&self, id: impl Into<InvoiceId>) -> InvoicePdf {
+        InvoicePdf(
+            ActionRequest::post(self.client, "Invoice")
+                .literal("PDF")
+                .value(Into::<InvoiceId>::into(id)),
         )
     }
 }
@@ -381,4 +395,9 @@ params! {
 request! {
     /// The request of [`InvoicesApi::update_lines`]: Sends `POST Invoice/updatelines`; never sent twice when the server might have acted.
     action InvoiceUpdateLines => Json<serde_json::Value>;
+}
+
+request! {
+    /// The request of [`InvoicesApi::pdf`]: Sends `POST Invoice/PDF/{id}`; never sent twice when the server might have acted.
+    file InvoicePdf;
 }

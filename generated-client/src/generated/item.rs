@@ -113,6 +113,9 @@ impl Resource for Item {
     fn id(&self) -> ItemId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:items");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:items");
 }
 
 impl Item {
@@ -132,7 +135,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on items; returned by [`HaloClient::items`].
+/// Operations on items; returned by [`HaloClient::items`]. Reading needs the API scope `read:items`, changing `edit:items`.
 #[derive(Debug, Clone, Copy)]
 pub struct ItemsApi<'a> {
     client: &'a HaloClient,

@@ -100,6 +100,9 @@ impl Resource for KbArticle {
     fn id(&self) -> KbArticleId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:kb");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:kb");
 }
 
 impl KbArticle {
@@ -119,7 +122,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on kb articles; returned by [`HaloClient::kb_articles`].
+/// Operations on kb articles; returned by [`HaloClient::kb_articles`]. Reading needs the API scope `read:kb`, changing `edit:kb`.
 #[derive(Debug, Clone, Copy)]
 pub struct KbArticlesApi<'a> {
     client: &'a HaloClient,

@@ -134,6 +134,9 @@ impl Resource for Project {
     fn id(&self) -> ProjectId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:projects");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:projects");
 }
 
 impl Project {
@@ -153,7 +156,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on projects; returned by [`HaloClient::projects`].
+/// Operations on projects; returned by [`HaloClient::projects`]. Reading needs the API scope `read:projects`, changing `edit:projects`.
 #[derive(Debug, Clone, Copy)]
 pub struct ProjectsApi<'a> {
     client: &'a HaloClient,

@@ -113,6 +113,9 @@ impl Resource for Quotation {
     fn id(&self) -> QuotationId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:quotes");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:quotes");
 }
 
 impl Quotation {
@@ -132,7 +135,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on quotations; returned by [`HaloClient::quotations`].
+/// Operations on quotations; returned by [`HaloClient::quotations`]. Reading needs the API scope `read:quotes`, changing `edit:quotes`.
 #[derive(Debug, Clone, Copy)]
 pub struct QuotationsApi<'a> {
     client: &'a HaloClient,

@@ -107,6 +107,9 @@ impl Resource for Site {
     fn id(&self) -> SiteId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:customers");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:customers");
 }
 
 impl Site {
@@ -126,7 +129,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on sites; returned by [`HaloClient::sites`].
+/// Operations on sites; returned by [`HaloClient::sites`]. Reading needs the API scope `read:customers`, changing `edit:customers`.
 #[derive(Debug, Clone, Copy)]
 pub struct SitesApi<'a> {
     client: &'a HaloClient,

@@ -89,6 +89,9 @@ impl Resource for Supplier {
     fn id(&self) -> SupplierId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:suppliers");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:suppliers");
 }
 
 impl Supplier {
@@ -108,7 +111,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on suppliers; returned by [`HaloClient::suppliers`].
+/// Operations on suppliers; returned by [`HaloClient::suppliers`]. Reading needs the API scope `read:suppliers`, changing `edit:suppliers`.
 #[derive(Debug, Clone, Copy)]
 pub struct SuppliersApi<'a> {
     client: &'a HaloClient,

@@ -11,8 +11,8 @@ use crate::runtime::{
 };
 
 use super::{
-    AgentId, AssetId, AssetSummary, Attachment, ClientContractId, ClientId, CustomField,
-    SiteId, StatusId, Tag, TeamId, TicketTypeId, UserId,
+    AgentId, AssetId, AssetSummary, AttachmentSummary, ClientContractId, ClientId,
+    CustomField, SiteId, StatusId, Tag, TeamId, TicketTypeId, UserId,
 };
 
 /// Identifies a [`Ticket`]; a plain `i32` converts into one.
@@ -142,7 +142,7 @@ pub struct Ticket {
     /// The assets linked to the ticket.
     pub assets: Option<Vec<AssetSummary>>,
     /// The files attached to the ticket.
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<AttachmentSummary>>,
     /// The ticket's address in the web application.
     pub web_url: Option<String>,
     /// The ticket's address in the API.
@@ -227,6 +227,9 @@ impl Resource for Ticket {
     fn id(&self) -> TicketId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:tickets");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:tickets");
 }
 
 impl Ticket {
@@ -246,7 +249,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on tickets; returned by [`HaloClient::tickets`].
+/// Operations on tickets; returned by [`HaloClient::tickets`]. Reading needs the API scope `read:tickets`, changing `edit:tickets`.
 #[derive(Debug, Clone, Copy)]
 pub struct TicketsApi<'a> {
     client: &'a HaloClient,
@@ -555,7 +558,7 @@ fields! {
         /// The files attached to the ticket.
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
-        attachments(Vec<Attachment>) = "attachments",
+        attachments(Vec<AttachmentSummary>) = "attachments",
     }
 }
 
@@ -579,7 +582,10 @@ impl TicketPatch {
     }
 
     /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
-    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+    pub fn merge_attachments(
+        self,
+        value: impl IntoIterator<Item = AttachmentSummary>,
+    ) -> Self {
         Self(self.0.merge("attachments", value))
     }
 }

@@ -95,6 +95,9 @@ impl Resource for TimesheetEvent {
     fn id(&self) -> TimesheetEventId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:timesheets");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:timesheets");
 }
 
 impl HaloClient {
@@ -104,7 +107,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on timesheet events; returned by [`HaloClient::timesheet_events`].
+/// Operations on timesheet events; returned by [`HaloClient::timesheet_events`]. Reading needs the API scope `read:timesheets`, changing `edit:timesheets`.
 #[derive(Debug, Clone, Copy)]
 pub struct TimesheetEventsApi<'a> {
     client: &'a HaloClient,

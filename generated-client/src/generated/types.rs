@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use crate::runtime::macros::record;
-use crate::runtime::Extra;
+use crate::runtime::{Base64, Extra};
 use super::{
     AgentId, AssetId, ClientContractId, ClientId, InvoiceId, ItemId, QuotationId, SiteId,
-    SupplierId, TeamId, TicketId, UserId,
+    SupplierId, TeamId, TicketId, UserId, WebhookId,
 };
 
 /// One custom field and its value on a record.
@@ -169,9 +169,9 @@ record! {
     }
 }
 
-/// A file attached to a record.
+/// A file attached to a record, as the record lists it (download it with `attachments().download(id)`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attachment {
+pub struct AttachmentSummary {
     /// The attachment's id.
     pub id: Option<i32>,
     /// The file's name.
@@ -194,14 +194,14 @@ pub struct Attachment {
     pub action_id: Option<i32>,
     /// A link to the file when it is stored elsewhere.
     pub link: Option<String>,
-    /// The file's content in base64 when uploading.
-    pub data_base64: Option<String>,
+    /// The file's content, when uploading (the setter takes the bytes).
+    pub data_base64: Option<Base64>,
     /// Fields the spec does not list, kept so that nothing is lost on a round trip.
     pub extra: Extra,
 }
 
 record! {
-    struct Attachment {
+    struct AttachmentSummary {
         "id" => id,
         "filename" => filename,
         "filesize" => filesize,
@@ -214,6 +214,74 @@ record! {
         "action_id" => action_id,
         "link" => link,
         "data_base64" => data_base64,
+    }
+}
+
+/// Asks Halo to send a test event to a webhook.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WebhookTest {
+    /// The webhook to test.
+    pub id: Option<WebhookId>,
+    /// Set to `true`: send a test event.
+    ///
+    /// Wire name: `_test`.
+    pub test: Option<bool>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct WebhookTest {
+        "id" => id,
+        "_test" => test,
+    }
+}
+
+/// The rows of a report that was run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportContent {
+    /// Whether the report ran.
+    pub loaded: Option<bool>,
+    /// Why the report did not run (the database's message).
+    pub load_error: Option<String>,
+    /// The rows, each an object keyed by column.
+    pub rows: Option<Vec<serde_json::Value>>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct ReportContent {
+        "loaded" => loaded,
+        "load_error" => load_error,
+        "rows" => rows,
+    }
+}
+
+/// A column of a report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportColumn {
+    /// The column's id.
+    pub id: Option<i32>,
+    /// The column's name, as the rows key it.
+    pub name: Option<String>,
+    /// The column's database type.
+    pub data_type: Option<String>,
+    /// The column's position.
+    pub sequence: Option<i32>,
+    /// Whether the column is hidden.
+    pub hidden: Option<bool>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct ReportColumn {
+        "id" => id,
+        "name" => name,
+        "data_type" => data_type,
+        "sequence" => sequence,
+        "hidden" => hidden,
     }
 }
 

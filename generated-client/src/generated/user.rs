@@ -11,7 +11,8 @@ use crate::runtime::{
 };
 
 use super::{
-    Address, AgentId, AssetId, AssetSummary, Attachment, ClientId, CustomField, SiteId,
+    Address, AgentId, AssetId, AssetSummary, AttachmentSummary, ClientId, CustomField,
+    SiteId,
 };
 
 /// Identifies an [`User`]; a plain `i32` converts into one.
@@ -71,7 +72,7 @@ pub struct User {
     /// The user's custom field values.
     pub customfields: Option<Vec<CustomField>>,
     /// The files attached to the user.
-    pub attachments: Option<Vec<Attachment>>,
+    pub attachments: Option<Vec<AttachmentSummary>>,
     /// The assets assigned to the user.
     pub assets: Option<Vec<AssetSummary>>,
     /// When the user was created.
@@ -127,6 +128,9 @@ impl Resource for User {
     fn id(&self) -> UserId {
         self.id
     }
+
+    const READ_SCOPE: Option<&'static str> = Some("read:customers");
+    const EDIT_SCOPE: Option<&'static str> = Some("edit:customers");
 }
 
 impl User {
@@ -146,7 +150,7 @@ impl HaloClient {
     }
 }
 
-/// Operations on users; returned by [`HaloClient::users`].
+/// Operations on users; returned by [`HaloClient::users`]. Reading needs the API scope `read:customers`, changing `edit:customers`.
 #[derive(Debug, Clone, Copy)]
 pub struct UsersApi<'a> {
     client: &'a HaloClient,
@@ -368,7 +372,7 @@ fields! {
         /// The files attached to the user.
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
-        attachments(Vec<Attachment>) = "attachments",
+        attachments(Vec<AttachmentSummary>) = "attachments",
         /// The assets assigned to the user.
         ///
         /// Halo replaces `assets` whole: elements left out are removed. To change some and keep the rest, use `merge_assets` on the patch.
@@ -386,7 +390,10 @@ impl UserPatch {
     }
 
     /// Changes some elements of `attachments` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
-    pub fn merge_attachments(self, value: impl IntoIterator<Item = Attachment>) -> Self {
+    pub fn merge_attachments(
+        self,
+        value: impl IntoIterator<Item = AttachmentSummary>,
+    ) -> Self {
         Self(self.0.merge("attachments", value))
     }
 

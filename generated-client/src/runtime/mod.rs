@@ -6,6 +6,7 @@
 //! parameter names, the page cap) come from the generated [`crate::API`].
 
 mod auth;
+mod binary;
 mod body;
 mod builder;
 mod call;
@@ -31,6 +32,7 @@ pub mod webhook;
 pub mod wire;
 
 pub use auth::{AccessToken, StaticToken, TokenSource};
+pub use binary::Base64;
 pub use body::Multipart;
 pub use builder::HaloClientBuilder;
 pub use change::{Clear, FieldChange};

@@ -49,6 +49,15 @@ pub trait Resource: DeserializeOwned + Send + 'static {
 
     /// The record's id; paging uses it to notice a record delivered twice.
     fn id(&self) -> Self::Id;
+
+    /// The OAuth scope reading the collection needs (`read:tickets`), when
+    /// known: a 403 to a list or a get then becomes an
+    /// [`Error::MissingScope`](super::Error::MissingScope) naming it.
+    const READ_SCOPE: Option<&'static str> = None;
+
+    /// The OAuth scope changing the collection needs (`edit:tickets`), when
+    /// known: named by a 403 to a create, an update or a delete.
+    const EDIT_SCOPE: Option<&'static str> = None;
 }
 
 /// How a collection's list endpoint wraps its records.

@@ -1,11 +1,9 @@
-//! Attachments: `POST /api/Attachment` with `[{ticket_id, filename,
-//! data_base64, ...}]` stores a file, and `GET /api/Attachment/{id}`
-//! answers with its bytes (with `Content-Type` and `Content-Disposition`),
-//! as Halo does.
-//!
-//! When the spec declares an `Attachment` collection, its table holds the
-//! records (posted through the generic routes) and only the download is
-//! served here; until then the fake keeps posted attachments itself.
+//! Attachments while the spec declares no `Attachment` collection:
+//! `POST /api/Attachment` with `[{ticket_id, filename, data_base64, ...}]`
+//! stores a file, and `GET /api/Attachment/{id}` answers with its bytes
+//! (with `Content-Type` and `Content-Disposition`), as Halo does. With the
+//! collection in the spec, its table keeps the files and its `download`
+//! action serves them (`actions.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,11 +12,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::counters::Live;
-use super::store::Record;
+use super::store::{decode_base64, Record};
 use super::{lock, respond, Shared};
 
 /// The path of attachments, under the API base.
@@ -78,8 +75,7 @@ pub(crate) async fn save(State(shared): State<Arc<Shared>>, body: Bytes) -> Resp
     respond::json(StatusCode::CREATED, &body)
 }
 
-/// `GET /api/Attachment/{id}`: the file, from the spec's table if there is
-/// one, else from the attachments kept here.
+/// `GET /api/Attachment/{id}`: the file of an attachment kept here.
 pub(crate) async fn download(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -87,11 +83,7 @@ pub(crate) async fn download(
     let Some(id) = id.trim().parse::<i64>().ok().filter(|id| *id > 0) else {
         return respond::bad_request(&format!("The value '{id}' is not a valid id."));
     };
-    let record = {
-        let store = lock(&shared.store);
-        store.get(ATTACHMENT_PATH, id).cloned()
-    }
-    .or_else(|| lock(&shared.files).records.get(&id).cloned());
+    let record = lock(&shared.files).records.get(&id).cloned();
     let Some(record) = record else {
         return respond::not_found(&format!("Attachment {id}"));
     };
@@ -111,16 +103,11 @@ pub(crate) async fn download(
 
 /// The file of an attachment record, decoded from `data_base64`.
 fn data(record: &Map<String, Value>) -> Option<Vec<u8>> {
-    let text = record.get("data_base64")?.as_str()?;
-    // A data URL's header, which some clients leave on.
-    let text = text.split_once(";base64,").map_or(text, |(_, data)| data);
-    base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()
+    decode_base64(record.get("data_base64")?.as_str()?)
 }
 
 /// A content type from a file name's extension.
-fn guess_type(name: &str) -> &'static str {
+pub(crate) fn guess_type(name: &str) -> &'static str {
     let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
     match extension.to_ascii_lowercase().as_str() {
         "pdf" => "application/pdf",

@@ -32,12 +32,15 @@ const SEARCH_FIELDS: [&str; 8] = [
 /// A predicate over records.
 pub(crate) type Filter<'a> = Box<dyn Fn(&Record) -> bool + Send + Sync + 'a>;
 
+/// The filters of `declared` (a list's filters, or an action's parameters)
+/// that `params` sets.
 pub(crate) fn filters<'a>(
     collection: &'a Collection,
+    declared: &'a [Param],
     params: &'a Params,
 ) -> Result<Vec<Filter<'a>>, String> {
     let mut filters = Vec::new();
-    for param in &collection.entity.filters {
+    for param in declared {
         if let Some(text) = params.get(&param.wire) {
             if let Some(filter) = filter(collection, param, text, params)? {
                 filters.push(filter);

@@ -6,10 +6,13 @@
 //! (`pageinate`, at most 100 per page, `record_count`), the spec's filters,
 //! `order`/`orderdesc`, POSTed arrays that create or partially update, soft
 //! deletes for records with a `deleted` field, a rolling-window rate
-//! limit, SQL reports over its own tables (`POST /api/Report`, needing the
-//! `read:reporting` scope) and attachments uploaded in base64 and
-//! downloaded as files. Records look real: fields no spec lists, ids as `21.0` or `"130"`,
-//! `1900-01-01T00:00:00` for "no date", custom fields.
+//! limit, the scopes the spec records (a token without one gets a 403),
+//! UUIDs for collections keyed by text, singletons, and every action by
+//! its kind: SQL reports over its own tables (`POST /api/Report`),
+//! attachments uploaded in base64 or as a multipart form and downloaded as
+//! files, PDFs of invoices and reports. Records look real: fields no spec
+//! lists, ids as `21.0` or `"130"`, `1900-01-01T00:00:00` for "no date",
+//! custom fields.
 //!
 //! ```no_run
 //! use halopsa_fake::{FakeHalo, Fault};
@@ -26,6 +29,7 @@
 //! The crate does not depend on the client it serves, so the client's
 //! command-line tool can bundle it; `halopsa-e2e` gives it a `client()`.
 
+mod actions;
 mod auth;
 mod builder;
 mod churn;
@@ -36,6 +40,8 @@ mod filters;
 mod gate;
 mod limit;
 mod list;
+mod multipart;
+mod pdf;
 mod report;
 mod respond;
 mod rng;
@@ -169,11 +175,30 @@ impl FakeHalo {
 
     /// The stored record, exactly as the server holds it (soft-deleted ones
     /// included, with `"deleted": true`). `path` is the wire path
-    /// (`Tickets`, `/api/Tickets`), case-insensitive.
+    /// (`Tickets`, `/api/Tickets`), case-insensitive. For a collection keyed
+    /// by text, see [`record_by_id`](Self::record_by_id).
     pub fn record(&self, path: &str, id: i64) -> Option<Value> {
         let store = lock(&self.shared.store);
         let record = store.table(path)?.records().get(&id)?;
         Some(Value::Object(record.clone()))
+    }
+
+    /// The stored record with this id, given as text: a UUID for a
+    /// collection keyed by text (`Webhook`), or an integer id.
+    pub fn record_by_id(&self, path: &str, id: &str) -> Option<Value> {
+        let store = lock(&self.shared.store);
+        let table = store.table(path)?;
+        let record = table.records().get(&table.row(id)?)?;
+        Some(Value::Object(record.clone()))
+    }
+
+    /// The file a record keeps in a `base64` field (an attachment's
+    /// content), as the server stored it; `id` as for
+    /// [`record_by_id`](Self::record_by_id).
+    pub fn file(&self, path: &str, id: &str) -> Option<Vec<u8>> {
+        let store = lock(&self.shared.store);
+        let table = store.table(path)?;
+        table.any_file(table.row(id)?).map(<[u8]>::to_vec)
     }
 
     /// Every stored record of a collection, by id.

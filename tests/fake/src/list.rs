@@ -3,12 +3,12 @@
 
 use std::cmp::Ordering;
 
-use halopsa_codegen::model::Api;
+use halopsa_codegen::model::{Api, Param};
 use serde_json::{Map, Value};
 
 use super::filters::filters;
 use super::store::{is_deleted, Record, Table};
-use super::values::{boolean, compare, integer};
+use super::values::{boolean, compare};
 
 /// Page size when `pageinate=true` comes without `page_size`.
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -70,28 +70,42 @@ pub(crate) fn not_valid(text: &str, name: &str, kind: &str) -> String {
     format!("The value '{text}' is not valid for {name} ({kind}).")
 }
 
-/// The list response body for `params`, or a 400 message. Records are
-/// serialized where they lie: a page of a large table is never copied.
+/// The list response body for `params` and the collection's filters.
+#[cfg(test)]
 pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec<u8>, String> {
+    list_body_by(table, &table.collection.entity.filters, params, api)
+}
+
+/// The list response body for `params`, filtered by the parameters
+/// `declared` (the list's filters, an action's parameters), or a 400
+/// message. Records are serialized where they lie: a page of a large table
+/// is never copied.
+pub(crate) fn list_body_by(
+    table: &Table,
+    declared: &[Param],
+    params: &Params,
+    api: &Api,
+) -> Result<Vec<u8>, String> {
     let collection = &table.collection;
-    // Every page of a stream asks the same query: match it once.
-    let key = params.without(&[&api.page_param, &api.size_param]);
+    // Every page of a stream asks the same query: match it once. The
+    // parameters that filter are part of the query.
+    let mut key = params.without(&[&api.page_param, &api.size_param]);
+    let filtering: Vec<&str> = declared.iter().map(|p| p.wire.as_str()).collect();
+    key.push((" filters".to_owned(), filtering.join(",")));
     let ids = table.matching(key, || {
-        let filters = filters(collection, params)?;
+        let filters = filters(collection, declared, params)?;
         // Soft-deleted records show only when asked for, where there are any.
         let show_deleted =
             collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
-        let mut matching: Vec<&Record> = table
+        let mut matching: Vec<(i64, &Record)> = table
             .records()
-            .values()
-            .filter(|record| is_deleted(record) == show_deleted)
-            .filter(|record| filters.iter().all(|keep| keep(record)))
+            .iter()
+            .map(|(row, record)| (*row, record))
+            .filter(|(_, record)| is_deleted(record) == show_deleted)
+            .filter(|(_, record)| filters.iter().all(|keep| keep(record)))
             .collect();
         sort(&mut matching, params)?;
-        Ok(matching
-            .iter()
-            .filter_map(|r| r.get("id").and_then(integer))
-            .collect())
+        Ok(matching.iter().map(|(row, _)| *row).collect())
     })?;
     let total = ids.len();
 
@@ -144,7 +158,7 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
 }
 
 /// `order`/`orderdesc`, then `order2`/`orderdesc2` up to 5; ties by id.
-fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
+fn sort(records: &mut [(i64, &Record)], params: &Params) -> Result<(), String> {
     let mut keys = Vec::new();
     for level in ["", "2", "3", "4", "5"] {
         let Some(field) = params.get(&format!("order{level}")) else {
@@ -156,7 +170,7 @@ fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
     if keys.is_empty() {
         return Ok(());
     }
-    records.sort_by(|a, b| {
+    records.sort_by(|(_, a), (_, b)| {
         keys.iter()
             .map(|(field, descending)| {
                 let order = compare(a.get(field.as_str()), b.get(field.as_str()));

@@ -52,6 +52,13 @@ pub(crate) fn forbidden(message: &str) -> Response {
     json(StatusCode::FORBIDDEN, &json!({ "Message": message }))
 }
 
+/// 403 for a token issued without `scope`.
+pub(crate) fn missing_scope(scope: &str) -> Response {
+    forbidden(&format!(
+        "Authorization has been denied for this request: the token lacks the scope `{scope}`."
+    ))
+}
+
 /// A file: its bytes with their type and a `Content-Disposition` naming
 /// it (RFC 6266: an ASCII `filename` for old readers, `filename*` in UTF-8).
 pub(crate) fn file(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {

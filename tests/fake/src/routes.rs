@@ -1,31 +1,33 @@
 //! The routes: the auth endpoints, for every entity of the spec the
 //! operations it declares (`GET /api/{Path}`, `GET /api/{Path}/{id}`,
-//! `POST /api/{Path}`, `DELETE /api/{Path}/{id}`), SQL reports
-//! (`POST /api/Report`, in `report/`) and attachments (`POST /api/Attachment`,
-//! `GET /api/Attachment/{id}` with the file, in `files.rs`).
+//! `POST /api/{Path}`, `DELETE /api/{Path}/{id}`) and its actions (in
+//! `actions.rs`), each under the scope the spec records; SQL reports
+//! (`POST /api/Report` with `_loadreportonly`, in `report/`) and, while the
+//! spec declares no `Attachment` collection, attachments (in `files.rs`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
-use axum::routing::{get, post, MethodRouter};
-use axum::Router;
-use halopsa_codegen::model::Param;
+use axum::routing::{get, on, post, MethodFilter, MethodRouter};
+use axum::{Extension, Router};
+use halopsa_codegen::model::{Action, HttpMethod, Param, PathPart, Response as Answer};
 use serde_json::{json, Value};
 
+use super::actions;
+use super::auth::Granted;
 use super::counters::Live;
 use super::files::{self, ATTACHMENT_PATH};
 use super::gate::gate;
-use super::list::{list_body, Params};
+use super::list::{list_body_by, Params};
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
-use super::store::Record;
-use super::values::{equals_text, integer};
+use super::values::equals_text;
 use super::webhooks::Change;
 use super::{lock, Shared};
 
@@ -53,12 +55,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             tracing::warn!(path = %base, "not serving a collection with this path");
             continue;
         }
-        let (top, one) = handlers(collection);
-        if let Some(top) = top {
-            router = router.route(&base, top);
-        }
-        if let Some(one) = one {
-            router = router.route(&format!("{base}/{{id}}"), one);
+        for (suffix, handler) in handlers(collection) {
+            router = router.route(&format!("{base}{suffix}"), handler);
         }
     }
     // Halo's operations that are not a collection's: served whether or not
@@ -87,54 +85,172 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// The method routers of the collection path and of one record.
-fn handlers(collection: &Arc<Collection>) -> (Option<Handler>, Option<Handler>) {
+/// The routes of one collection, each a path under it (`""`, `"/{id}"`,
+/// `"/PDF/{id}"`) with its methods: the operations the spec declares, then
+/// each action on a path and method no operation takes.
+fn handlers(collection: &Arc<Collection>) -> Vec<(String, Handler)> {
     let ops = collection.entity.ops;
-    let mut top: Option<Handler> = None;
-    let mut one: Option<Handler> = None;
+    let mut routes = Routes::default();
     if ops.list {
         let c = Arc::clone(collection);
-        top = Some(get(
-            move |State(s): State<Arc<Shared>>, RawQuery(q): RawQuery| list(s, c, q),
-        ));
+        routes.add(
+            "",
+            HttpMethod::Get,
+            get(
+                move |State(s): State<Arc<Shared>>,
+                      RawQuery(q): RawQuery,
+                      granted: Option<Extension<Granted>>| {
+                    list(s, c, q, granted.map(|Extension(g)| g))
+                },
+            ),
+        );
     }
-    let path = collection.path();
-    if path.eq_ignore_ascii_case(REPORT_PATH) {
-        // A POST to `Report` runs a report (`_loadreportonly`).
-        top = Some(match top {
-            Some(top) => top.post(report::report),
-            None => post(report::report),
-        });
-    } else if ops.create || ops.update {
+    let reports =
+        report_action(collection).is_some() || collection.path().eq_ignore_ascii_case(REPORT_PATH);
+    if ops.create || ops.update || reports {
         let c = Arc::clone(collection);
-        let route = move |State(s): State<Arc<Shared>>, body: Bytes| save(s, c, body);
-        top = Some(match top {
-            Some(top) => top.post(route),
-            None => post(route),
-        });
+        routes.add(
+            "",
+            HttpMethod::Post,
+            post(
+                move |State(s): State<Arc<Shared>>,
+                      granted: Option<Extension<Granted>>,
+                      body: Bytes| {
+                    save(s, c, granted.map(|Extension(g)| g), body)
+                },
+            ),
+        );
     }
-    if path.eq_ignore_ascii_case(ATTACHMENT_PATH) {
-        // `GET /Attachment/{id}` answers with the file itself.
-        one = Some(get(files::download));
-    } else if ops.get {
+    if ops.get {
         let c = Arc::clone(collection);
-        one = Some(get(
-            move |State(s): State<Arc<Shared>>, Path(id): Path<String>, RawQuery(q): RawQuery| {
-                get_one(s, c, id, q)
-            },
-        ));
+        routes.add(
+            "/{id}",
+            HttpMethod::Get,
+            get(
+                move |State(s): State<Arc<Shared>>,
+                      Path(id): Path<String>,
+                      RawQuery(q): RawQuery,
+                      granted: Option<Extension<Granted>>| {
+                    get_one(s, c, id, q, granted.map(|Extension(g)| g))
+                },
+            ),
+        );
     }
     if ops.delete {
         let c = Arc::clone(collection);
-        let route = move |State(s): State<Arc<Shared>>,
-                          Path(id): Path<String>,
-                          RawQuery(q): RawQuery| { delete(s, c, id, q) };
-        one = Some(match one {
-            Some(one) => one.delete(route),
-            None => axum::routing::delete(route),
-        });
+        routes.add(
+            "/{id}",
+            HttpMethod::Delete,
+            axum::routing::delete(
+                move |State(s): State<Arc<Shared>>,
+                      Path(id): Path<String>,
+                      RawQuery(q): RawQuery,
+                      granted: Option<Extension<Granted>>| {
+                    delete(s, c, id, q, granted.map(|Extension(g)| g))
+                },
+            ),
+        );
     }
-    (top, one)
+    for (index, action) in collection.entity.actions.iter().enumerate() {
+        let suffix = if action.template.is_empty() {
+            String::new()
+        } else {
+            format!("/{}", action.template)
+        };
+        let filter = match action.method {
+            HttpMethod::Get => MethodFilter::GET,
+            HttpMethod::Post => MethodFilter::POST,
+            HttpMethod::Delete => MethodFilter::DELETE,
+        };
+        let c = Arc::clone(collection);
+        let with_params = action
+            .path
+            .iter()
+            .any(|part| !matches!(part, PathPart::Literal(_)));
+        let handler = if with_params {
+            on(
+                filter,
+                move |State(s): State<Arc<Shared>>,
+                      Path(path): Path<HashMap<String, String>>,
+                      RawQuery(query): RawQuery,
+                      headers: HeaderMap,
+                      granted: Option<Extension<Granted>>,
+                      body: Bytes| async move {
+                    let request = actions::Request {
+                        path,
+                        query,
+                        headers,
+                        granted: granted.map(|Extension(g)| g),
+                        body,
+                    };
+                    actions::serve(&s, &c, &c.entity.actions[index], request)
+                },
+            )
+        } else {
+            on(
+                filter,
+                move |State(s): State<Arc<Shared>>,
+                      RawQuery(query): RawQuery,
+                      headers: HeaderMap,
+                      granted: Option<Extension<Granted>>,
+                      body: Bytes| async move {
+                    let request = actions::Request {
+                        path: HashMap::new(),
+                        query,
+                        headers,
+                        granted: granted.map(|Extension(g)| g),
+                        body,
+                    };
+                    actions::serve(&s, &c, &c.entity.actions[index], request)
+                },
+            )
+        };
+        routes.add(&suffix, action.method, handler);
+    }
+    routes
+        .0
+        .into_iter()
+        .map(|(suffix, (_, h))| (suffix, h))
+        .collect()
+}
+
+/// Method routers by path suffix, each method taken once: the first to
+/// claim a path and method answers it (an operation before an action).
+#[derive(Default)]
+struct Routes(Vec<(String, (Vec<HttpMethod>, Handler))>);
+
+impl Routes {
+    fn add(&mut self, suffix: &str, method: HttpMethod, handler: Handler) {
+        match self.0.iter_mut().find(|(s, _)| s == suffix) {
+            Some((_, (methods, _))) if methods.contains(&method) => {}
+            Some((_, (methods, existing))) => {
+                methods.push(method);
+                let merged = std::mem::take(existing).merge(handler);
+                *existing = merged;
+            }
+            None => self.0.push((suffix.to_owned(), (vec![method], handler))),
+        }
+    }
+}
+
+/// The collection's report query at its own path (`POST /Report`), if the
+/// spec declares one.
+fn report_action(collection: &Collection) -> Option<&Action> {
+    collection
+        .entity
+        .actions
+        .iter()
+        .find(|a| a.response == Answer::Report && a.template.is_empty())
+}
+
+/// The 403 for a token not issued for `scope` (when there is one).
+fn refusal(granted: Option<&Granted>, scope: Option<&String>) -> Option<Response> {
+    match scope {
+        Some(scope) if !granted.is_some_and(|g| g.allows(scope)) => {
+            Some(respond::missing_scope(scope))
+        }
+        _ => None,
+    }
 }
 
 /// Paths made of plain segments only, so the router never sees syntax.
@@ -151,12 +267,33 @@ fn routable(path: &str) -> bool {
         })
 }
 
-async fn list(shared: Arc<Shared>, collection: Arc<Collection>, raw: Option<String>) -> Response {
+async fn list(
+    shared: Arc<Shared>,
+    collection: Arc<Collection>,
+    raw: Option<String>,
+    granted: Option<Granted>,
+) -> Response {
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
+        return refused;
+    }
     let params = Params::parse(raw.as_deref());
+    // An action listing at the collection's path (Attachment's `of_action`)
+    // is the same endpoint: its parameters filter too.
+    let mut declared: Vec<Param> = collection.entity.filters.clone();
+    let listing = collection
+        .entity
+        .actions
+        .iter()
+        .filter(|a| a.method == HttpMethod::Get && a.template.is_empty());
+    for param in listing.flat_map(|a| &a.params) {
+        if !declared.iter().any(|p| p.wire == param.wire) {
+            declared.push(param.clone());
+        }
+    }
     let result = {
         let mut store = lock(&shared.store);
         let result = match store.table(collection.path()) {
-            Some(table) => list_body(table, &params, &shared.schema.api),
+            Some(table) => list_body_by(table, &declared, &params, &shared.schema.api),
             None => return respond::not_found(collection.path()),
         };
         // Another user at work, between this page and the next.
@@ -174,15 +311,38 @@ async fn get_one(
     collection: Arc<Collection>,
     id: String,
     raw: Option<String>,
+    granted: Option<Granted>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
-        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
-    };
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.read.as_ref()) {
+        return refused;
+    }
     let params = Params::parse(raw.as_deref());
     let store = lock(&shared.store);
-    match store.get(collection.path(), id) {
+    let Some(row) = record_row(&store, &collection, &id) else {
+        // Any text may name a record keyed by text; an integer id must parse.
+        if store
+            .table(collection.path())
+            .is_some_and(|t| t.text_keyed())
+        {
+            return respond::not_found(&format!("{} {id}", collection.entity.name));
+        }
+        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
+    };
+    match store.get(collection.path(), row) {
         Some(record) if belongs(&collection, &collection.entity.get_params, record, &params) => {
-            respond::json(StatusCode::OK, &Value::Object(record.clone()))
+            let mut record = record.clone();
+            // A saved report run on request (`loadreport=true`).
+            let load = collection.path().eq_ignore_ascii_case(REPORT_PATH)
+                && params.flag("loadreport").ok().flatten() == Some(true);
+            if load {
+                let sql = record
+                    .get("sql")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let content = report::content(&shared.schema, &store, sql);
+                record.insert("report".into(), content);
+            }
+            respond::json(StatusCode::OK, &Value::Object(record))
         }
         _ => respond::not_found(&format!("{} {id}", collection.entity.name)),
     }
@@ -208,7 +368,32 @@ fn belongs(
     })
 }
 
-async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> Response {
+async fn save(
+    shared: Arc<Shared>,
+    collection: Arc<Collection>,
+    granted: Option<Granted>,
+    body: Bytes,
+) -> Response {
+    // A report query posted to the collection's path, Halo's
+    // `_loadreportonly`, under the report action's scope.
+    if report::is_query(&body) {
+        match report_action(&collection) {
+            Some(action) => {
+                return report::answer(&shared, granted.as_ref(), action.scope.as_deref(), &body)
+            }
+            None if collection.path().eq_ignore_ascii_case(REPORT_PATH) => {
+                return report::report(State(shared), granted.map(Extension), body).await
+            }
+            None => {}
+        }
+    }
+    let ops = collection.entity.ops;
+    if !(ops.create || ops.update) {
+        return respond::bad_request("Only reports with `_loadreportonly` run here.");
+    }
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
+        return refused;
+    }
     let items = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Array(items)) if !items.is_empty() => items,
         Ok(Value::Array(_)) => return respond::bad_request("No records were sent."),
@@ -217,9 +402,12 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
             return respond::bad_request(&format!("The request body is not valid JSON: {err}"))
         }
     };
-    let ops = collection.entity.ops;
+    let text_keyed = matches!(
+        collection.entity.key,
+        halopsa_codegen::model::KeyKind::Text { .. }
+    );
     for (position, item) in items.iter().enumerate() {
-        let has_id = names_record(item);
+        let has_id = names_record(item, text_keyed);
         if (has_id && !ops.update) || (!has_id && !ops.create) {
             let what = if has_id { "updated" } else { "created" };
             return respond::field_error(
@@ -231,31 +419,8 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
             );
         }
     }
-    let saved = {
-        let mut store = lock(&shared.store);
-        let saved = store.save(collection.path(), &items);
-        if let (Ok(saved), true) = (&saved, shared.webhooks.any()) {
-            // Elements with an id updated their record; the rest created one.
-            let changes: Vec<(Change, &Record)> = items
-                .iter()
-                .zip(&saved.records)
-                .filter_map(|(item, record)| {
-                    let change = if names_record(item) {
-                        Change::Updated
-                    } else {
-                        Change::Created
-                    };
-                    Some((change, record.as_object()?))
-                })
-                .collect();
-            shared.webhooks.fire(&store, collection.path(), &changes);
-        }
-        saved
-    };
-    match saved {
+    match actions::save(&shared, collection.path(), &items) {
         Ok(saved) => {
-            Live::bump(&shared.counters.creates, saved.created);
-            Live::bump(&shared.counters.updates, saved.updated);
             let status = if saved.created > 0 {
                 StatusCode::CREATED
             } else {
@@ -268,7 +433,7 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
             };
             respond::json(status, &body)
         }
-        Err(invalid) => respond::field_error(&invalid.field, &invalid.message),
+        Err(invalid) => actions::refused(invalid),
     }
 }
 
@@ -277,12 +442,16 @@ async fn delete(
     collection: Arc<Collection>,
     id: String,
     raw: Option<String>,
+    granted: Option<Granted>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
-        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
-    };
+    if let Some(refused) = refusal(granted.as_ref(), collection.entity.scopes.edit.as_ref()) {
+        return refused;
+    }
     let params = Params::parse(raw.as_deref());
     let mut store = lock(&shared.store);
+    let Some(id) = record_row(&store, &collection, &id) else {
+        return respond::not_found(&format!("{} {id}", collection.entity.name));
+    };
     let allowed = store.get(collection.path(), id).is_some_and(|record| {
         belongs(
             &collection,
@@ -312,13 +481,19 @@ async fn delete(
     }
 }
 
-/// Whether a POSTed element names a record to update (else it creates one).
-fn names_record(item: &Value) -> bool {
-    item.get("id").and_then(integer).is_some_and(|id| id > 0)
+/// Whether a POSTed element names a record to update (else it creates one):
+/// a positive integer id, or a non-blank text one where the key is text.
+pub(crate) fn names_record(item: &Value, text_keyed: bool) -> bool {
+    match item.get("id") {
+        Some(Value::String(text)) if text_keyed => !text.trim().is_empty(),
+        Some(id) => super::values::integer(id).is_some_and(|id| id > 0),
+        None => false,
+    }
 }
 
-fn record_id(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
+/// The row of the record `text` names: an integer id, or a text one.
+fn record_row(store: &super::store::Store, collection: &Collection, text: &str) -> Option<i64> {
+    store.table(collection.path())?.row(text)
 }
 
 /// `POST /auth/token`: the OAuth 2.0 client-credentials grant.

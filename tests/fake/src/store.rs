@@ -5,12 +5,20 @@
 //! changes only the fields it carries, one without creates a record. A value
 //! that means the same as the stored one (`21` for `21.0`) leaves the stored
 //! spelling alone, as a database column would.
+//!
+//! Rows are keyed by integers. For a collection keyed by integers the key is
+//! the record's id; one keyed by text (`key: uuid`) gets a UUID as its `id`,
+//! made from its path and row so that seeded data stays the same run after
+//! run; a singleton has one row and no `id`. A `base64` field (an
+//! attachment's content) is kept beside the record, as a file store would,
+//! so answers never carry the file: `filesize` says how big it is.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use base64::Engine;
 use chrono::{Timelike, Utc};
-use halopsa_codegen::model::Type;
+use halopsa_codegen::model::{KeyKind, Type};
 use serde_json::{Map, Value};
 
 use super::schema::{Collection, Schema};
@@ -22,6 +30,10 @@ pub(crate) type Record = Map<String, Value>;
 pub(crate) struct Table {
     pub(crate) collection: Arc<Collection>,
     records: BTreeMap<i64, Record>,
+    /// Text ids (lower-cased) to rows, for a collection keyed by text.
+    text_ids: HashMap<String, i64>,
+    /// The content of `base64` fields, by row and wire name.
+    files: BTreeMap<(i64, String), Vec<u8>>,
     next_id: i64,
     /// Counts changes, so that remembered query results go stale.
     generation: u64,
@@ -45,6 +57,36 @@ const REMEMBERED_QUERIES: usize = 8;
 impl Table {
     pub(crate) fn records(&self) -> &BTreeMap<i64, Record> {
         &self.records
+    }
+
+    /// Whether the records' ids are text (`key: string` or `uuid`).
+    pub(crate) fn text_keyed(&self) -> bool {
+        matches!(self.collection.entity.key, KeyKind::Text { .. })
+    }
+
+    /// The row of the record an id names: the id itself for integer ids, a
+    /// lookup for text ones (case-insensitive, as SQL Server compares).
+    pub(crate) fn row(&self, id: &str) -> Option<i64> {
+        let id = id.trim();
+        if self.text_keyed() {
+            return self.text_ids.get(&id.to_ascii_lowercase()).copied();
+        }
+        id.parse::<i64>().ok().filter(|id| *id > 0)
+    }
+
+    /// The content of the record's `base64` field `field`.
+    pub(crate) fn file(&self, row: i64, field: &str) -> Option<&[u8]> {
+        self.files.get(&(row, field.to_owned())).map(Vec::as_slice)
+    }
+
+    /// The first `base64` field of the collection that holds a file for `row`.
+    pub(crate) fn any_file(&self, row: i64) -> Option<&[u8]> {
+        self.collection
+            .entity
+            .fields
+            .iter()
+            .filter(|field| field.ty == Type::Base64)
+            .find_map(|field| self.file(row, &field.wire))
     }
 
     /// The records, to change: every remembered query is forgotten.
@@ -91,6 +133,10 @@ pub(crate) struct Store {
 #[derive(Debug, Default)]
 pub(crate) struct Saved {
     pub(crate) records: Vec<Value>,
+    /// The row of each saved record, in order.
+    pub(crate) rows: Vec<i64>,
+    /// Whether each saved record was created (else updated), in order.
+    pub(crate) was_created: Vec<bool>,
     pub(crate) created: u64,
     pub(crate) updated: u64,
 }
@@ -110,6 +156,8 @@ impl Store {
             store.tables.push(Table {
                 collection: Arc::clone(collection),
                 records: BTreeMap::new(),
+                text_ids: HashMap::new(),
+                files: BTreeMap::new(),
                 next_id: 1,
                 generation: 0,
                 queries: Mutex::default(),
@@ -145,19 +193,38 @@ impl Store {
         self.tables.iter()
     }
 
-    /// Stores a record as given, assigning the next id if it has none.
-    /// Returns its id, or `None` for an unknown path.
+    /// Stores a record as given, assigning the next id if it has none (a
+    /// UUID for a collection keyed by text; none for a singleton). Returns
+    /// its row, or `None` for an unknown path.
     pub(crate) fn insert(&mut self, path: &str, mut record: Record) -> Option<i64> {
         let index = self.index(path)?;
         let table = &mut self.tables[index];
-        let id = match record.get("id").and_then(integer).filter(|&id| id > 0) {
-            Some(id) => id,
-            None => table.next_id,
+        let row = if table.collection.entity.singleton {
+            record.remove("id");
+            1
+        } else if table.text_keyed() {
+            let row = table.next_id;
+            let id = match record.get("id").and_then(Value::as_str) {
+                Some(text) if !text.trim().is_empty() => text.to_owned(),
+                _ => text_id(table.collection.path(), row),
+            };
+            table.text_ids.insert(id.to_ascii_lowercase(), row);
+            record.insert("id".into(), Value::String(id));
+            row
+        } else {
+            let id = match record.get("id").and_then(integer).filter(|&id| id > 0) {
+                Some(id) => id,
+                None => table.next_id,
+            };
+            record.insert("id".into(), Value::from(id));
+            id
         };
-        record.insert("id".into(), Value::from(id));
-        table.next_id = table.next_id.max(id.saturating_add(1));
-        table.records_mut().insert(id, record);
-        Some(id)
+        // Seeded and inserted records keep what they were given; a bad file
+        // is left in the record.
+        let _ = table.keep_files(row, &mut record);
+        table.next_id = table.next_id.max(row.saturating_add(1));
+        table.records_mut().insert(row, record);
+        Some(row)
     }
 
     /// Applies a POST body: every element is checked before any is saved.
@@ -176,8 +243,27 @@ impl Store {
                     message: "each element must be a JSON object".into(),
                 });
             };
+            let table = &self.tables[index];
             let target = match fields.get("id") {
+                // A singleton's one record is always the one saved.
+                _ if table.collection.entity.singleton => Some(1),
                 None | Some(Value::Null) => None,
+                Some(Value::String(text)) if table.text_keyed() && text.trim().is_empty() => None,
+                Some(Value::String(text)) if table.text_keyed() => match table.row(text) {
+                    Some(row) => Some(row),
+                    None => {
+                        return Err(Invalid {
+                            field: format!("[{position}].id"),
+                            message: format!("There is no record with id {text}."),
+                        })
+                    }
+                },
+                Some(raw) if table.text_keyed() => {
+                    return Err(Invalid {
+                        field: format!("[{position}].id"),
+                        message: format!("The value {raw} is not a valid id."),
+                    })
+                }
                 Some(raw) => match integer(raw) {
                     Some(id) if id <= 0 => None,
                     Some(id) if self.tables[index].records.contains_key(&id) => Some(id),
@@ -195,6 +281,12 @@ impl Store {
                     }
                 },
             };
+            if let Some(field) = self.tables[index].bad_file(fields) {
+                return Err(Invalid {
+                    field: format!("[{position}].{field}"),
+                    message: format!("The value of {field} is not base64."),
+                });
+            }
             plans.push((target, fields));
         }
         let mut saved = Saved::default();
@@ -211,6 +303,8 @@ impl Store {
                 }
             };
             let record = self.tables[index].records.get(&id).cloned();
+            saved.was_created.push(target.is_none());
+            saved.rows.push(id);
             saved
                 .records
                 .push(record.map(Value::Object).unwrap_or(Value::Null));
@@ -223,7 +317,15 @@ impl Store {
         let id = table.next_id;
         table.next_id += 1;
         let mut record = fields.clone();
-        record.insert("id".into(), Value::from(id));
+        if table.text_keyed() {
+            let text = text_id(table.collection.path(), id);
+            table.text_ids.insert(text.to_ascii_lowercase(), id);
+            record.insert("id".into(), Value::String(text));
+        } else {
+            record.insert("id".into(), Value::from(id));
+        }
+        // Checked by `save` before anything was stored.
+        let _ = table.keep_files(id, &mut record);
         // The server stamps what the caller cannot set.
         let now = halo_timestamp(Utc::now());
         for field in &table.collection.entity.fields {
@@ -238,6 +340,10 @@ impl Store {
     }
 
     fn update(&mut self, index: usize, id: i64, fields: &Record) {
+        let mut fields = fields.clone();
+        // Checked by `save` before anything was stored.
+        let _ = self.tables[index].keep_files(id, &mut fields);
+        let fields = &fields;
         // Only a reference that changes brings a new display name with it.
         let changed: Record = match self.tables[index].records.get(&id) {
             Some(stored) => fields
@@ -341,7 +447,14 @@ impl Store {
                 }
                 true
             }
-            Some(_) => table.records_mut().remove(&id).is_some(),
+            Some(_) => {
+                table.files.retain(|(row, _), _| *row != id);
+                let removed = table.records_mut().remove(&id);
+                if let Some(Value::String(text)) = removed.as_ref().and_then(|r| r.get("id")) {
+                    table.text_ids.remove(&text.to_ascii_lowercase());
+                }
+                removed.is_some()
+            }
             None => false,
         }
     }
@@ -360,6 +473,87 @@ impl Store {
             .get(entity)
             .and_then(|&t| self.tables[t].records.get(&id))
     }
+}
+
+impl Table {
+    /// The wire name of a `base64` field of `fields` whose value is not
+    /// base64, if any.
+    fn bad_file(&self, fields: &Record) -> Option<String> {
+        self.collection
+            .entity
+            .fields
+            .iter()
+            .filter(|field| field.ty == Type::Base64)
+            .find(|field| match fields.get(&field.wire) {
+                Some(Value::String(text)) => decode_base64(text).is_none(),
+                Some(Value::Null) | None => false,
+                Some(_) => true,
+            })
+            .map(|field| field.wire.clone())
+    }
+
+    /// Moves the content of `base64` fields out of `record` into the file
+    /// store, setting `filesize` where the entity has it. An error names a
+    /// field whose value is not base64 (left in the record).
+    fn keep_files(&mut self, row: i64, record: &mut Record) -> Result<(), String> {
+        let fields: Vec<String> = self
+            .collection
+            .entity
+            .fields
+            .iter()
+            .filter(|field| field.ty == Type::Base64)
+            .map(|field| field.wire.clone())
+            .collect();
+        for wire in fields {
+            let Some(Value::String(text)) = record.get(&wire) else {
+                continue;
+            };
+            let bytes = decode_base64(text).ok_or_else(|| wire.clone())?;
+            record.remove(&wire);
+            if self.collection.field("filesize").is_some() {
+                record.insert("filesize".into(), Value::from(bytes.len()));
+            }
+            self.files.insert((row, wire), bytes);
+        }
+        Ok(())
+    }
+}
+
+/// Base64 as Halo's clients send it: standard, padded or not, perhaps
+/// wrapped, perhaps with a data URL's header left on.
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let data = text.split_once(";base64,").map_or(text, |(_, data)| data);
+    let compact: String = data.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(compact.trim_end_matches('='))
+        .ok()
+}
+
+/// The UUID of row `row` of the collection at `path`: a version-4 layout
+/// from a hash of both, so the same data always has the same ids.
+pub(crate) fn text_id(path: &str, row: i64) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in path.to_ascii_lowercase().bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let a = splitmix(hash ^ row as u64);
+    let b = splitmix(a);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn splitmix(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Read-only timestamps the server sets on a new record: when it was

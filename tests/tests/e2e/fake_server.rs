@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use halopsa_codegen::model::Spec;
+use halopsa_codegen::model::{KeyKind, Spec};
 use halopsa_e2e::FakeHalo;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
@@ -116,8 +116,17 @@ async fn pages_exactly_like_halo() {
     .await;
 }
 
+/// An id as a path segment: a number, or the text of a text id.
+fn segment(id: &Value) -> String {
+    match id {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Every collection of the spec answers its declared operations in its
-/// declared shape, including entities added to the spec later.
+/// declared shape, including entities added to the spec later; ids are
+/// integers or UUIDs as the spec's `key` says.
 #[tokio::test]
 async fn every_spec_collection_is_served() {
     bounded(30, async {
@@ -128,6 +137,8 @@ async fn every_spec_collection_is_served() {
         for entity in &spec.entities {
             let path = format!("/api/{}", entity.path);
             let ops = entity.ops;
+            let text_keyed = matches!(entity.key, KeyKind::Text { .. });
+            let mut first = json!(1);
             if let Some(list) = entity.list.as_ref().filter(|_| ops.list) {
                 let (status, body) = raw.get(&path).await;
                 assert_eq!(status, StatusCode::OK, "{path}");
@@ -139,13 +150,21 @@ async fn every_spec_collection_is_served() {
                     items.as_array().is_some_and(|a| !a.is_empty()),
                     "{path}: {body}"
                 );
+                first = items[0]["id"].clone();
+                assert_eq!(first.is_string(), text_keyed, "{path}: {first}");
             }
             if ops.get {
-                let (status, body) = raw.get(&format!("{path}/1")).await;
-                assert_eq!(status, StatusCode::OK, "{path}/1");
-                assert_eq!(body["id"], json!(1));
-                let (status, _) = raw.get(&format!("{path}/999999")).await;
-                assert_eq!(status, StatusCode::NOT_FOUND, "{path}/999999");
+                let one = format!("{path}/{}", segment(&first));
+                let (status, body) = raw.get(&one).await;
+                assert_eq!(status, StatusCode::OK, "{one}");
+                assert_eq!(body["id"], first);
+                let missing = if text_keyed {
+                    "00000000-0000-4000-8000-000000000000"
+                } else {
+                    "999999"
+                };
+                let (status, _) = raw.get(&format!("{path}/{missing}")).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{path}/{missing}");
             }
             if ops.create {
                 let (status, body) = raw
@@ -156,10 +175,9 @@ async fn every_spec_collection_is_served() {
                     )
                     .await;
                 assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
-                let id = body["id"]
-                    .as_i64()
-                    .expect("a one-element POST answers the object");
-                let stored = halo.record(&entity.path, id).expect("stored");
+                let id = segment(&body["id"]);
+                assert!(!id.is_empty(), "a one-element POST answers the object");
+                let stored = halo.record_by_id(&entity.path, &id).expect("stored");
                 assert_eq!(stored["x_test_field"], json!("kept"));
                 if ops.update {
                     let (status, body) = raw

@@ -1,8 +1,12 @@
 //! Drafting `actions:`: one per operation on a sub-path of the collection
 //! (`/Invoice/PDF/{id}`, `/Invoice/updatelines`), with its method, path
 //! template, typed path parameters and query parameters. The body is guessed
-//! from the request schema and the response left `json`: the document has no
-//! response schemas. Operations the spec format cannot express (form uploads,
+//! from the request schema (`form` for multipart). The document has no
+//! response schemas, so the response is a guess too: `bytes` for a GET whose
+//! path names a file (`image`, `document`, `download`, `pdf`) and a POST to a
+//! PDF, else `json`. When the collection's own POST takes a model with `sql`
+//! and `_loadreportonly` (Halo's report engine), a report query is drafted
+//! too. Operations the spec format cannot express (other media types,
 //! segments no template can write) become notes instead.
 
 use std::fmt::Write as _;
@@ -21,9 +25,17 @@ pub(super) struct ActionDraft {
     path_params: Vec<Line>,
     params: Vec<Line>,
     body: Option<BodyGuess>,
+    response: BodyGuess,
 }
 
-/// An action's `body:`, and how it was guessed.
+/// What the document says an operation takes.
+enum BodyKind {
+    Json(Declared),
+    /// `multipart/form-data` (the media type as written).
+    Form(String),
+}
+
+/// An action's `body:` or `response:`, and how it was guessed.
 struct BodyGuess {
     value: String,
     note: String,
@@ -60,18 +72,80 @@ impl ActionDraft {
         }
         let _ = writeln!(
             out,
-            "        response: json  # A guess: the document has no response schemas."
+            "        response: {}  # {}",
+            self.response.value,
+            one_line(&self.response.note)
         );
+    }
+}
+
+/// The guessed `response:` of `verb` on `path`: the document declares no
+/// answers, so only the path can say that one is a file: a GET of an image,
+/// a document, a download or a PDF, or a POST that makes a PDF. (An upload
+/// to the same path answers with what was stored.)
+fn response_guess(verb: &str, path: &str, uploads: bool) -> BodyGuess {
+    let names = |words: &[&str]| {
+        Segment::split(path).iter().any(|segment| match segment {
+            Segment::Literal(text) => {
+                let text = text.to_ascii_lowercase();
+                words.iter().any(|word| text.contains(word))
+            }
+            _ => false,
+        })
+    };
+    let file = match verb {
+        "GET" => names(&["pdf", "image", "document", "download"]),
+        "POST" => !uploads && names(&["pdf"]),
+        _ => false,
+    };
+    if file {
+        BodyGuess {
+            value: "bytes".into(),
+            note:
+                "A guess from the path, which names a file: the document has no response schemas."
+                    .into(),
+        }
+    } else {
+        BodyGuess {
+            value: "json".into(),
+            note: "A guess: the document has no response schemas.".into(),
+        }
+    }
+}
+
+/// The report engine's answer: `POST` of a model with `sql` and
+/// `_loadreportonly` runs the SQL without saving anything.
+fn report_guess() -> BodyGuess {
+    BodyGuess {
+        value: "report".into(),
+        note: "The request model has `sql` and `_loadreportonly`: an SQL report query, which takes the SQL and answers rows."
+            .into(),
     }
 }
 
 impl Types<'_> {
     /// One action per operation on a sub-path of the collection, and a note
-    /// for each operation the spec format cannot express.
+    /// for each operation the spec format cannot express; and a report query
+    /// when the collection's own POST runs SQL.
     pub(super) fn actions(&self, owner: &Owner<'_>) -> (Vec<ActionDraft>, Vec<String>) {
         let doc = self.doc;
         let mut drafts = Vec::new();
         let mut skipped = Vec::new();
+        let own_post = doc.request_body(owner.collection, "post");
+        if matches!(&own_post, Some(RequestBody::Json(body)) if self.runs_sql(body)) {
+            drafts.push((
+                ActionDraft {
+                    name: "query".into(),
+                    method: "POST",
+                    template: String::new(),
+                    path_params: Vec::new(),
+                    params: Vec::new(),
+                    body: None,
+                    response: report_guess(),
+                },
+                Vec::new(),
+            ));
+        }
         for path in doc.sub_paths(owner.collection) {
             let segments = Segment::split(&path).split_off(1);
             let unwritable = segments.iter().any(|s| match s {
@@ -93,6 +167,11 @@ impl Types<'_> {
                     continue;
                 };
                 let body = match doc.request_body(&path, method) {
+                    Some(RequestBody::Other(media))
+                        if media.starts_with("multipart/form-data") && verb != "GET" =>
+                    {
+                        Some(BodyKind::Form(media))
+                    }
                     Some(RequestBody::Other(media)) => {
                         skipped.push(format!(
                             "{endpoint} takes `{media}`, which the spec format cannot send"
@@ -103,7 +182,7 @@ impl Types<'_> {
                         skipped.push(format!("{endpoint} takes a body, which a GET cannot send"));
                         continue;
                     }
-                    Some(RequestBody::Json(declared)) => Some(declared),
+                    Some(RequestBody::Json(declared)) => Some(BodyKind::Json(declared)),
                     None => None,
                 };
                 let mut draft = self.action(owner, &path, (method, verb), &segments, body);
@@ -134,7 +213,7 @@ impl Types<'_> {
         path: &str,
         (method, verb): (&str, &'static str),
         segments: &[Segment],
-        body: Option<Declared>,
+        body: Option<BodyKind>,
     ) -> ActionDraft {
         let doc = self.doc;
         let declared_params = doc.path_params(path, method);
@@ -184,12 +263,26 @@ impl Types<'_> {
             template.push(format!("{{{}}}", line.wire));
             path_params.push(line);
         }
-        let params = doc
+        let params: Vec<Line> = doc
             .query_params(path, method)
             .iter()
             .map(|p| self.query_param(p, "action"))
             .collect();
-        let body = body.map(|declared| self.body(owner, &declared));
+        let (body, response) = match body {
+            Some(BodyKind::Form(media)) => (
+                Some(BodyGuess {
+                    value: "form".into(),
+                    note: format!("The document takes `{media}`: the method takes a `Multipart`."),
+                }),
+                response_guess(verb, path, true),
+            ),
+            Some(BodyKind::Json(declared)) => {
+                let body = self.body(owner, &declared);
+                let uploads = body.value == "records";
+                (Some(body), response_guess(verb, path, uploads))
+            }
+            None => (None, response_guess(verb, path, false)),
+        };
         ActionDraft {
             name: action_name(segments),
             method: verb,
@@ -197,18 +290,40 @@ impl Types<'_> {
             path_params,
             params,
             body,
+            response,
         }
     }
 
+    /// Whether a request schema is an array of a model with `sql` and
+    /// `_loadreportonly`: Halo's report engine.
+    fn runs_sql(&self, declared: &Declared) -> bool {
+        let Kind::Array(items) = self.doc.kind(declared) else {
+            return false;
+        };
+        items.reference.as_deref().is_some_and(|model| {
+            ["sql", "_loadreportonly"]
+                .iter()
+                .all(|name| self.doc.property(model, name).is_some())
+        })
+    }
+
     /// What an action sends, guessed from its request schema: `records` for
-    /// an array of the model, `ids` for an array of ids, a shared type (or a
-    /// list of one) the spec has, else `json`.
+    /// an array of the model, `object` for the model itself, `ids` for an
+    /// array of ids, a shared type (or a list of one) the spec has, else `json`.
     fn body(&self, owner: &Owner<'_>, declared: &Declared) -> BodyGuess {
         let doc = self.doc;
         let guess = |value: &str| BodyGuess {
             value: value.to_owned(),
             note: format!("A guess from the request schema `{declared}`."),
         };
+        if let Kind::Object {
+            schema: Some(schema),
+        } = doc.kind(declared)
+        {
+            if !owner.singleton && schema == owner.model {
+                return guess("object");
+            }
+        }
         if let Kind::Array(items) = doc.kind(declared) {
             if !owner.singleton {
                 if items.reference.as_deref() == Some(owner.model) {

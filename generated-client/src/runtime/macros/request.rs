@@ -8,7 +8,10 @@
 //! the generator's tables of parameters and fields into typed methods.
 
 /// A request type of one entity: `list`, `unpaged_list`, `get`, `patch` or
-/// `delete`, wrapping the runtime's generic request for that record.
+/// `delete`, wrapping the runtime's generic request for that record; or of
+/// one action: `action Name => Response;` (an answer decoded as the
+/// `ActionResponse` says), `file Name;` (an answer that is a file, also
+/// streamed by `download`).
 macro_rules! request {
     ($(#[$doc:meta])* list $name:ident($record:ty);) => {
         $crate::runtime::macros::request!(@type $(#[$doc])* $name, ListRequest<$record>);
@@ -229,6 +232,44 @@ macro_rules! request {
         $crate::runtime::macros::request!(
             @future $name => <$response as $crate::runtime::ActionResponse>::Output
         );
+    };
+
+    ($(#[$doc:meta])* file $name:ident;) => {
+        $(#[$doc])*
+        ///
+        /// Finish it with `.send().await` (or just `.await`) for the file in
+        /// memory, or [`download`](Self::download) to stream it to a writer.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct $name($crate::runtime::ActionRequest<$crate::runtime::FileResponse>);
+
+        impl $name {
+            $crate::runtime::macros::request!(@param);
+            $crate::runtime::macros::request!(@retry);
+
+            /// Sends the request and returns the file, held in memory: its
+            /// bytes, and the name and content type the server gave.
+            pub async fn send(self) -> $crate::runtime::Result<$crate::runtime::File> {
+                self.0.send().await
+            }
+
+            /// Sends the request and writes the file to `writer` as it
+            /// arrives, never holding it whole; returns its name, type and
+            /// size. Retried until the first byte is written, never after;
+            /// on an error the writer may hold part of the file. See
+            /// [`RawRequest::download`](crate::runtime::RawRequest::download).
+            pub async fn download<__W>(
+                self,
+                writer: &mut __W,
+            ) -> $crate::runtime::Result<$crate::runtime::FileInfo>
+            where
+                __W: ::tokio::io::AsyncWrite + ::core::marker::Unpin + ?::core::marker::Sized,
+            {
+                self.0.download(writer).await
+            }
+        }
+
+        $crate::runtime::macros::request!(@future $name => $crate::runtime::File);
     };
 
     (@type $(#[$doc:meta])* $name:ident, $inner:ident<$record:ty>) => {

@@ -10,11 +10,11 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::runtime::body::Body;
+use crate::runtime::body::{Body, Multipart};
 use crate::runtime::call::{Accept, Call};
 use crate::runtime::file::{File, FileInfo};
 use crate::runtime::query::{Query, QueryValue};
-use crate::runtime::{decode, Error, HaloClient, Page, Resource, Result, RetryPolicy};
+use crate::runtime::{decode, HaloClient, Page, Resource, Result, RetryPolicy};
 
 /// One call to an operation the spec declares as an action. The generated
 /// request type of each action (`InvoicePdf`, `AgentMe`, ...) wraps one.
@@ -26,7 +26,8 @@ pub struct ActionRequest<R> {
     /// path parameters, each exactly one segment.
     segments: Vec<String>,
     query: Query,
-    body: std::result::Result<Option<Vec<u8>>, String>,
+    /// The body, encoded once, or why it could not be (reported by `send`).
+    body: Result<Option<Body>>,
     idempotent: bool,
     scope: Option<&'static str>,
     retry: Option<RetryPolicy>,
@@ -83,13 +84,18 @@ impl<R: ActionResponse> ActionRequest<R> {
 
     /// Sends `body` as JSON; a value that cannot be encoded is reported by `send`.
     pub(crate) fn body(mut self, body: &impl Serialize) -> Self {
-        self.body = serde_json::to_vec(body)
-            .map(Some)
-            .map_err(|err| err.to_string());
+        self.body = Body::json(body).map(Some);
         self
     }
 
-    /// The API scope the action needs: a 403 then names it.
+    /// Sends `form` as `multipart/form-data` (the spec's `body: form`).
+    pub(crate) fn multipart(mut self, form: &Multipart) -> Self {
+        self.body = Body::multipart(form).map(Some);
+        self
+    }
+
+    /// The API scope the action needs (the spec's `scope:`, or its entity's
+    /// read or edit scope): a 403 then names it.
     pub(crate) fn scope(mut self, scope: &'static str) -> Self {
         self.scope = Some(scope);
         self
@@ -129,16 +135,13 @@ impl<R: ActionResponse> ActionRequest<R> {
 
     /// The call: the collection's path, then each segment as one segment.
     fn call(&self, file: bool) -> Result<Call> {
-        let body = self
-            .body
-            .clone()
-            .map_err(|message| Error::Encode { message })?;
+        let body = self.body.clone()?;
         let mut url = self.client.endpoint(&[self.path], &self.query)?;
         for segment in &self.segments {
             crate::runtime::url_policy::push_segment(&mut url, segment)?;
         }
         let mut call = Call::new(self.method.clone(), url);
-        call.body = body.map(Body::json_bytes);
+        call.body = body;
         call.idempotent = self.idempotent;
         call.scope = self.scope;
         if file {

@@ -66,9 +66,8 @@ impl<T: Resource> Consistent<T> {
                 (Some(_), None) => window(self.position, largest),
             };
             self.requests += 1;
-            let body = fetch_page(
+            let body = fetch_page::<T>(
                 &self.request.client,
-                T::PATH,
                 &self.request.query,
                 page_no,
                 size,

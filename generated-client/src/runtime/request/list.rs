@@ -146,9 +146,8 @@ impl<T: Resource> ListRequest<T> {
 
     /// Fetches the page.
     pub async fn send(self) -> Result<Page<T>> {
-        let body = fetch_page(
+        let body = fetch_page::<T>(
             &self.client,
-            T::PATH,
             &self.query,
             self.page_no,
             self.page_size,
@@ -325,7 +324,7 @@ impl<T: Resource> UnpagedListRequest<T> {
 
     /// Fetches every record.
     pub async fn send(self) -> Result<Vec<T>> {
-        let body = fetch(&self.client, T::PATH, &self.query, self.retry.as_ref()).await?;
+        let body = fetch::<T>(&self.client, &self.query, self.retry.as_ref()).await?;
         let page: Page<T> = decode::list(&body, self.shape, crate::API.pagination.count_field)?;
         Ok(page.items)
     }
@@ -333,10 +332,9 @@ impl<T: Resource> UnpagedListRequest<T> {
 
 into_future!(UnpagedListRequest => Vec<T>);
 
-/// One page: the query plus the spec's paging parameters.
-pub(super) async fn fetch_page(
+/// One page of `T`'s collection: the query plus the spec's paging parameters.
+pub(super) async fn fetch_page<T: Resource>(
     client: &HaloClient,
-    path: &str,
     query: &Query,
     page_no: u32,
     page_size: u32,
@@ -347,17 +345,19 @@ pub(super) async fn fetch_page(
     query.set(paging.enable_param, true);
     query.set(paging.page_param, page_no);
     query.set(paging.size_param, page_size);
-    fetch(client, path, &query, retry).await
+    fetch::<T>(client, &query, retry).await
 }
 
-/// `GET {api}/{path}?{query}`.
-async fn fetch(
+/// `GET {api}/{path}?{query}` for `T`'s collection, with its read scope.
+async fn fetch<T: Resource>(
     client: &HaloClient,
-    path: &str,
     query: &Query,
     retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
-    let call = Call::new(Method::GET, client.endpoint(&[path], query)?);
+    let call = Call {
+        scope: T::READ_SCOPE,
+        ..Call::new(Method::GET, client.endpoint(&[T::PATH], query)?)
+    };
     client.execute_with(&call, retry).await
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::runtime::body::Body;
 use crate::runtime::call::Call;
 use crate::runtime::query::Query;
-use crate::runtime::{HaloClient, Result, RetryPolicy};
+use crate::runtime::{HaloClient, Resource, Result, RetryPolicy};
 
 mod action;
 mod changes;
@@ -52,10 +52,10 @@ macro_rules! into_future {
 }
 use into_future;
 
-/// `POST {path}` with an array of records: how Halo creates and updates.
-async fn post_records(
+/// `POST {path}` with an array of records: how Halo creates and updates,
+/// under the collection's edit scope.
+async fn post_records<T: Resource>(
     client: &HaloClient,
-    path: &str,
     records: &[Value],
     idempotent: bool,
     retry: Option<&RetryPolicy>,
@@ -63,7 +63,11 @@ async fn post_records(
     let call = Call {
         body: Some(Body::json(&records)?),
         idempotent,
-        ..Call::new(Method::POST, client.endpoint(&[path], &Query::default())?)
+        scope: T::EDIT_SCOPE,
+        ..Call::new(
+            Method::POST,
+            client.endpoint(&[T::PATH], &Query::default())?,
+        )
     };
     client.execute_with(&call, retry).await
 }

@@ -175,6 +175,6 @@ impl<T: Resource> Pager<T> {
         let query = self.request.query.clone();
         let page_size = self.request.page_size;
         let retry = self.request.retry.clone();
-        async move { fetch_page(&client, T::PATH, &query, page_no, page_size, retry.as_ref()).await }
+        async move { fetch_page::<T>(&client, &query, page_no, page_size, retry.as_ref()).await }
     }
 }

@@ -47,11 +47,14 @@ impl<T: Resource> GetRequest<T> {
 
     /// Fetches the record.
     pub async fn send(self) -> Result<T> {
-        let call = Call::new(
-            Method::GET,
-            self.client
-                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
-        );
+        let call = Call {
+            scope: T::READ_SCOPE,
+            ..Call::new(
+                Method::GET,
+                self.client
+                    .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
+            )
+        };
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         decode::json(&body)
     }
@@ -175,11 +178,14 @@ impl<T: Resource> DeleteRequest<T> {
 
     /// Deletes the record. The response body is ignored.
     pub async fn send(self) -> Result<()> {
-        let call = Call::new(
-            Method::DELETE,
-            self.client
-                .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
-        );
+        let call = Call {
+            scope: T::EDIT_SCOPE,
+            ..Call::new(
+                Method::DELETE,
+                self.client
+                    .item_endpoint(T::PATH, &self.id.to_string(), &self.query)?,
+            )
+        };
         self.client
             .execute_with(&call, self.retry.as_ref())
             .await
@@ -210,14 +216,8 @@ impl Post {
     async fn send<T: Resource>(self, idempotent: bool) -> Result<T> {
         let record = self.body.map_err(|message| Error::Encode { message })?;
         // Halo saves arrays of records; we send exactly one.
-        let reply = post_records(
-            &self.client,
-            T::PATH,
-            &[record],
-            idempotent,
-            self.retry.as_ref(),
-        )
-        .await?;
+        let reply =
+            post_records::<T>(&self.client, &[record], idempotent, self.retry.as_ref()).await?;
         decode::one(&reply)
     }
 }

@@ -40,12 +40,15 @@ pub(crate) const REPORTING_SCOPE: &str = "read:reporting";
 /// Runs an SQL query through Halo's report engine: `POST /Report` with
 /// `[{"sql": ..., "_loadreportonly": true}]`, which loads the report
 /// without saving it. Needs the API scope `read:reporting`; without it the
-/// call fails with [`Error::MissingScope`].
+/// call fails with [`Error::MissingScope`]. The spec declares it as an
+/// action with `response: report`, so `halo.reports().query(sql)` returns
+/// one; [`ReportQuery::new`] is the same for a client without that entity.
 ///
 /// Sent once: it is never retried after the server may have acted (a
 /// report query can be heavy, and it counts against the tenant's rate
 /// limit like any request), only on answers that prove it did not (429,
-/// 503, a connection never made).
+/// 503, a connection never made), unless the spec marks the action
+/// `retry: true`.
 ///
 /// Halo's SQL is Microsoft SQL Server's, over its own tables (`FAULTS` for
 /// tickets, `AREA` for clients, ...). Public clients also keep to one
@@ -78,17 +81,57 @@ pub(crate) const REPORTING_SCOPE: &str = "read:reporting";
 pub struct ReportQuery {
     client: HaloClient,
     sql: String,
+    /// Where the query is posted: the collection's path and any segments
+    /// under it (`Report`, for `POST /api/Report`).
+    path: &'static str,
+    segments: Vec<&'static str>,
+    scope: Option<&'static str>,
+    idempotent: bool,
     retry: Option<RetryPolicy>,
 }
 
 impl ReportQuery {
-    /// A query running `sql`.
+    /// A query running `sql` through `POST /Report`, needing `read:reporting`.
     pub fn new(client: &HaloClient, sql: impl Into<String>) -> Self {
+        ReportQuery::at(client, REPORT_PATH, sql).scope(REPORTING_SCOPE)
+    }
+
+    /// A query posted to `path` (a collection's path under the API base),
+    /// as an action of the spec with `response: report` declares it. The
+    /// generated method sets the scope the spec records, if any.
+    pub(crate) fn at(client: &HaloClient, path: &'static str, sql: impl Into<String>) -> Self {
         ReportQuery {
             client: client.clone(),
             sql: sql.into(),
+            path,
+            segments: Vec::new(),
+            scope: None,
+            idempotent: false,
             retry: None,
         }
+    }
+
+    /// Appends a literal segment of the spec's path template.
+    // Generated code calls these for a spec's report actions; a spec
+    // without one leaves them unused.
+    #[allow(dead_code)]
+    pub(crate) fn literal(mut self, segment: &'static str) -> Self {
+        self.segments.push(segment);
+        self
+    }
+
+    /// The API scope the query needs: a 403 then names it.
+    pub(crate) fn scope(mut self, scope: &'static str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// Lets the runtime send the query again when the server might have
+    /// acted on it: the spec's `retry: true`.
+    #[allow(dead_code)]
+    pub(crate) fn repeatable(mut self) -> Self {
+        self.idempotent = true;
+        self
     }
 
     /// Retries this call by `policy` instead of the client's (still only
@@ -106,11 +149,14 @@ impl ReportQuery {
             });
         }
         let body = json!([{ "sql": self.sql, "_loadreportonly": true }]);
-        let url = self.client.endpoint(&[REPORT_PATH], &Query::default())?;
+        let mut url = self.client.endpoint(&[self.path], &Query::default())?;
+        for segment in &self.segments {
+            crate::runtime::url_policy::push_segment(&mut url, segment)?;
+        }
         let call = Call {
             body: Some(Body::json(&body)?),
-            scope: Some(REPORTING_SCOPE),
-            idempotent: false,
+            scope: self.scope,
+            idempotent: self.idempotent,
             ..Call::new(Method::POST, url)
         };
         let answer = self.client.execute_with(&call, self.retry.as_ref()).await?;
@@ -137,6 +183,9 @@ impl fmt::Debug for ReportQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReportQuery")
             .field("sql", &self.sql)
+            .field("path", &self.path)
+            .field("segments", &self.segments)
+            .field("scope", &self.scope)
             .finish_non_exhaustive()
     }
 }

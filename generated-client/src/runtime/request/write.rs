@@ -146,8 +146,7 @@ impl<T: Resource> PatchRequest<T> {
         record.extend(self.fields);
         // Writing the same values twice leaves the same record.
         let records = [Value::Object(record)];
-        let reply =
-            post_records(&self.client, T::PATH, &records, true, self.retry.as_ref()).await?;
+        let reply = post_records::<T>(&self.client, &records, true, self.retry.as_ref()).await?;
         decode::one(&reply)
     }
 }
@@ -155,11 +154,14 @@ impl<T: Resource> PatchRequest<T> {
 impl<T: Resource> PatchRequest<T> {
     /// The record as stored now, as plain JSON (every field kept).
     async fn current(&self) -> Result<Map<String, Value>> {
-        let call = crate::runtime::call::Call::new(
-            reqwest::Method::GET,
-            self.client
-                .item_endpoint(T::PATH, &self.id.to_string(), &Default::default())?,
-        );
+        let call = crate::runtime::call::Call {
+            scope: T::READ_SCOPE,
+            ..crate::runtime::call::Call::new(
+                reqwest::Method::GET,
+                self.client
+                    .item_endpoint(T::PATH, &self.id.to_string(), &Default::default())?,
+            )
+        };
         let body = self.client.execute_with(&call, self.retry.as_ref()).await?;
         match decode::json::<Value>(&body)? {
             Value::Object(record) => Ok(record),
@@ -273,8 +275,7 @@ impl<T: Resource> CreateManyRequest<T> {
         let mut saved = Vec::with_capacity(records.len());
         for chunk in records.chunks(self.chunk_size) {
             // A replayed create could duplicate records.
-            let reply =
-                post_records(&self.client, T::PATH, chunk, false, self.retry.as_ref()).await?;
+            let reply = post_records::<T>(&self.client, chunk, false, self.retry.as_ref()).await?;
             saved.extend(decode::many::<T>(&reply, chunk.len())?);
         }
         Ok(saved)

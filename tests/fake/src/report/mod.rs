@@ -12,7 +12,8 @@
 //! The answer has Halo's shape: the report definition with
 //! `available_columns`, and `report.rows`; an SQL error answers 200 with
 //! the message in `report.load_error`. The token must have been issued for
-//! `read:reporting` (or `all`), else 403.
+//! the scope the spec's report action records (`read:reporting`, or `all`),
+//! else 403.
 
 mod sql;
 
@@ -33,7 +34,7 @@ use super::{lock, respond, Shared};
 /// The path reports are posted to, under the API base.
 pub(crate) const REPORT_PATH: &str = "Report";
 
-/// The scope a report needs.
+/// The scope a report needs when the spec declares no report action.
 const SCOPE: &str = "read:reporting";
 
 /// Halo's database tables (its document's model names) and the fake's
@@ -59,17 +60,43 @@ const TABLES: [(&str, &str); 18] = [
     ("TIMESHEETEVENT", "TimesheetEvent"),
 ];
 
+/// `POST /api/Report` when the spec declares no report action at that path.
 pub(crate) async fn report(
     State(shared): State<Arc<Shared>>,
     granted: Option<Extension<Granted>>,
     body: Bytes,
 ) -> Response {
-    if !granted.is_some_and(|Extension(granted)| granted.allows(SCOPE)) {
-        return respond::forbidden(&format!(
-            "Authorization has been denied for this request: the token lacks the scope `{SCOPE}`."
-        ));
+    answer(
+        &shared,
+        granted.map(|Extension(g)| g).as_ref(),
+        Some(SCOPE),
+        &body,
+    )
+}
+
+/// Whether a POST body asks to run a report: `[{"_loadreportonly": true, ...}]`.
+pub(crate) fn is_query(body: &[u8]) -> bool {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => items
+            .iter()
+            .any(|item| item.get("_loadreportonly").and_then(Value::as_bool) == Some(true)),
+        _ => false,
     }
-    let sql = match serde_json::from_slice::<Value>(&body) {
+}
+
+/// Runs the report `body` asks for, if the token has `scope`.
+pub(crate) fn answer(
+    shared: &Shared,
+    granted: Option<&Granted>,
+    scope: Option<&str>,
+    body: &[u8],
+) -> Response {
+    if let Some(scope) = scope {
+        if !granted.is_some_and(|granted| granted.allows(scope)) {
+            return respond::missing_scope(scope);
+        }
+    }
+    let sql = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Array(items)) => match items.as_slice() {
             [item] if item.get("_loadreportonly").and_then(Value::as_bool) == Some(true) => {
                 match item.get("sql").and_then(Value::as_str) {
@@ -89,19 +116,9 @@ pub(crate) async fn report(
             return respond::bad_request(&format!("The request body is not valid JSON: {err}"))
         }
     };
-    let result = {
+    let (columns, report) = {
         let store = lock(&shared.store);
-        run(&shared.schema, &store, &sql)
-    };
-    let (columns, report) = match result {
-        Ok((columns, rows)) => (
-            columns,
-            json!({ "loaded": true, "load_error": null, "rows": rows }),
-        ),
-        Err(message) => (
-            Vec::new(),
-            json!({ "loaded": false, "load_error": message, "rows": null }),
-        ),
+        loaded(&shared.schema, &store, &sql)
     };
     let available: Vec<Value> = columns
         .iter()
@@ -121,8 +138,32 @@ pub(crate) async fn report(
     )
 }
 
+/// A report's `report` (Halo's `ReportContent`) after running `sql`.
+pub(crate) fn content(schema: &Schema, store: &Store, sql: &str) -> Value {
+    loaded(schema, store, sql).1
+}
+
+/// The columns and the `report` of running `sql`: its rows, or the
+/// database's message in `load_error`.
+fn loaded(schema: &Schema, store: &Store, sql: &str) -> (Vec<String>, Value) {
+    match run(schema, store, sql) {
+        Ok((columns, rows)) => (
+            columns,
+            json!({ "loaded": true, "load_error": null, "rows": rows }),
+        ),
+        Err(message) => (
+            Vec::new(),
+            json!({ "loaded": false, "load_error": message, "rows": null }),
+        ),
+    }
+}
+
 /// Runs `sql` over the store: the column names and the rows.
-fn run(schema: &Schema, store: &Store, sql: &str) -> Result<(Vec<String>, Vec<Value>), String> {
+pub(crate) fn run(
+    schema: &Schema,
+    store: &Store,
+    sql: &str,
+) -> Result<(Vec<String>, Vec<Value>), String> {
     let select = sql::parse(sql)?;
     let wanted = &select.table;
     let entity = TABLES

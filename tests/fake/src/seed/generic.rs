@@ -1,6 +1,7 @@
 //! Values generated from the spec's field types, for any entity, and the
 //! extra fields and wire quirks every record gets.
 
+use base64::Engine;
 use halopsa_codegen::model::{Field, NamedKind, Type, VariantValue};
 use serde_json::{json, Map, Value};
 
@@ -92,8 +93,11 @@ fn typed(
         Type::Date => json!(seeder.moment(id * 60).format("%Y-%m-%d").to_string()),
         Type::DateTime => timestamp(seeder, id * 60),
         Type::Json => json!(seeder.rng.range(0, 100)),
+        Type::Base64 => {
+            json!(base64::engine::general_purpose::STANDARD.encode(format!("{label} {wire} {id}")))
+        }
         Type::Id => json!(id),
-        Type::Ref { entity, .. } => json!(seeder.any_id(entity)),
+        Type::Ref { entity, .. } => seeder.any_reference(entity),
         Type::List(inner) => {
             if depth >= MAX_DEPTH {
                 return json!([]);

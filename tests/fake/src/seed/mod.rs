@@ -5,6 +5,7 @@
 //! and the odd wire forms Halo sends (`21.0` and `"130"` for ids, sentinel
 //! dates, `-1` for "not set").
 
+mod beyond;
 mod generic;
 mod lookups;
 mod realistic;
@@ -13,9 +14,12 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use halopsa_codegen::model::KeyKind;
+use serde_json::Value;
+
 use super::rng::Rng;
 use super::schema::{Collection, Schema};
-use super::store::{Record, Store};
+use super::store::{text_id, Record, Store};
 
 /// How much to seed.
 #[derive(Debug, Clone)]
@@ -64,6 +68,18 @@ impl Seeder<'_> {
     /// How many records the entity with this Rust name gets.
     pub(crate) fn count(&self, entity: &str) -> usize {
         self.ids.get(entity).map_or(0, Vec::len)
+    }
+
+    /// A random seeded id of `entity` as the wire has it: a number, or the
+    /// UUID of a collection keyed by text; Halo's `-1` when there is none.
+    pub(crate) fn any_reference(&mut self, entity: &str) -> Value {
+        let id = self.any_id(entity);
+        match self.schema.entity(entity) {
+            Some(target) if matches!(target.entity.key, KeyKind::Text { .. }) && id > 0 => {
+                Value::String(text_id(target.path(), id))
+            }
+            _ => Value::from(id),
+        }
     }
 
     /// A random seeded id of `entity`, or Halo's `-1` when there is none.
@@ -132,8 +148,20 @@ pub(crate) fn seed(schema: &Schema, store: &mut Store, plan: &Plan) {
 }
 
 fn build(seeder: &mut Seeder<'_>, store: &Store, collection: &Collection, id: i64) -> Record {
-    let mut record = realistic::record(seeder, store, &collection.entity.name, id);
-    record.insert("id".into(), id.into());
+    let name = &collection.entity.name;
+    let mut record = realistic::record(seeder, store, name, id);
+    if record.is_empty() {
+        record = beyond::record(seeder, name, id);
+    }
+    // A text key is the row's UUID, as the store makes them; a singleton's
+    // record has no id.
+    let key = match collection.entity.key {
+        KeyKind::Text { .. } => Value::String(text_id(collection.path(), id)),
+        KeyKind::Int => Value::from(id),
+    };
+    if !collection.entity.singleton {
+        record.insert("id".into(), key);
+    }
     generic::fill(seeder, collection, &mut record, id);
     generic::extras(seeder, &mut record, id);
     generic::wire_quirks(collection, &mut record);
@@ -160,6 +188,8 @@ fn ids(schema: &Schema, plan: &Plan) -> HashMap<String, Vec<i64>> {
             key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(collection.path())
         });
         let list = match (wanted, lookups::fixed_ids(name)) {
+            // One record at its path.
+            _ if collection.entity.singleton => vec![1],
             (None, Some(fixed)) => fixed,
             (Some((_, n)), _) => (1..=*n as i64).collect(),
             (None, None) => (1..=default as i64).collect(),
