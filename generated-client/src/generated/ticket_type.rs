@@ -90,7 +90,7 @@ record! {
 
 impl Resource for TicketType {
     const PATH: &'static str = "TicketType";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("tickettypes");
     type Id = TicketTypeId;
 
     fn id(&self) -> TicketTypeId {

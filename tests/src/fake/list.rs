@@ -124,7 +124,7 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
     header.insert(api.count_field.clone(), Value::from(total));
 
     let items = serde_json::to_vec(&items).map_err(|err| err.to_string())?;
-    let Some(key) = shape.and_then(|s| s.key.as_ref()) else {
+    let Some(key) = shape.filter(|s| !s.bare).map(|s| &s.key) else {
         return Ok(items);
     };
     // `{...header, "<key>": [...]}`; Halo sends `null`, not `[]`, when

@@ -131,9 +131,10 @@ async fn every_spec_collection_is_served() {
             if let Some(list) = entity.list.as_ref().filter(|_| ops.list) {
                 let (status, body) = raw.get(&path).await;
                 assert_eq!(status, StatusCode::OK, "{path}");
-                let items = match &list.key {
-                    Some(key) => body[key.as_str()].clone(),
-                    None => body.clone(),
+                let items = if list.bare {
+                    body.clone()
+                } else {
+                    body[list.key.as_str()].clone()
                 };
                 assert!(
                     items.as_array().is_some_and(|a| !a.is_empty()),
