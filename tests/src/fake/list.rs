@@ -7,8 +7,9 @@ use halopsa_codegen::model::Api;
 use serde_json::{Map, Value};
 
 use super::filters::filters;
+use super::quirks;
 use super::store::{is_deleted, Record, Table};
-use super::values::{boolean, compare, integer};
+use super::values::{boolean, compare};
 
 /// Page size when `pageinate=true` comes without `page_size`.
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -81,17 +82,16 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
         // Soft-deleted records show only when asked for, where there are any.
         let show_deleted =
             collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
-        let mut matching: Vec<&Record> = table
+        // Rows, not wire ids: a text-keyed record's id is not its row.
+        let mut matching: Vec<(i64, &Record)> = table
             .records()
-            .values()
-            .filter(|record| is_deleted(record) == show_deleted)
-            .filter(|record| filters.iter().all(|keep| keep(record)))
+            .iter()
+            .map(|(row, record)| (*row, record))
+            .filter(|(_, record)| is_deleted(record) == show_deleted)
+            .filter(|(_, record)| filters.iter().all(|keep| keep(record)))
             .collect();
         sort(&mut matching, params)?;
-        Ok(matching
-            .iter()
-            .filter_map(|r| r.get("id").and_then(integer))
-            .collect())
+        Ok(matching.iter().map(|(row, _)| *row).collect())
     })?;
     let total = ids.len();
 
@@ -123,8 +123,24 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
         .collect();
     header.insert(api.count_field.clone(), Value::from(total));
 
-    let items = serde_json::to_vec(&items).map_err(|err| err.to_string())?;
-    let Some(key) = shape.filter(|s| !s.bare).map(|s| &s.key) else {
+    let items = if quirks::lists_without_ids(collection.path()) {
+        let unnamed: Vec<Record> = items
+            .into_iter()
+            .map(|record| {
+                let mut record = record.clone();
+                record.insert("id".into(), Value::from(0));
+                record
+            })
+            .collect();
+        serde_json::to_vec(&unnamed)
+    } else {
+        serde_json::to_vec(&items)
+    }
+    .map_err(|err| err.to_string())?;
+    let Some(key) = shape
+        .filter(|s| !s.bare)
+        .map(|s| quirks::list_key(collection.path()).unwrap_or(&s.key))
+    else {
         return Ok(items);
     };
     // `{...header, "<key>": [...]}`; Halo sends `null`, not `[]`, when
@@ -144,7 +160,7 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
 }
 
 /// `order`/`orderdesc`, then `order2`/`orderdesc2` up to 5; ties by id.
-fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
+fn sort(records: &mut [(i64, &Record)], params: &Params) -> Result<(), String> {
     let mut keys = Vec::new();
     for level in ["", "2", "3", "4", "5"] {
         let Some(field) = params.get(&format!("order{level}")) else {
@@ -156,7 +172,7 @@ fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
     if keys.is_empty() {
         return Ok(());
     }
-    records.sort_by(|a, b| {
+    records.sort_by(|(_, a), (_, b)| {
         keys.iter()
             .map(|(field, descending)| {
                 let order = compare(a.get(field.as_str()), b.get(field.as_str()));

@@ -27,6 +27,7 @@
 //! ```
 
 mod auth;
+mod billing;
 mod builder;
 mod churn;
 mod counters;
@@ -36,6 +37,7 @@ mod filters;
 mod gate;
 mod limit;
 mod list;
+mod quirks;
 mod report;
 mod respond;
 mod rng;
@@ -65,7 +67,7 @@ use churn::Churning;
 use faults::Faults;
 use limit::Window;
 use schema::Schema;
-use store::Store;
+use store::{Found, Store};
 
 /// Tenant, client id and secret unless the builder sets others.
 pub const DEFAULT_TENANT: &str = "fakehalo";
@@ -189,10 +191,14 @@ impl FakeHalo {
 
     /// The stored record, exactly as the server holds it (soft-deleted ones
     /// included, with `"deleted": true`). `path` is the wire path
-    /// (`Tickets`, `/api/Tickets`), case-insensitive.
-    pub fn record(&self, path: &str, id: i64) -> Option<Value> {
+    /// (`Tickets`, `/api/Tickets`), case-insensitive; `id` its id as the
+    /// API names it (`12`, or a priority's UUID).
+    pub fn record(&self, path: &str, id: impl std::fmt::Display) -> Option<Value> {
         let store = lock(&self.shared.store);
-        let record = store.table(path)?.records().get(&id)?;
+        let Found::Row(row) = store.find(path, &id.to_string()) else {
+            return None;
+        };
+        let record = store.table(path)?.records().get(&row)?;
         Some(Value::Object(record.clone()))
     }
 

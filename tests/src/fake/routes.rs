@@ -1,8 +1,9 @@
 //! The routes: the auth endpoints, for every entity of the spec the
 //! operations it declares (`GET /api/{Path}`, `GET /api/{Path}/{id}`,
 //! `POST /api/{Path}`, `DELETE /api/{Path}/{id}`), SQL reports
-//! (`POST /api/Report`, in `report/`) and attachments (`POST /api/Attachment`,
-//! `GET /api/Attachment/{id}` with the file, in `files.rs`).
+//! (`POST /api/Report`, in `report/`), attachments (`POST /api/Attachment`,
+//! `GET /api/Attachment/{id}` with the file, in `files.rs`) and invoice line
+//! updates and recurring invoicing (in `billing.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -17,13 +18,16 @@ use axum::Router;
 use halopsa_codegen::model::Param;
 use serde_json::{json, Value};
 
+use super::billing;
 use super::counters::Live;
 use super::files::{self, ATTACHMENT_PATH};
 use super::gate::gate;
 use super::list::{list_body, Params};
+use super::quirks;
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
+use super::store::{Found, Store};
 use super::values::{equals_text, integer};
 use super::{lock, Shared};
 
@@ -73,6 +77,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             .route(&attachments, post(files::save))
             .route(&format!("{attachments}/{{id}}"), get(files::download));
     }
+    router = billing::routes(router, &shared);
     router
         .fallback(|| async {
             respond::exception(
@@ -173,22 +178,82 @@ async fn get_one(
     id: String,
     raw: Option<String>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
-        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
-    };
     let params = Params::parse(raw.as_deref());
     let store = lock(&shared.store);
-    match store.get(collection.path(), id) {
-        Some(record) if belongs(&collection, &collection.entity.get_params, record, &params) => {
+    let get_params = &collection.entity.get_params;
+    let row = match store.find(collection.path(), &id) {
+        Found::Row(row) => Some(row),
+        Found::Missing => None,
+        // Id 0 names a record by its get parameters (an agent's timesheet
+        // for a date), as Halo does for records that may have no id yet.
+        Found::Invalid if id.trim() == "0" => {
+            let named = named_by(&store, &collection, get_params, &params);
+            if named.is_none() && quirks::lists_without_ids(collection.path()) {
+                // A day without a stored timesheet: Halo answers it with id 0.
+                return respond::json(StatusCode::OK, &unstored(&collection, &params));
+            }
+            named
+        }
+        Found::Invalid => {
+            return respond::bad_request(&format!("The value '{id}' is not a valid id."))
+        }
+    };
+    match row.and_then(|row| store.get(collection.path(), row)) {
+        Some(record) if belongs(&collection, get_params, record, &params) => {
             respond::json(StatusCode::OK, &Value::Object(record.clone()))
         }
         _ => respond::not_found(&format!("{} {id}", collection.entity.name)),
     }
 }
 
+/// A record with id 0 and the fields the get parameters name, as given.
+fn unstored(collection: &Collection, params: &Params) -> Value {
+    let mut record = serde_json::Map::new();
+    record.insert("id".into(), json!(0));
+    for param in &collection.entity.get_params {
+        if let (Some(_), Some(text)) = (collection.field(&param.wire), params.get(&param.wire)) {
+            let value = text
+                .trim()
+                .parse::<i64>()
+                .map_or_else(|_| json!(text), |n| json!(n));
+            record.insert(param.wire.clone(), value);
+        }
+    }
+    Value::Object(record)
+}
+
+/// The row of the first record that every given operation parameter naming
+/// one of its fields matches; none when no such parameter is given.
+fn named_by(
+    store: &Store,
+    collection: &Collection,
+    operation_params: &[Param],
+    params: &Params,
+) -> Option<i64> {
+    let wanted: Vec<(&str, &str)> = operation_params
+        .iter()
+        .filter(|param| collection.field(&param.wire).is_some())
+        .filter_map(|param| Some((param.wire.as_str(), params.get(&param.wire)?)))
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let table = store.table(collection.path())?;
+    table
+        .records()
+        .iter()
+        .find(|(_, record)| {
+            wanted
+                .iter()
+                .all(|(field, text)| equals_text(record.get(*field), text))
+        })
+        .map(|(row, _)| *row)
+}
+
 /// Records whose id is only unique within a parent (actions within a
-/// ticket) must match the parent named by one of the operation's `*_id`
-/// parameters, when the query names one.
+/// ticket, lookup values within a lookup table) must match the parent named
+/// by one of the operation's `*_id` or required parameters, when the query
+/// names one.
 fn belongs(
     collection: &Collection,
     operation_params: &[Param],
@@ -197,8 +262,9 @@ fn belongs(
 ) -> bool {
     operation_params.iter().all(|param| {
         let name = param.wire.as_str();
+        let parent = name.ends_with("_id") || param.required;
         match params.get(name) {
-            Some(wanted) if name.ends_with("_id") && collection.field(name).is_some() => {
+            Some(wanted) if parent && collection.field(name).is_some() => {
                 equals_text(record.get(name), wanted)
             }
             _ => true,
@@ -256,12 +322,16 @@ async fn delete(
     id: String,
     raw: Option<String>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
-        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
-    };
     let params = Params::parse(raw.as_deref());
     let mut store = lock(&shared.store);
-    let allowed = store.get(collection.path(), id).is_some_and(|record| {
+    let row = match store.find(collection.path(), &id) {
+        Found::Row(row) => row,
+        Found::Missing => return respond::not_found(&format!("{} {id}", collection.entity.name)),
+        Found::Invalid => {
+            return respond::bad_request(&format!("The value '{id}' is not a valid id."))
+        }
+    };
+    let allowed = store.get(collection.path(), row).is_some_and(|record| {
         belongs(
             &collection,
             &collection.entity.delete_params,
@@ -269,16 +339,12 @@ async fn delete(
             &params,
         )
     });
-    if allowed && store.delete(collection.path(), id) {
+    if allowed && store.delete(collection.path(), row) {
         Live::bump(&shared.counters.deletes, 1);
         respond::raw(StatusCode::OK, respond::JSON, Vec::new())
     } else {
         respond::not_found(&format!("{} {id}", collection.entity.name))
     }
-}
-
-fn record_id(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
 }
 
 /// `POST /auth/token`: the OAuth 2.0 client-credentials grant.

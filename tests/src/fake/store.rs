@@ -5,12 +5,16 @@
 //! changes only the fields it carries, one without creates a record. A value
 //! that means the same as the stored one (`21` for `21.0`) leaves the stored
 //! spelling alone, as a database column would.
+//!
+//! Records sit in rows numbered from 1. A collection keyed by integers uses
+//! the row as its id; one keyed by text (priorities by UUID) keeps its text
+//! id in the record and is found by it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{Timelike, Utc};
-use halopsa_codegen::model::Type;
+use halopsa_codegen::model::{KeyKind, Type};
 use serde_json::{Map, Value};
 
 use super::schema::{Collection, Schema};
@@ -42,9 +46,51 @@ struct Query {
 /// How many distinct queries a table remembers (concurrent streams).
 const REMEMBERED_QUERIES: usize = 8;
 
+/// What a wire id names in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// The row of a record (which may be soft-deleted).
+    Row(i64),
+    /// No record has that id.
+    Missing,
+    /// Not an id of this table at all (text where an integer belongs).
+    Invalid,
+}
+
 impl Table {
     pub(crate) fn records(&self) -> &BTreeMap<i64, Record> {
         &self.records
+    }
+
+    /// Whether the collection is keyed by text rather than integers.
+    pub(crate) fn text_keyed(&self) -> bool {
+        matches!(self.collection.entity.key, KeyKind::Text { .. })
+    }
+
+    /// The row of the record whose wire id is `id`.
+    pub(crate) fn find(&self, id: &str) -> Found {
+        let id = id.trim();
+        if self.text_keyed() {
+            return self
+                .records
+                .iter()
+                .find(|(_, record)| record.get("id").and_then(Value::as_str) == Some(id))
+                .map_or(Found::Missing, |(row, _)| Found::Row(*row));
+        }
+        match id.parse::<i64>() {
+            Ok(row) if row > 0 && self.records.contains_key(&row) => Found::Row(row),
+            Ok(row) if row > 0 => Found::Missing,
+            _ => Found::Invalid,
+        }
+    }
+
+    /// The wire id a new record in `row` gets.
+    fn new_id(&self, row: i64) -> Value {
+        match self.collection.entity.key {
+            KeyKind::Int => Value::from(row),
+            KeyKind::Text { uuid: true } => Value::from(text_uuid(row)),
+            KeyKind::Text { uuid: false } => Value::from(format!("id-{row}")),
+        }
     }
 
     /// The records, to change: every remembered query is forgotten.
@@ -147,17 +193,31 @@ impl Store {
 
     /// Stores a record as given, assigning the next id if it has none.
     /// Returns its id, or `None` for an unknown path.
+    /// A text-keyed record keeps a text id it has; it returns its row.
     pub(crate) fn insert(&mut self, path: &str, mut record: Record) -> Option<i64> {
         let index = self.index(path)?;
         let table = &mut self.tables[index];
-        let id = match record.get("id").and_then(integer).filter(|&id| id > 0) {
-            Some(id) => id,
-            None => table.next_id,
+        let row = if table.text_keyed() {
+            let row = table.next_id;
+            if record
+                .get("id")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                record.insert("id".into(), table.new_id(row));
+            }
+            row
+        } else {
+            let row = match record.get("id").and_then(integer).filter(|&id| id > 0) {
+                Some(id) => id,
+                None => table.next_id,
+            };
+            record.insert("id".into(), Value::from(row));
+            row
         };
-        record.insert("id".into(), Value::from(id));
-        table.next_id = table.next_id.max(id.saturating_add(1));
-        table.records_mut().insert(id, record);
-        Some(id)
+        table.next_id = table.next_id.max(row.saturating_add(1));
+        table.records_mut().insert(row, record);
+        Some(row)
     }
 
     /// Applies a POST body: every element is checked before any is saved.
@@ -176,8 +236,25 @@ impl Store {
                     message: "each element must be a JSON object".into(),
                 });
             };
+            let table = &self.tables[index];
             let target = match fields.get("id") {
                 None | Some(Value::Null) => None,
+                Some(Value::String(text)) if table.text_keyed() && text.is_empty() => None,
+                Some(Value::String(text)) if table.text_keyed() => match table.find(text) {
+                    Found::Row(row) => Some(row),
+                    _ => {
+                        return Err(Invalid {
+                            field: format!("[{position}].id"),
+                            message: format!("There is no record with id {text}."),
+                        })
+                    }
+                },
+                Some(raw) if table.text_keyed() => {
+                    return Err(Invalid {
+                        field: format!("[{position}].id"),
+                        message: format!("The value {raw} is not a valid id."),
+                    })
+                }
                 Some(raw) => match integer(raw) {
                     Some(id) if id <= 0 => None,
                     Some(id) if self.tables[index].records.contains_key(&id) => Some(id),
@@ -223,7 +300,7 @@ impl Store {
         let id = table.next_id;
         table.next_id += 1;
         let mut record = fields.clone();
-        record.insert("id".into(), Value::from(id));
+        record.insert("id".into(), table.new_id(id));
         // The server stamps what the caller cannot set.
         let now = halo_timestamp(Utc::now());
         for field in &table.collection.entity.fields {
@@ -346,6 +423,12 @@ impl Store {
         }
     }
 
+    /// What the wire id `id` names in the collection at `path`.
+    pub(crate) fn find(&self, path: &str, id: &str) -> Found {
+        self.table(path)
+            .map_or(Found::Missing, |table| table.find(id))
+    }
+
     /// A record that is there and not deleted.
     pub(crate) fn get(&self, path: &str, id: i64) -> Option<&Record> {
         self.table(path)?
@@ -388,6 +471,15 @@ fn stamp_update(collection: &Collection, record: &mut Record) {
 /// Whether a record is soft-deleted.
 pub(crate) fn is_deleted(record: &Record) -> bool {
     record.get("deleted").and_then(Value::as_bool) == Some(true)
+}
+
+/// A version-4-shaped UUID for row `row`, the same on every run.
+pub(crate) fn text_uuid(row: i64) -> String {
+    format!(
+        "6f1c2a3e-{:04x}-4d5e-8f60-{:012x}",
+        row.rem_euclid(0x1_0000),
+        row
+    )
 }
 
 /// A timestamp as Halo writes it: seven fractional digits and a `Z`.
