@@ -235,8 +235,8 @@ pub struct AssetSummary {
     pub site_id: Option<SiteId>,
     /// The site's name.
     pub site_name: Option<String>,
-    /// The asset type's id.
-    pub assettype_id: Option<i32>,
+    /// The asset type.
+    pub assettype_id: Option<AssetTypeId>,
     /// The asset type's name.
     pub assettype_name: Option<String>,
     /// Whether the asset is inactive.

@@ -465,3 +465,67 @@ async fn recurring_invoices_update_their_lines_and_raise_invoices() {
     })
     .await;
 }
+
+/// The ids tickets, actions, assets and clients carry name records of the
+/// new collections, so following one is a typed call.
+#[tokio::test]
+async fn references_lead_to_records_of_the_new_collections() {
+    bounded(20, async {
+        let halo = fake(20).await;
+        let client = halo.client();
+
+        let ticket = client.tickets().get(3).await.expect("a ticket");
+        let sla = client
+            .slas()
+            .get(ticket.sla_id.expect("an SLA"))
+            .await
+            .expect("its SLA");
+        assert_eq!(sla.name, ticket.sla_name);
+        // Its priority is a number under that SLA, not a priority's key.
+        let priorities = client
+            .priorities()
+            .list()
+            .sla_id(sla.id)
+            .await
+            .expect("priorities");
+        let priority = priorities
+            .iter()
+            .find(|p| p.priorityid == ticket.priority_id)
+            .expect("the ticket's priority");
+        assert_eq!(priority.name, ticket.priority_name);
+
+        let actions = client.actions().list(ticket.id).await.expect("actions");
+        let action = actions.first().expect("an action");
+        let outcome = client
+            .outcomes()
+            .get(action.outcome_id.expect("an outcome"))
+            .await
+            .expect("its outcome");
+        assert_eq!(outcome.outcome, action.outcome);
+
+        let asset = client.assets().get(2).await.expect("an asset");
+        let kind = client
+            .asset_types()
+            .get(asset.assettype_id.expect("a type"))
+            .await
+            .expect("its type");
+        assert_eq!(kind.name, asset.assettype_name);
+
+        let acme = client.clients().get(1).await.expect("a client");
+        let top = client
+            .top_levels()
+            .get(acme.toplevel_id.expect("a top level"))
+            .await
+            .expect("its top level");
+        assert_eq!(top.name, acme.toplevel_name);
+        let under = client
+            .clients()
+            .list()
+            .toplevel_id(top.id)
+            .collect()
+            .await
+            .expect("clients under it");
+        assert!(under.iter().any(|c| c.id == acme.id));
+    })
+    .await;
+}
