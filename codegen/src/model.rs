@@ -230,8 +230,11 @@ pub enum Response {
 
 #[derive(Debug, Clone)]
 pub struct ListShape {
-    /// `Some(key)` for `{"record_count": N, "<key>": [...]}`, `None` for a bare array.
-    pub key: Option<String>,
+    /// Whether the list is documented as a bare array rather than
+    /// `{"record_count": N, "<key>": [...]}`; the client reads both.
+    pub bare: bool,
+    /// The key under which an object answer holds the records.
+    pub key: String,
     pub paginated: bool,
     /// A parameter capping an unpaginated list: (wire name, Rust method name).
     pub count_param: Option<(String, String)>,

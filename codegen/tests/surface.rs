@@ -67,7 +67,11 @@ fn fixtures_show_each_construct() {
         ),
         (
             "bare_list/status",
-            "op list: StatusesApi::list() -> StatusList  one request  bare array",
+            r#"op list: StatusesApi::list() -> StatusList  one request  bare array, or key "statuses""#,
+        ),
+        (
+            "bare_list/ticket_type",
+            r#"op list: TicketTypesApi::list() -> TicketTypeList  one request  bare array, or key "tickettypes""#,
         ),
         (
             "unpaginated_count/asset",

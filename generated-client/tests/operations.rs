@@ -78,7 +78,7 @@ struct Status {
 
 impl Resource for Status {
     const PATH: &'static str = "Status";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("statuses");
     type Id = Id<Status>;
 
     fn id(&self) -> Id<Self> {
@@ -520,10 +520,34 @@ async fn list_wrapper_without_its_key_is_a_decode_error() {
         .list()
         .await
         .expect_err("must fail");
+    // It says what it looked for and what the object held instead.
     assert!(
-        matches!(&err, Error::Decode { message, .. } if message.contains("tickets")),
+        matches!(&err, Error::Decode { message, .. }
+            if message.contains("no list field `tickets`") && message.contains("`faults`")),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_bare_collection_reads_an_object_under_its_key() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    // Some instances wrap lists documented as bare arrays.
+    Mock::given(method("GET"))
+        .and(path("/api/TicketType"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "record_count": 2,
+            "tickettypes": [{"id": 1, "name": "Incident"}, {"id": 3, "name": "Service Request"}],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let types = client(&server).ticket_types().list().await.expect("list");
+
+    let names: Vec<_> = types.iter().filter_map(|t| t.name.as_deref()).collect();
+    assert_eq!(names, ["Incident", "Service Request"]);
+    server.verify().await;
 }
 
 #[tokio::test]

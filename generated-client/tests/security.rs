@@ -36,7 +36,7 @@ struct Weird {
 
 impl Resource for Weird {
     const PATH: &'static str = "we ird/..?#";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("weird");
     type Id = Id<Weird>;
 
     fn id(&self) -> Id<Self> {
@@ -52,7 +52,7 @@ struct Climber {
 
 impl Resource for Climber {
     const PATH: &'static str = "../../auth/./token";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("climbers");
     type Id = Id<Climber>;
 
     fn id(&self) -> Id<Self> {

@@ -174,9 +174,20 @@ fn resource(entity: &Entity) -> TokenStream {
         KeyKind::Int => quote!(self.id),
         KeyKind::Text { .. } => quote!(self.id.clone()),
     };
-    let shape = match entity.list.as_ref().and_then(|list| list.key.as_ref()) {
-        Some(key) => quote!(ListShape::Wrapped(#key)),
-        None => quote!(ListShape::Bare),
+    // An entity without a list still names its shape; nothing reads its key.
+    let shape = match entity.list.as_ref() {
+        Some(list) if list.bare => {
+            let key = &list.key;
+            quote!(ListShape::Bare(#key))
+        }
+        Some(list) => {
+            let key = &list.key;
+            quote!(ListShape::Wrapped(#key))
+        }
+        None => {
+            let key = &entity.accessor;
+            quote!(ListShape::Bare(#key))
+        }
     };
     let read = entity
         .scopes

@@ -165,9 +165,10 @@ fn list(out: &mut Lines, e: &Entity) {
     } else {
         "one request"
     };
-    let records = match &shape.key {
-        Some(key) => format!("key {}", quoted(key)),
-        None => "bare array".to_owned(),
+    let records = if shape.bare {
+        format!("bare array, or key {}", quoted(&shape.key))
+    } else {
+        format!("key {}", quoted(&shape.key))
     };
     let args = args(None, &e.filters, &e.id_type);
     op(out, e, "list", &args, &e.list_type, &[paging, &records]);

@@ -262,35 +262,25 @@ impl Checker<'_> {
             );
         }
         let shape = list.shape.as_deref().unwrap_or("wrapped");
-        let key = match (shape, &list.key) {
-            ("wrapped", Some(key)) if !key.trim().is_empty() => Some(key.clone()),
-            ("wrapped", None) => Some(accessor.to_owned()),
-            ("wrapped", Some(_)) => {
+        if shape != "wrapped" && shape != "bare" {
+            self.error(
+                self.map.value(&["entities", name, "list", "shape"]),
+                format!("unknown list shape `{shape}`"),
+                "use `wrapped` ({\"record_count\": N, \"<key>\": [...]}) or `bare` ([...])".into(),
+            );
+        }
+        // Either shape names the key an object answer keeps the records under.
+        let key = match &list.key {
+            Some(key) if key.trim().is_empty() => {
                 self.error(
                     self.map.value(&["entities", name, "list", "key"]),
-                    format!("the wrapped list of `{name}` has an empty `key`"),
+                    format!("the list of `{name}` has an empty `key`"),
                     "name the JSON key that holds the records, e.g. `key: tickets`, or leave `key` out to use the accessor".into(),
                 );
                 None
             }
-            ("bare", None) => None,
-            ("bare", Some(_)) => {
-                self.error(
-                    self.map.key(&["entities", name, "list", "key"]),
-                    "a bare list has no `key`".into(),
-                    "use `shape: wrapped` if the records sit under a key".into(),
-                );
-                None
-            }
-            (other, _) => {
-                self.error(
-                    self.map.value(&["entities", name, "list", "shape"]),
-                    format!("unknown list shape `{other}`"),
-                    "use `wrapped` ({\"record_count\": N, \"<key>\": [...]}) or `bare` ([...])"
-                        .into(),
-                );
-                None
-            }
+            Some(key) => Some(key.clone()),
+            None => Some(accessor.to_owned()),
         };
         let paginated = list.paginated.unwrap_or(shape == "wrapped");
         if paginated && shape == "bare" {
@@ -335,7 +325,8 @@ impl Checker<'_> {
             None => None,
         };
         Some(ListShape {
-            key,
+            bare: shape == "bare",
+            key: key?,
             paginated,
             count_param,
         })

@@ -11,8 +11,8 @@ use crate::runtime::{
 };
 
 use super::{
-    AgentId, AssetId, AttachmentSummary, ClientContractId, CustomField, StatusId,
-    TicketId, UserId,
+    AgentId, AssetId, AttachmentSummary, ClientContractId, CustomField, OutcomeId,
+    StatusId, TicketId, UserId,
 };
 
 /// Identifies an [`Action`]; a plain `i32` converts into one.
@@ -27,8 +27,8 @@ pub struct Action {
     pub ticket_id: Option<TicketId>,
     /// The name of the action type.
     pub outcome: Option<String>,
-    /// The id of the action type.
-    pub outcome_id: Option<i32>,
+    /// The action type.
+    pub outcome_id: Option<OutcomeId>,
     /// When the action took place.
     pub datetime: Option<DateTime<Utc>>,
     /// The action's note as plain text.
@@ -318,8 +318,8 @@ fields! {
         ticket_id(TicketId) = "ticket_id",
         /// The name of the action type.
         outcome(String) = "outcome",
-        /// The id of the action type.
-        outcome_id(i32) = "outcome_id",
+        /// The action type.
+        outcome_id(OutcomeId) = "outcome_id",
         /// When the action took place.
         datetime(DateTime<Utc>) = "datetime",
         /// The action's note as plain text.

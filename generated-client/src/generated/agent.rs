@@ -116,7 +116,7 @@ record! {
 
 impl Resource for Agent {
     const PATH: &'static str = "Agent";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("agents");
     type Id = AgentId;
 
     fn id(&self) -> AgentId {

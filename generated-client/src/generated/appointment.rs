@@ -10,7 +10,7 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{AgentId, ClientId, SiteId, TicketId, UserId};
+use super::{AgentId, ClientId, SiteId, TicketId, TopLevelId, UserId};
 
 /// Identifies an [`Appointment`]; a plain `i32` converts into one.
 pub type AppointmentId = Id<Appointment>;
@@ -193,7 +193,7 @@ params! {
         /// Only appointments for this ticket.
         ticket_id(TicketId) = "ticket_id",
         /// Only appointments with clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only appointments starting after this time.
         start_date(DateTime<Utc>) = "start_date",
         /// Only appointments ending after this time.

@@ -11,8 +11,8 @@ use crate::runtime::{
 };
 
 use super::{
-    ClientContractId, ClientId, CustomField, FieldValue, SiteId, SupplierId, TicketId,
-    UserId, UserSummary,
+    AssetTypeId, ClientContractId, ClientId, CustomField, FieldValue, SiteId, SlaId,
+    SupplierId, TicketId, UserId, UserSummary,
 };
 
 /// Identifies an [`Asset`]; a plain `i32` converts into one.
@@ -43,8 +43,8 @@ pub struct Asset {
     pub site_name: Option<String>,
     /// The name of the asset's user.
     pub username: Option<String>,
-    /// The asset type's id.
-    pub assettype_id: Option<i32>,
+    /// The asset type.
+    pub assettype_id: Option<AssetTypeId>,
     /// The asset type's name.
     pub assettype_name: Option<String>,
     /// The asset status's id.
@@ -65,9 +65,9 @@ pub struct Asset {
     pub supplier_id: Option<SupplierId>,
     /// The supplier's name.
     pub supplier_name: Option<String>,
-    /// The id of the asset's service level agreement.
-    pub sla_id: Option<i32>,
-    /// The id of the asset's default priority.
+    /// The asset's service level agreement.
+    pub sla_id: Option<SlaId>,
+    /// The asset's default priority (a `Priority`'s `priorityid`).
     pub priority_id: Option<i32>,
     /// When the asset's warranty starts.
     pub warranty_start: Option<DateTime<Utc>>,
@@ -234,9 +234,9 @@ params! {
         /// Only assets from this supplier.
         supplier_id(SupplierId) = "supplier_id",
         /// Only assets of this asset type.
-        assettype_id(i32) = "assettype_id",
+        assettype_id(AssetTypeId) = "assettype_id",
         /// Only assets of one of these asset types.
-        assettypes([i32]) = "assettypes",
+        assettypes([AssetTypeId]) = "assettypes",
         /// Leave out these assets.
         excludethese([AssetId]) = "excludethese",
         /// Only assets matching this search text.
@@ -346,8 +346,8 @@ fields! {
         site_id(SiteId) = "site_id",
         /// The name of the asset's user.
         username(String) = "username",
-        /// The asset type's id.
-        assettype_id(i32) = "assettype_id",
+        /// The asset type.
+        assettype_id(AssetTypeId) = "assettype_id",
         /// The asset status's id.
         status_id(i32) = "status_id",
         /// Whether the asset is inactive.
@@ -360,9 +360,9 @@ fields! {
         contract_id(ClientContractId) = "contract_id",
         /// The asset's supplier.
         supplier_id(SupplierId) = "supplier_id",
-        /// The id of the asset's service level agreement.
-        sla_id(i32) = "sla_id",
-        /// The id of the asset's default priority.
+        /// The asset's service level agreement.
+        sla_id(SlaId) = "sla_id",
+        /// The asset's default priority (a `Priority`'s `priorityid`).
         priority_id(i32) = "priority_id",
         /// When the asset's warranty starts.
         warranty_start(DateTime<Utc>) = "warranty_start",

@@ -10,7 +10,7 @@ use crate::runtime::{
     Resource, ResultFuture, SyncCursor, UpdateRequest,
 };
 
-use super::{AgentId, AttachmentSummary, CustomField, SiteId};
+use super::{AgentId, AttachmentSummary, CustomField, SiteId, TopLevelId};
 
 /// Identifies a [`Client`]; a plain `i32` converts into one.
 pub type ClientId = Id<Client>;
@@ -22,8 +22,8 @@ pub struct Client {
     pub id: ClientId,
     /// The client's name.
     pub name: Option<String>,
-    /// The id of the top level the client belongs to.
-    pub toplevel_id: Option<i32>,
+    /// The top level the client belongs to.
+    pub toplevel_id: Option<TopLevelId>,
     /// The top level's name.
     pub toplevel_name: Option<String>,
     /// Whether the client is inactive.
@@ -190,7 +190,7 @@ params! {
         /// Only clients whose name matches this text.
         search_name_only(String) = "search_name_only",
         /// Only clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Include active clients.
         ///
         /// Sent as `includeactive`.
@@ -274,8 +274,8 @@ fields! {
     NewClient, ClientPatch {
         /// The client's name.
         name(String) = "name",
-        /// The id of the top level the client belongs to.
-        toplevel_id(i32) = "toplevel_id",
+        /// The top level the client belongs to.
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Whether the client is inactive.
         inactive(bool) = "inactive",
         /// The colour used to show the client.

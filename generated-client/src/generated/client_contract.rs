@@ -10,7 +10,9 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{AgentId, AssetSummary, ClientId, CustomField, SiteId, UserId, UserSummary};
+use super::{
+    AgentId, AssetSummary, ClientId, CustomField, SiteId, SlaId, UserId, UserSummary,
+};
 
 /// Identifies a [`ClientContract`]; a plain `i32` converts into one.
 pub type ClientContractId = Id<ClientContract>;
@@ -56,8 +58,8 @@ pub struct ClientContract {
     pub contract_status: Option<String>,
     /// Whether the contract renews automatically.
     pub rollingcontract: Option<bool>,
-    /// The id of the contract's service level agreement.
-    pub sla_id: Option<i32>,
+    /// The contract's service level agreement.
+    pub sla_id: Option<SlaId>,
     /// The service level agreement's name.
     pub sla_name: Option<String>,
     /// The code of the contract's billing period.
@@ -298,8 +300,8 @@ fields! {
         active(bool) = "active",
         /// Whether the contract renews automatically.
         rollingcontract(bool) = "rollingcontract",
-        /// The id of the contract's service level agreement.
-        sla_id(i32) = "sla_id",
+        /// The contract's service level agreement.
+        sla_id(SlaId) = "sla_id",
         /// The code of the contract's billing period.
         billingperiod(i32) = "billingperiod",
         /// The amount charged each billing period.

@@ -10,7 +10,7 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{CustomField, SupplierId};
+use super::{AssetTypeId, CustomField, SupplierId};
 
 /// Identifies an [`Item`]; a plain `i32` converts into one.
 pub type ItemId = Id<Item>;
@@ -36,8 +36,8 @@ pub struct Item {
     pub assetgroup_id: Option<i32>,
     /// The group's name.
     pub assetgroup_name: Option<String>,
-    /// The id of the asset type created when the item is issued.
-    pub assettype_id: Option<i32>,
+    /// The asset type created when the item is issued.
+    pub assettype_id: Option<AssetTypeId>,
     /// The item's default supplier.
     pub supplier_id: Option<SupplierId>,
     /// The supplier's name.
@@ -200,7 +200,7 @@ params! {
         /// Only items of one of these groups.
         assetgroups([i32]) = "assetgroups",
         /// Only items of one of these asset types.
-        assettypes([i32]) = "assettypes",
+        assettypes([AssetTypeId]) = "assettypes",
         /// Only items of this supplier.
         supplier_id(SupplierId) = "supplier_id",
         /// Only items held at this stock location.
@@ -282,8 +282,8 @@ fields! {
         supplier_part_code(String) = "supplier_part_code",
         /// The id of the item's group.
         assetgroup_id(i32) = "assetgroup_id",
-        /// The id of the asset type created when the item is issued.
-        assettype_id(i32) = "assettype_id",
+        /// The asset type created when the item is issued.
+        assettype_id(AssetTypeId) = "assettype_id",
         /// The item's default supplier.
         supplier_id(SupplierId) = "supplier_id",
         /// The item's selling price.

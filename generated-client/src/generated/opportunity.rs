@@ -10,7 +10,7 @@ use crate::runtime::{
     Resource, ResultFuture, SyncCursor, UpdateRequest,
 };
 
-use super::{AgentId, ClientId, CustomField, StatusId, TicketTypeId, UserId};
+use super::{AgentId, ClientId, CustomField, StatusId, TicketTypeId, TopLevelId, UserId};
 
 /// Identifies an [`Opportunity`]; a plain `i32` converts into one.
 pub type OpportunityId = Id<Opportunity>;
@@ -223,7 +223,7 @@ params! {
         /// Only opportunities with this contact.
         user_id(UserId) = "user_id",
         /// Only opportunities of clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only opportunities owned by this agent.
         agent_id(AgentId) = "agent_id",
         /// Only opportunities with this status.

@@ -12,7 +12,7 @@ use crate::runtime::{
 
 use super::{
     AgentId, ClientContractId, ClientId, CustomField, SiteId, StatusId, TicketTypeId,
-    UserId,
+    TopLevelId, UserId,
 };
 
 /// Identifies a [`Project`]; a plain `i32` converts into one.
@@ -234,7 +234,7 @@ params! {
         /// Only projects of this user.
         user_id(UserId) = "user_id",
         /// Only projects of clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only projects run by this agent.
         agent_id(AgentId) = "agent_id",
         /// Only projects with this status.

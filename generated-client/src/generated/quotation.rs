@@ -10,7 +10,9 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{AgentId, ClientId, CustomField, QuoteLine, SiteId, TicketId, UserId};
+use super::{
+    AgentId, ClientId, CustomField, QuoteLine, SalesOrderId, SiteId, TicketId, UserId,
+};
 
 /// Identifies a [`Quotation`]; a plain `i32` converts into one.
 pub type QuotationId = Id<Quotation>;
@@ -62,8 +64,8 @@ pub struct Quotation {
     pub approvalname: Option<String>,
     /// When the quotation was approved.
     pub approvaldatetime: Option<DateTime<Utc>>,
-    /// The id of the sales order created from the quotation.
-    pub salesorder_id: Option<i32>,
+    /// The sales order created from the quotation.
+    pub salesorder_id: Option<SalesOrderId>,
     /// The quotation's lines.
     pub lines: Option<Vec<QuoteLine>>,
     /// The quotation's custom field values.
@@ -293,8 +295,8 @@ fields! {
         approvalname(String) = "approvalname",
         /// When the quotation was approved.
         approvaldatetime(DateTime<Utc>) = "approvaldatetime",
-        /// The id of the sales order created from the quotation.
-        salesorder_id(i32) = "salesorder_id",
+        /// The sales order created from the quotation.
+        salesorder_id(SalesOrderId) = "salesorder_id",
         /// The quotation's lines.
         ///
         /// Halo replaces `lines` whole: elements left out are removed. To change some and keep the rest, use `merge_lines` on the patch.

@@ -10,7 +10,7 @@ use crate::runtime::{
     Resource, ResultFuture, SyncCursor, UpdateRequest,
 };
 
-use super::{Address, ClientId, CustomField, FieldValue, UserId};
+use super::{Address, ClientId, CustomField, FieldValue, SlaId, TopLevelId, UserId};
 
 /// Identifies a [`Site`]; a plain `i32` converts into one.
 pub type SiteId = Id<Site>;
@@ -30,8 +30,8 @@ pub struct Site {
     pub clientsite_name: Option<String>,
     /// Whether the site is inactive.
     pub inactive: Option<bool>,
-    /// The id of the site's default service level agreement.
-    pub sla_id: Option<i32>,
+    /// The site's default service level agreement.
+    pub sla_id: Option<SlaId>,
     /// The site's phone number.
     pub phonenumber: Option<String>,
     /// The email domain used to match incoming email to the site.
@@ -203,7 +203,7 @@ params! {
         /// Only sites of this client.
         client_id(ClientId) = "client_id",
         /// Only sites of clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only sites matching this search text.
         search(String) = "search",
         /// Include active sites.
@@ -281,8 +281,8 @@ fields! {
         client_id(ClientId) = "client_id",
         /// Whether the site is inactive.
         inactive(bool) = "inactive",
-        /// The id of the site's default service level agreement.
-        sla_id(i32) = "sla_id",
+        /// The site's default service level agreement.
+        sla_id(SlaId) = "sla_id",
         /// The site's phone number.
         phonenumber(String) = "phonenumber",
         /// The email domain used to match incoming email to the site.

@@ -69,7 +69,7 @@ record! {
 
 impl Resource for Status {
     const PATH: &'static str = "Status";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("statuses");
     type Id = StatusId;
 
     fn id(&self) -> StatusId {

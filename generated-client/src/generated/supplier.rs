@@ -10,7 +10,7 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{CustomField, UserSummary};
+use super::{CustomField, TopLevelId, UserSummary};
 
 /// Identifies a [`Supplier`]; a plain `i32` converts into one.
 pub type SupplierId = Id<Supplier>;
@@ -22,8 +22,8 @@ pub struct Supplier {
     pub id: SupplierId,
     /// The supplier's name.
     pub name: Option<String>,
-    /// The id of the top level the supplier belongs to.
-    pub toplevel_id: Option<i32>,
+    /// The top level the supplier belongs to.
+    pub toplevel_id: Option<TopLevelId>,
     /// The top level's name.
     pub toplevel_name: Option<String>,
     /// Whether the supplier is inactive.
@@ -172,7 +172,7 @@ params! {
         /// Only suppliers matching this search text.
         search(String) = "search",
         /// Only suppliers under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Include active suppliers.
         ///
         /// Sent as `includeactive`.
@@ -228,8 +228,8 @@ fields! {
     NewSupplier, SupplierPatch {
         /// The supplier's name.
         name(String) = "name",
-        /// The id of the top level the supplier belongs to.
-        toplevel_id(i32) = "toplevel_id",
+        /// The top level the supplier belongs to.
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Whether the supplier is inactive.
         inactive(bool) = "inactive",
         /// The name of the main contact.

@@ -80,7 +80,7 @@ record! {
 
 impl Resource for Team {
     const PATH: &'static str = "Team";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("teams");
     type Id = TeamId;
 
     fn id(&self) -> TeamId {

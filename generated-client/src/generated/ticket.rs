@@ -12,7 +12,7 @@ use crate::runtime::{
 
 use super::{
     AgentId, AssetId, AssetSummary, AttachmentSummary, ClientContractId, ClientId,
-    CustomField, SiteId, StatusId, Tag, TeamId, TicketTypeId, UserId,
+    CustomField, SiteId, SlaId, StatusId, Tag, TeamId, TicketTypeId, TopLevelId, UserId,
 };
 
 /// Identifies a [`Ticket`]; a plain `i32` converts into one.
@@ -55,12 +55,12 @@ pub struct Ticket {
     pub status_id: Option<StatusId>,
     /// The status's name.
     pub status_name: Option<String>,
-    /// The priority's id.
+    /// The priority's number (a `Priority`'s `priorityid` under the ticket's SLA).
     pub priority_id: Option<i32>,
     /// The priority's name.
     pub priority_name: Option<String>,
-    /// The service level agreement's id.
-    pub sla_id: Option<i32>,
+    /// The service level agreement.
+    pub sla_id: Option<SlaId>,
     /// The service level agreement's name.
     pub sla_name: Option<String>,
     /// The impact level's code.
@@ -329,7 +329,7 @@ params! {
         /// Only tickets of this user.
         user_id(UserId) = "user_id",
         /// Only tickets of clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only tickets linked to this asset.
         asset_id(AssetId) = "asset_id",
         /// Only tickets billed against this contract.
@@ -353,7 +353,7 @@ params! {
         /// Only tickets with one of these priorities.
         priority([i32]) = "priority",
         /// Only tickets under one of these SLAs.
-        sla([i32]) = "sla",
+        sla([SlaId]) = "sla",
         /// Only open tickets.
         open_only() = "open_only",
         /// Only closed tickets.
@@ -487,10 +487,10 @@ fields! {
         tickettype_id(TicketTypeId) = "tickettype_id",
         /// The ticket's status.
         status_id(StatusId) = "status_id",
-        /// The priority's id.
+        /// The priority's number (a `Priority`'s `priorityid` under the ticket's SLA).
         priority_id(i32) = "priority_id",
-        /// The service level agreement's id.
-        sla_id(i32) = "sla_id",
+        /// The service level agreement.
+        sla_id(SlaId) = "sla_id",
         /// The impact level's code.
         impact(i32) = "impact",
         /// The urgency level's code.

@@ -9,7 +9,7 @@ use crate::runtime::{
     ResultFuture, UpdateRequest,
 };
 
-use super::{ClientId, StatusId, TicketId};
+use super::{ClientId, SlaId, StatusId, TicketId};
 
 /// Identifies a [`TicketType`]; a plain `i32` converts into one.
 pub type TicketTypeId = Id<TicketType>;
@@ -45,8 +45,8 @@ pub struct TicketType {
     pub allowattachments: Option<bool>,
     /// The number of tickets of the type.
     pub ticket_count: Option<i32>,
-    /// The id of the default service level agreement.
-    pub default_sla: Option<i32>,
+    /// The default service level agreement.
+    pub default_sla: Option<SlaId>,
     /// The status new tickets of the type start in.
     pub initial_status: Option<StatusId>,
     /// The id of the workflow tickets of the type follow.
@@ -90,7 +90,7 @@ record! {
 
 impl Resource for TicketType {
     const PATH: &'static str = "TicketType";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("tickettypes");
     type Id = TicketTypeId;
 
     fn id(&self) -> TicketTypeId {
@@ -249,8 +249,8 @@ fields! {
         anonymouscanselect(bool) = "anonymouscanselect",
         /// Whether tickets of this type accept attachments.
         allowattachments(bool) = "allowattachments",
-        /// The id of the default service level agreement.
-        default_sla(i32) = "default_sla",
+        /// The default service level agreement.
+        default_sla(SlaId) = "default_sla",
         /// The status new tickets of the type start in.
         initial_status(StatusId) = "initial_status",
         /// The id of the workflow tickets of the type follow.

@@ -89,7 +89,7 @@ record! {
 
 impl Resource for TimesheetEvent {
     const PATH: &'static str = "TimesheetEvent";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("timesheetevents");
     type Id = TimesheetEventId;
 
     fn id(&self) -> TimesheetEventId {

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use crate::runtime::macros::record;
 use crate::runtime::{Base64, Extra};
 use super::{
-    AgentId, AssetId, ClientContractId, ClientId, InvoiceId, ItemId, QuotationId, SiteId,
-    SupplierId, TeamId, TicketId, UserId, WebhookId,
+    AgentId, AssetId, AssetTypeId, ClientContractId, ClientId, InvoiceId, ItemId,
+    PurchaseOrderId, QuotationId, RecurringInvoiceId, SalesOrderId, SiteId, SupplierId,
+    TeamId, TicketId, UserId, WebhookId,
 };
 
 /// One custom field and its value on a record.
@@ -302,8 +303,8 @@ pub struct AssetSummary {
     pub site_id: Option<SiteId>,
     /// The site's name.
     pub site_name: Option<String>,
-    /// The asset type's id.
-    pub assettype_id: Option<i32>,
+    /// The asset type.
+    pub assettype_id: Option<AssetTypeId>,
     /// The asset type's name.
     pub assettype_name: Option<String>,
     /// Whether the asset is inactive.
@@ -554,6 +555,190 @@ record! {
         "billingperiod" => billingperiod,
         "supplier_id" => supplier_id,
         "supplier_name" => supplier_name,
+        "customfields" => customfields,
+    }
+}
+
+/// One line of a recurring invoice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecurringInvoiceLine {
+    /// The line's id.
+    pub id: Option<i32>,
+    /// The recurring invoice the line belongs to.
+    ///
+    /// Wire name: `ihid`.
+    pub recurring_invoice_id: Option<RecurringInvoiceId>,
+    /// The code of the item invoiced.
+    pub item_code: Option<String>,
+    /// The line's short description.
+    pub item_shortdescription: Option<String>,
+    /// The line's long description.
+    pub item_longdescription: Option<String>,
+    /// The quantity invoiced.
+    ///
+    /// Wire name: `qty_order`.
+    pub quantity: Option<f64>,
+    /// The price of one unit.
+    pub unit_price: Option<f64>,
+    /// The cost of one unit.
+    pub unit_cost: Option<f64>,
+    /// The discount in percent.
+    pub discount_perc: Option<f64>,
+    /// The line's amount before tax.
+    pub net_amount: Option<f64>,
+    /// The line's tax.
+    pub tax_amount: Option<f64>,
+    /// The line's tax code.
+    pub tax_code: Option<String>,
+    /// The nominal (ledger) code the line is posted to.
+    pub nominal_code: Option<String>,
+    /// The line's total including tax.
+    pub total_price: Option<f64>,
+    /// The asset the line is for.
+    pub asset_id: Option<AssetId>,
+    /// The contract the line is billed under.
+    pub contract_id: Option<ClientContractId>,
+    /// The line's custom field values.
+    pub customfields: Option<Vec<CustomField>>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct RecurringInvoiceLine {
+        "id" => id,
+        "ihid" => recurring_invoice_id,
+        "item_code" => item_code,
+        "item_shortdescription" => item_shortdescription,
+        "item_longdescription" => item_longdescription,
+        "qty_order" => quantity,
+        "unit_price" => unit_price,
+        "unit_cost" => unit_cost,
+        "discount_perc" => discount_perc,
+        "net_amount" => net_amount,
+        "tax_amount" => tax_amount,
+        "tax_code" => tax_code,
+        "nominal_code" => nominal_code,
+        "total_price" => total_price,
+        "asset_id" => asset_id,
+        "contract_id" => contract_id,
+        "customfields" => customfields,
+    }
+}
+
+/// One line of a purchase order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PurchaseOrderLine {
+    /// The line's id.
+    pub id: Option<i32>,
+    /// The purchase order the line belongs to.
+    pub purchaseorder_id: Option<PurchaseOrderId>,
+    /// The item ordered.
+    pub item_id: Option<ItemId>,
+    /// The item's product code.
+    pub productcode: Option<String>,
+    /// The line's name.
+    pub name: Option<String>,
+    /// A note on the line.
+    pub note: Option<String>,
+    /// The price of one unit.
+    pub baseprice: Option<f64>,
+    /// The quantity received so far.
+    pub quantity_received: Option<f64>,
+    /// The line's total before tax.
+    pub net_total: Option<f64>,
+    /// The line's tax.
+    pub total_tax: Option<f64>,
+    /// The line's total including tax.
+    pub total_price: Option<f64>,
+    /// The sales order the line fulfils.
+    pub salesorder_id: Option<SalesOrderId>,
+    /// The asset type received goods become.
+    pub assettype_id: Option<AssetTypeId>,
+    /// The line's custom field values.
+    pub customfields: Option<Vec<CustomField>>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct PurchaseOrderLine {
+        "id" => id,
+        "purchaseorder_id" => purchaseorder_id,
+        "item_id" => item_id,
+        "productcode" => productcode,
+        "name" => name,
+        "note" => note,
+        "baseprice" => baseprice,
+        "quantity_received" => quantity_received,
+        "net_total" => net_total,
+        "total_tax" => total_tax,
+        "total_price" => total_price,
+        "salesorder_id" => salesorder_id,
+        "assettype_id" => assettype_id,
+        "customfields" => customfields,
+    }
+}
+
+/// One line of a sales order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SalesOrderLine {
+    /// The line's id.
+    pub id: Option<i32>,
+    /// The sales order the line belongs to.
+    pub salesorder_id: Option<SalesOrderId>,
+    /// The item sold.
+    pub item_id: Option<ItemId>,
+    /// The item's product code.
+    pub productcode: Option<String>,
+    /// The line's name.
+    pub name: Option<String>,
+    /// A note on the line.
+    pub note: Option<String>,
+    /// The price of one unit.
+    pub baseprice: Option<f64>,
+    /// The cost of one unit.
+    pub costprice: Option<f64>,
+    /// The discount in percent.
+    pub discount_perc: Option<f64>,
+    /// The line's total before tax.
+    pub net_total: Option<f64>,
+    /// The line's tax.
+    pub total_tax: Option<f64>,
+    /// The line's total including tax.
+    pub total_price: Option<f64>,
+    /// The quantity delivered so far.
+    pub quantity_shipped: Option<f64>,
+    /// The quantity invoiced so far.
+    pub invoiced_quantity: Option<f64>,
+    /// Whether the item is billed on a recurring basis.
+    pub item_recurring: Option<bool>,
+    /// The supplier of the item.
+    pub supplier_id: Option<SupplierId>,
+    /// The line's custom field values.
+    pub customfields: Option<Vec<CustomField>>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct SalesOrderLine {
+        "id" => id,
+        "salesorder_id" => salesorder_id,
+        "item_id" => item_id,
+        "productcode" => productcode,
+        "name" => name,
+        "note" => note,
+        "baseprice" => baseprice,
+        "costprice" => costprice,
+        "discount_perc" => discount_perc,
+        "net_total" => net_total,
+        "total_tax" => total_tax,
+        "total_price" => total_price,
+        "quantity_shipped" => quantity_shipped,
+        "invoiced_quantity" => invoiced_quantity,
+        "item_recurring" => item_recurring,
+        "supplier_id" => supplier_id,
         "customfields" => customfields,
     }
 }

@@ -12,7 +12,7 @@ use crate::runtime::{
 
 use super::{
     Address, AgentId, AssetId, AssetSummary, AttachmentSummary, ClientId, CustomField,
-    SiteId,
+    SiteId, TopLevelId,
 };
 
 /// Identifies an [`User`]; a plain `i32` converts into one.
@@ -61,7 +61,7 @@ pub struct User {
     pub isserviceaccount: Option<bool>,
     /// Whether the user never receives emails from Halo.
     pub neversendemails: Option<bool>,
-    /// The id of the default priority for the user's tickets.
+    /// The default priority of the user's tickets (a `Priority`'s `priorityid`).
     pub priority_id: Option<i32>,
     /// The agent linked to this user.
     pub linked_agent_id: Option<AgentId>,
@@ -233,7 +233,7 @@ params! {
         /// Only users of this site.
         site_id(SiteId) = "site_id",
         /// Only users of clients under this top level.
-        toplevel_id(i32) = "toplevel_id",
+        toplevel_id(TopLevelId) = "toplevel_id",
         /// Only users of this organisation.
         organisation_id(i32) = "organisation_id",
         /// Only users of this department.
@@ -357,7 +357,7 @@ fields! {
         isserviceaccount(bool) = "isserviceaccount",
         /// Whether the user never receives emails from Halo.
         neversendemails(bool) = "neversendemails",
-        /// The id of the default priority for the user's tickets.
+        /// The default priority of the user's tickets (a `Priority`'s `priorityid`).
         priority_id(i32) = "priority_id",
         /// The agent linked to this user.
         linked_agent_id(AgentId) = "linked_agent_id",

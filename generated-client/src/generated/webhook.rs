@@ -72,7 +72,7 @@ record! {
 
 impl Resource for Webhook {
     const PATH: &'static str = "Webhook";
-    const LIST: ListShape = ListShape::Bare;
+    const LIST: ListShape = ListShape::Bare("webhooks");
     type Id = WebhookId;
 
     fn id(&self) -> WebhookId {

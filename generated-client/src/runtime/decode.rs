@@ -1,5 +1,6 @@
 //! Decoding success bodies, with the JSON path of any failing value.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -9,7 +10,7 @@ use serde::de::{
 };
 use serde_json::Value;
 
-use super::wire::Key;
+use super::wire::{quote, Key};
 use super::{Error, ListShape, Page, Result};
 
 /// How much of a body a [`Error::Decode`] quotes.
@@ -51,10 +52,11 @@ pub(crate) fn one<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     }
 }
 
-/// Decodes a list response of the given shape, in one pass over the body.
+/// Decodes a list response, in one pass over the body.
 ///
-/// A wrapped list may carry `null` (or, with a zero count, nothing) under its
-/// key, meaning no records. A bare array is accepted for either shape.
+/// Either shape reads both forms Halo sends: a bare array, or an object
+/// holding the records under the shape's key, which may carry `null` (or,
+/// with a zero count, nothing) for no records.
 pub(crate) fn list<T: DeserializeOwned>(
     body: &[u8],
     shape: ListShape,
@@ -107,7 +109,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.shape {
             ListShape::Wrapped(key) => write!(f, "a list: an object with `{key}`, or an array"),
-            ListShape::Bare => f.write_str("a list (an array)"),
+            ListShape::Bare(key) => write!(f, "a list: an array, or an object with `{key}`"),
         }
     }
 
@@ -123,12 +125,13 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Page<T>, A::Error> {
-        let ListShape::Wrapped(list_key) = self.shape else {
-            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
-        };
+        let list_key = self.shape.key();
         let mut items: Option<Vec<T>> = None;
         let mut seen_key = false;
         let mut record_count = None;
+        // The other keys, for the error when the records are not there:
+        // borrowed from the body, so a good page allocates nothing for them.
+        let mut others = OtherKeys::default();
         while let Some(Key(key)) = map.next_key()? {
             if key == list_key {
                 seen_key = true;
@@ -136,18 +139,59 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
             } else if key == self.count_field {
                 record_count = count_of(&map.next_value::<Value>()?);
             } else {
+                if !seen_key {
+                    others.push(key);
+                }
                 map.next_value::<IgnoredAny>()?;
             }
         }
         if !seen_key && record_count != Some(0) {
-            return Err(de::Error::custom(format!(
-                "missing list field `{list_key}`"
+            return Err(de::Error::custom(format_args!(
+                "no list field `{list_key}`: {others}"
             )));
         }
         Ok(Page {
             items: items.unwrap_or_default(),
             record_count,
         })
+    }
+}
+
+/// The first few keys of a list object other than the records' and the
+/// count's, and how many more there were.
+#[derive(Default)]
+struct OtherKeys<'de> {
+    first: [Option<Cow<'de, str>>; OtherKeys::SHOWN],
+    more: usize,
+}
+
+impl<'de> OtherKeys<'de> {
+    /// How many keys an error names.
+    const SHOWN: usize = 6;
+
+    fn push(&mut self, key: Cow<'de, str>) {
+        match self.first.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(key),
+            None => self.more += 1,
+        }
+    }
+}
+
+impl fmt::Display for OtherKeys<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut keys = self.first.iter().flatten();
+        let Some(first) = keys.next() else {
+            return f.write_str("the object has no other field");
+        };
+        // Names come from the server: each is cut to a bounded length.
+        write!(f, "the object has `{}`", quote(first))?;
+        for key in keys {
+            write!(f, ", `{}`", quote(key))?;
+        }
+        if self.more > 0 {
+            write!(f, " and {} more", self.more)?;
+        }
+        Ok(())
     }
 }
 
@@ -230,5 +274,132 @@ pub(crate) fn many<T: DeserializeOwned>(body: &[u8], expected: usize) -> Result<
             message: format!("sent {expected} records, got {}", kind(&other)),
             snippet: snippet(body),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Row {
+        id: i32,
+    }
+
+    const COUNT: &str = "record_count";
+
+    fn ids(page: &Page<Row>) -> Vec<i32> {
+        page.items.iter().map(|row| row.id).collect()
+    }
+
+    /// The path and message of a decoding failure.
+    fn failure(body: &str, shape: ListShape) -> (String, String) {
+        match list::<Row>(body.as_bytes(), shape, COUNT) {
+            Err(Error::Decode { path, message, .. }) => (path, message),
+            other => panic!("expected a decoding error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bare_list_reads_an_array() {
+        let page = list::<Row>(
+            br#"[{"id": 1}, {"id": 2}]"#,
+            ListShape::Bare("statuses"),
+            COUNT,
+        )
+        .expect("an array");
+        assert_eq!(ids(&page), [1, 2]);
+        assert_eq!(page.record_count, None);
+    }
+
+    #[test]
+    fn a_bare_list_reads_an_object_under_its_key() {
+        let body = br#"{"page_no": 1, "record_count": 2, "statuses": [{"id": 1}, {"id": 9}]}"#;
+        let page = list::<Row>(body, ListShape::Bare("statuses"), COUNT).expect("an object");
+        assert_eq!(ids(&page), [1, 9]);
+        assert_eq!(page.record_count, Some(2));
+        // `null` under the key, or nothing at all with a zero count: no records.
+        for body in [
+            r#"{"record_count": 0, "statuses": null}"#,
+            r#"{"record_count": 0}"#,
+        ] {
+            let page = list::<Row>(body.as_bytes(), ListShape::Bare("statuses"), COUNT)
+                .expect("no records");
+            assert!(page.items.is_empty(), "{body}");
+            assert_eq!(page.record_count, Some(0));
+        }
+    }
+
+    #[test]
+    fn a_wrapped_list_reads_its_key_or_an_array() {
+        let body = br#"{"record_count": "3", "invoices": [{"id": 4}], "page_size": 1}"#;
+        let page = list::<Row>(body, ListShape::Wrapped("invoices"), COUNT).expect("wrapped");
+        assert_eq!(ids(&page), [4]);
+        assert_eq!(page.record_count, Some(3));
+        let page = list::<Row>(br#"[{"id": 5}]"#, ListShape::Wrapped("invoices"), COUNT)
+            .expect("an array");
+        assert_eq!(ids(&page), [5]);
+    }
+
+    /// A message without the position serde_json appends.
+    fn message_of(body: &str, shape: ListShape) -> String {
+        let (_, message) = failure(body, shape);
+        match message.rsplit_once(" at line ") {
+            Some((head, _)) => head.to_owned(),
+            None => message,
+        }
+    }
+
+    #[test]
+    fn a_missing_key_names_what_the_object_has() {
+        let body = r#"{"record_count": 2, "recurring_invoices": [{"id": 1}, {"id": 2}]}"#;
+        let (path, _) = failure(body, ListShape::Wrapped("invoices"));
+        assert_eq!(path, ".");
+        assert_eq!(
+            message_of(body, ListShape::Wrapped("invoices")),
+            "no list field `invoices`: the object has `recurring_invoices`"
+        );
+        assert_eq!(
+            message_of(r#"{"record_count": 1}"#, ListShape::Bare("statuses")),
+            "no list field `statuses`: the object has no other field"
+        );
+        let many = r#"{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": [8]}"#;
+        assert_eq!(
+            message_of(many, ListShape::Bare("statuses")),
+            "no list field `statuses`: the object has `a`, `b`, `c`, `d`, `e`, `f` and 2 more"
+        );
+    }
+
+    #[test]
+    fn a_long_key_is_cut_in_the_error() {
+        let long = "k".repeat(1000);
+        let message = message_of(&format!(r#"{{"{long}": []}}"#), ListShape::Bare("statuses"));
+        assert!(message.len() < 200, "{message}");
+        assert!(message.ends_with("k…`"), "{message}");
+    }
+
+    #[test]
+    fn anything_else_says_what_was_expected() {
+        let (_, message) = failure(r#""statuses""#, ListShape::Bare("statuses"));
+        assert!(
+            message.contains("expected a list: an array, or an object with `statuses`"),
+            "{message}"
+        );
+        let (_, message) = failure("42", ListShape::Wrapped("invoices"));
+        assert!(
+            message.contains("expected a list: an object with `invoices`, or an array"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_bad_record_is_located_in_either_form() {
+        let (path, _) = failure(
+            r#"{"record_count": 2, "statuses": [{"id": 1}, {"id": "x"}]}"#,
+            ListShape::Bare("statuses"),
+        );
+        assert_eq!(path, "statuses[1].id");
+        let (path, _) = failure(r#"[{"id": 1}, {"id": []}]"#, ListShape::Wrapped("invoices"));
+        assert_eq!(path, "[1].id");
     }
 }

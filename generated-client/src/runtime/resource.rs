@@ -23,7 +23,7 @@ use super::id::RecordId;
 ///
 /// impl Resource for Holiday {
 ///     const PATH: &'static str = "Holiday";
-///     const LIST: ListShape = ListShape::Bare;
+///     const LIST: ListShape = ListShape::Bare("holidays");
 ///     type Id = Id<Self>;
 ///
 ///     fn id(&self) -> Id<Self> {
@@ -60,13 +60,29 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     const EDIT_SCOPE: Option<&'static str> = None;
 }
 
-/// How a collection's list endpoint wraps its records.
+/// How a collection's list endpoint holds its records.
+///
+/// Halo answers some lists with a bare array and others with an object, and
+/// public clients disagree on which list sends which (some Halo versions
+/// wrap lists that others send bare). So either shape reads both forms: the
+/// variant says which one the collection is documented to send, and the key
+/// where an object keeps the records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListShape {
-    /// `{"record_count": N, "<key>": [...]}`; the key may hold `null` for none.
+    /// `{"record_count": N, "<key>": [...]}`; the key may hold `null` for
+    /// none. A bare array is read too.
     Wrapped(&'static str),
-    /// A bare JSON array.
-    Bare,
+    /// A bare JSON array. `{"record_count": N, "<key>": [...]}` is read too.
+    Bare(&'static str),
+}
+
+impl ListShape {
+    /// The key under which an object answer holds the records.
+    pub const fn key(self) -> &'static str {
+        match self {
+            ListShape::Wrapped(key) | ListShape::Bare(key) => key,
+        }
+    }
 }
 
 /// One page of a list response.
@@ -76,6 +92,6 @@ pub struct Page<T> {
     /// how many arrived: the server caps pages silently.
     pub items: Vec<T>,
     /// Total records matching the query across all pages, when the response
-    /// says (wrapped lists only).
+    /// says (only an object answer can).
     pub record_count: Option<u64>,
 }

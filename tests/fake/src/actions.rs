@@ -15,8 +15,10 @@
 //!   PDF showing the record (an invoice's PDF);
 //! - `report`: the rows of the SQL it was sent (see `report/`).
 //!
-//! Some of Halo's operations get the answer Halo gives: `Invoice/updatelines`
-//! changes the lines of invoices, `Attachment/image` stores an uploaded
+//! Some of Halo's operations get the answer Halo gives: `updatelines` of
+//! invoices and recurring invoices changes their lines and
+//! `RecurringInvoice/process` raises invoices (both in `billing.rs`),
+//! `Attachment/image` stores an uploaded
 //! image as an attachment, and `Report/createpdf` renders a report to a PDF
 //! stored as an attachment.
 
@@ -28,7 +30,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use base64::Engine;
 use halopsa_codegen::model::{Action, Body, HttpMethod, PathPart, Response as Answer, Type};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::auth::Granted;
 use super::counters::Live;
@@ -38,7 +40,7 @@ use super::schema::Collection;
 use super::store::{Invalid, Record, Saved, Store};
 use super::values::integer;
 use super::webhooks::Change;
-use super::{lock, multipart, pdf, report, respond, Shared};
+use super::{billing, lock, multipart, pdf, report, respond, Shared};
 
 /// Records a `records` answer holds at most when nothing was sent.
 const RECORDS_CAP: usize = 100;
@@ -142,7 +144,15 @@ fn known(
             && action.method == HttpMethod::Post
     };
     match sent {
-        Sent::Json(body) if is("Invoice", "updatelines") => Some(update_lines(shared, body)),
+        Sent::Json(body) if is(billing::INVOICE, "updatelines") => {
+            Some(billing::update_lines(shared, billing::INVOICE, body))
+        }
+        Sent::Json(body) if is(billing::RECURRING, "updatelines") => {
+            Some(billing::update_lines(shared, billing::RECURRING, body))
+        }
+        Sent::Json(body) if is(billing::RECURRING, "process") => {
+            Some(billing::process(shared, body))
+        }
         Sent::Json(body) if is("Report", "createpdf") => Some(create_pdf(shared, body)),
         Sent::Form(parts) if is("Attachment", "image") => {
             Some(upload_image(shared, collection, params, parts))
@@ -332,83 +342,6 @@ fn record_pdf(collection: &Collection, record: Option<&Record>) -> (String, Vec<
         format!("{}-{id}.pdf", entity.to_ascii_lowercase())
     };
     (name, pdf::document(&title, &lines))
-}
-
-/// `POST /Invoice/updatelines`: each line names its invoice in `ihid`; a line
-/// with the id of one of the invoice's lines changes it, any other is added.
-/// Answers the lines as saved.
-fn update_lines(shared: &Shared, body: &Value) -> Response {
-    let Some(lines) = body.as_array() else {
-        return respond::bad_request("The request body must be a JSON array of lines.");
-    };
-    let mut by_invoice: Vec<(i64, Vec<Map<String, Value>>)> = Vec::new();
-    {
-        let store = lock(&shared.store);
-        for (position, line) in lines.iter().enumerate() {
-            let Some(line) = line.as_object() else {
-                return respond::field_error(
-                    &format!("[{position}]"),
-                    "Each line must be an object.",
-                );
-            };
-            let invoice = line.get("ihid").and_then(integer).unwrap_or(0);
-            if store.get("Invoice", invoice).is_none() {
-                return respond::field_error(
-                    &format!("[{position}].ihid"),
-                    &format!("There is no invoice {invoice}."),
-                );
-            }
-            match by_invoice.iter_mut().find(|(id, _)| *id == invoice) {
-                Some((_, group)) => group.push(line.clone()),
-                None => by_invoice.push((invoice, vec![line.clone()])),
-            }
-        }
-    }
-    let mut answered = Vec::new();
-    let mut saves = Vec::new();
-    {
-        let store = lock(&shared.store);
-        for (invoice, incoming) in by_invoice {
-            let mut current: Vec<Value> = store
-                .get("Invoice", invoice)
-                .and_then(|record| record.get("lines"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let mut next_id = current
-                .iter()
-                .filter_map(|line| line.get("id").and_then(integer))
-                .max()
-                .unwrap_or(0)
-                + 1;
-            for mut line in incoming {
-                let id = line.get("id").and_then(integer).filter(|id| *id > 0);
-                let existing = id.and_then(|id| {
-                    current
-                        .iter_mut()
-                        .find(|old| old.get("id").and_then(integer) == Some(id))
-                });
-                let saved = match existing {
-                    Some(Value::Object(old)) => {
-                        old.extend(line);
-                        Value::Object(old.clone())
-                    }
-                    _ => {
-                        line.insert("id".into(), Value::from(next_id));
-                        next_id += 1;
-                        current.push(Value::Object(line.clone()));
-                        Value::Object(line)
-                    }
-                };
-                answered.push(saved);
-            }
-            saves.push(json!({ "id": invoice, "lines": current }));
-        }
-    }
-    match save(shared, "Invoice", &saves) {
-        Ok(_) => respond::json(StatusCode::OK, &Value::Array(answered)),
-        Err(invalid) => refused(invalid),
-    }
 }
 
 /// `POST /Attachment/image`: the form's `file` part becomes an attachment

@@ -31,6 +31,7 @@
 
 mod actions;
 mod auth;
+mod billing;
 mod builder;
 mod churn;
 mod counters;
@@ -42,6 +43,7 @@ mod limit;
 mod list;
 mod multipart;
 mod pdf;
+mod quirks;
 mod report;
 mod respond;
 mod rng;
@@ -72,7 +74,7 @@ use churn::Churning;
 use faults::Faults;
 use limit::Window;
 use schema::Schema;
-use store::Store;
+use store::{Found, Store};
 use webhooks::Webhooks;
 
 /// Tenant, client id and secret unless the builder sets others.
@@ -175,26 +177,20 @@ impl FakeHalo {
 
     /// The stored record, exactly as the server holds it (soft-deleted ones
     /// included, with `"deleted": true`). `path` is the wire path
-    /// (`Tickets`, `/api/Tickets`), case-insensitive. For a collection keyed
-    /// by text, see [`record_by_id`](Self::record_by_id).
-    pub fn record(&self, path: &str, id: i64) -> Option<Value> {
+    /// (`Tickets`, `/api/Tickets`), case-insensitive; `id` its id as the
+    /// API names it (`12`, or a priority's UUID).
+    pub fn record(&self, path: &str, id: impl std::fmt::Display) -> Option<Value> {
         let store = lock(&self.shared.store);
-        let record = store.table(path)?.records().get(&id)?;
-        Some(Value::Object(record.clone()))
-    }
-
-    /// The stored record with this id, given as text: a UUID for a
-    /// collection keyed by text (`Webhook`), or an integer id.
-    pub fn record_by_id(&self, path: &str, id: &str) -> Option<Value> {
-        let store = lock(&self.shared.store);
-        let table = store.table(path)?;
-        let record = table.records().get(&table.row(id)?)?;
+        let Found::Row(row) = store.find(path, &id.to_string()) else {
+            return None;
+        };
+        let record = store.table(path)?.records().get(&row)?;
         Some(Value::Object(record.clone()))
     }
 
     /// The file a record keeps in a `base64` field (an attachment's
     /// content), as the server stored it; `id` as for
-    /// [`record_by_id`](Self::record_by_id).
+    /// [`record`](Self::record).
     pub fn file(&self, path: &str, id: &str) -> Option<Vec<u8>> {
         let store = lock(&self.shared.store);
         let table = store.table(path)?;

@@ -7,6 +7,7 @@ use halopsa_codegen::model::{Api, Param};
 use serde_json::{Map, Value};
 
 use super::filters::filters;
+use super::quirks;
 use super::store::{is_deleted, Record, Table};
 use super::values::{boolean, compare};
 
@@ -97,6 +98,7 @@ pub(crate) fn list_body_by(
         // Soft-deleted records show only when asked for, where there are any.
         let show_deleted =
             collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
+        // Rows, not wire ids: a text-keyed record's id is not its row.
         let mut matching: Vec<(i64, &Record)> = table
             .records()
             .iter()
@@ -137,8 +139,24 @@ pub(crate) fn list_body_by(
         .collect();
     header.insert(api.count_field.clone(), Value::from(total));
 
-    let items = serde_json::to_vec(&items).map_err(|err| err.to_string())?;
-    let Some(key) = shape.and_then(|s| s.key.as_ref()) else {
+    let items = if quirks::lists_without_ids(collection.path()) {
+        let unnamed: Vec<Record> = items
+            .into_iter()
+            .map(|record| {
+                let mut record = record.clone();
+                record.insert("id".into(), Value::from(0));
+                record
+            })
+            .collect();
+        serde_json::to_vec(&unnamed)
+    } else {
+        serde_json::to_vec(&items)
+    }
+    .map_err(|err| err.to_string())?;
+    let Some(key) = shape
+        .filter(|s| !s.bare)
+        .map(|s| quirks::list_key(collection.path()).unwrap_or(&s.key))
+    else {
         return Ok(items);
     };
     // `{...header, "<key>": [...]}`; Halo sends `null`, not `[]`, when

@@ -24,9 +24,11 @@ use super::counters::Live;
 use super::files::{self, ATTACHMENT_PATH};
 use super::gate::gate;
 use super::list::{list_body_by, Params};
+use super::quirks;
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
+use super::store::{Found, Store};
 use super::values::equals_text;
 use super::webhooks::Change;
 use super::{lock, Shared};
@@ -318,18 +320,26 @@ async fn get_one(
     }
     let params = Params::parse(raw.as_deref());
     let store = lock(&shared.store);
-    let Some(row) = record_row(&store, &collection, &id) else {
-        // Any text may name a record keyed by text; an integer id must parse.
-        if store
-            .table(collection.path())
-            .is_some_and(|t| t.text_keyed())
-        {
-            return respond::not_found(&format!("{} {id}", collection.entity.name));
+    let get_params = &collection.entity.get_params;
+    let row = match store.find(collection.path(), &id) {
+        Found::Row(row) => Some(row),
+        Found::Missing => None,
+        // Id 0 names a record by its get parameters (an agent's timesheet
+        // for a date), as Halo does for records that may have no id yet.
+        Found::Invalid if id.trim() == "0" => {
+            let named = named_by(&store, &collection, get_params, &params);
+            if named.is_none() && quirks::lists_without_ids(collection.path()) {
+                // A day without a stored timesheet: Halo answers it with id 0.
+                return respond::json(StatusCode::OK, &unstored(&collection, &params));
+            }
+            named
         }
-        return respond::bad_request(&format!("The value '{id}' is not a valid id."));
+        Found::Invalid => {
+            return respond::bad_request(&format!("The value '{id}' is not a valid id."))
+        }
     };
-    match store.get(collection.path(), row) {
-        Some(record) if belongs(&collection, &collection.entity.get_params, record, &params) => {
+    match row.and_then(|row| store.get(collection.path(), row)) {
+        Some(record) if belongs(&collection, get_params, record, &params) => {
             let mut record = record.clone();
             // A saved report run on request (`loadreport=true`).
             let load = collection.path().eq_ignore_ascii_case(REPORT_PATH)
@@ -348,9 +358,54 @@ async fn get_one(
     }
 }
 
+/// A record with id 0 and the fields the get parameters name, as given.
+fn unstored(collection: &Collection, params: &Params) -> Value {
+    let mut record = serde_json::Map::new();
+    record.insert("id".into(), json!(0));
+    for param in &collection.entity.get_params {
+        if let (Some(_), Some(text)) = (collection.field(&param.wire), params.get(&param.wire)) {
+            let value = text
+                .trim()
+                .parse::<i64>()
+                .map_or_else(|_| json!(text), |n| json!(n));
+            record.insert(param.wire.clone(), value);
+        }
+    }
+    Value::Object(record)
+}
+
+/// The row of the first record that every given operation parameter naming
+/// one of its fields matches; none when no such parameter is given.
+fn named_by(
+    store: &Store,
+    collection: &Collection,
+    operation_params: &[Param],
+    params: &Params,
+) -> Option<i64> {
+    let wanted: Vec<(&str, &str)> = operation_params
+        .iter()
+        .filter(|param| collection.field(&param.wire).is_some())
+        .filter_map(|param| Some((param.wire.as_str(), params.get(&param.wire)?)))
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let table = store.table(collection.path())?;
+    table
+        .records()
+        .iter()
+        .find(|(_, record)| {
+            wanted
+                .iter()
+                .all(|(field, text)| equals_text(record.get(*field), text))
+        })
+        .map(|(row, _)| *row)
+}
+
 /// Records whose id is only unique within a parent (actions within a
-/// ticket) must match the parent named by one of the operation's `*_id`
-/// parameters, when the query names one.
+/// ticket, lookup values within a lookup table) must match the parent named
+/// by one of the operation's `*_id` or required parameters, when the query
+/// names one.
 fn belongs(
     collection: &Collection,
     operation_params: &[Param],
@@ -359,8 +414,9 @@ fn belongs(
 ) -> bool {
     operation_params.iter().all(|param| {
         let name = param.wire.as_str();
+        let parent = name.ends_with("_id") || param.required;
         match params.get(name) {
-            Some(wanted) if name.ends_with("_id") && collection.field(name).is_some() => {
+            Some(wanted) if parent && collection.field(name).is_some() => {
                 equals_text(record.get(name), wanted)
             }
             _ => true,

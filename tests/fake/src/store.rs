@@ -54,6 +54,17 @@ struct Query {
 /// How many distinct queries a table remembers (concurrent streams).
 const REMEMBERED_QUERIES: usize = 8;
 
+/// What a wire id names in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// The row of a record (which may be soft-deleted).
+    Row(i64),
+    /// No record has that id.
+    Missing,
+    /// Not an id of this table at all (text where an integer belongs).
+    Invalid,
+}
+
 impl Table {
     pub(crate) fn records(&self) -> &BTreeMap<i64, Record> {
         &self.records
@@ -72,6 +83,17 @@ impl Table {
             return self.text_ids.get(&id.to_ascii_lowercase()).copied();
         }
         id.parse::<i64>().ok().filter(|id| *id > 0)
+    }
+
+    /// What the wire id `id` names: a row, nothing, or not an id of this
+    /// table at all (text where an integer belongs).
+    pub(crate) fn find(&self, id: &str) -> Found {
+        match self.row(id) {
+            Some(row) if self.records.contains_key(&row) => Found::Row(row),
+            Some(_) => Found::Missing,
+            None if self.text_keyed() => Found::Missing,
+            None => Found::Invalid,
+        }
     }
 
     /// The content of the record's `base64` field `field`.
@@ -457,6 +479,12 @@ impl Store {
             }
             None => false,
         }
+    }
+
+    /// What the wire id `id` names in the collection at `path`.
+    pub(crate) fn find(&self, path: &str, id: &str) -> Found {
+        self.table(path)
+            .map_or(Found::Missing, |table| table.find(id))
     }
 
     /// A record that is there and not deleted.

@@ -86,6 +86,7 @@ pub(crate) fn equals_text(value: Option<&Value>, wanted: &str) -> bool {
             let (text, wanted_number) = (s.trim(), wanted.parse::<f64>());
             text.eq_ignore_ascii_case(wanted)
                 || matches!((text.parse::<f64>(), wanted_number), (Ok(x), Ok(y)) if x == y)
+                || matches!((instant(text), instant(wanted)), (Some(p), Some(q)) if p == q)
         }
         Some(value @ Value::Number(_)) => {
             matches!((number(value), wanted.parse::<f64>()), (Some(x), Ok(y)) if x == y)
@@ -138,6 +139,10 @@ mod tests {
         assert!(!same(&json!("x"), &json!(1)));
         assert!(equals_text(Some(&json!(12.0)), "12"));
         assert!(equals_text(Some(&json!("Acme")), "acme"));
+        assert!(equals_text(
+            Some(&json!("2024-01-02T00:00:00")),
+            "2024-01-02T00:00:00Z"
+        ));
         assert!(!equals_text(None, "1"));
     }
 }

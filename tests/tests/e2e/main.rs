@@ -5,6 +5,7 @@
 mod common;
 
 mod auth;
+mod collections_a;
 mod fake_server;
 mod faults;
 mod files_reports;

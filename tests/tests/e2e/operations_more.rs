@@ -51,7 +51,7 @@ async fn webhooks_are_created_read_changed_tested_and_deleted_by_uuid() {
         assert_eq!(groups, [8, 4, 4, 4, 12], "{text}");
         assert!(text.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
         assert_eq!(&text[14..15], "4");
-        let stored = halo.record_by_id("Webhook", text).expect("stored");
+        let stored = halo.record("Webhook", text).expect("stored");
         assert_eq!(stored["url"], "https://hooks.example.com/tickets");
 
         let read = client.webhooks().get(id.clone()).await.expect("read");
@@ -105,7 +105,7 @@ async fn webhooks_are_created_read_changed_tested_and_deleted_by_uuid() {
             None,
             "gone"
         );
-        assert!(halo.record_by_id("Webhook", text).is_none());
+        assert!(halo.record("Webhook", text).is_none());
     })
     .await;
 }
@@ -182,7 +182,9 @@ async fn invoice_lines_are_changed_and_added_through_updatelines() {
             ])
             .await
             .expect("saved");
-        assert_eq!(answer[1]["id"], 3, "a new line gets the next id: {answer}");
+        assert_eq!(answer[0]["unit_price"], 15.0, "the lines as saved: {answer}");
+        let added = answer[1]["id"].as_i64().expect("the new line's id");
+        assert!(added > 2, "a new line gets an id of its own: {answer}");
 
         let invoice = client.invoices().get(id).await.expect("the invoice");
         let lines = invoice.lines.expect("lines");
@@ -195,7 +197,7 @@ async fn invoice_lines_are_changed_and_added_through_updatelines() {
             [
                 (Some(1), Some("Support hours"), Some(80.0)),
                 (Some(2), Some("Backup licence"), Some(15.0)),
-                (Some(3), Some("Firewall"), Some(40.0)),
+                (i32::try_from(added).ok(), Some("Firewall"), Some(40.0)),
             ]
         );
 
@@ -428,8 +430,12 @@ async fn every_action_of_the_spec_answers_as_its_kind_says() {
                     Answer::Records => assert!(json().is_ok_and(|v| v.is_array()), "{what}"),
                     Answer::List => {
                         let body = json().expect("JSON");
-                        let key = entity.list.as_ref().and_then(|l| l.key.as_deref());
-                        let items = key.map_or(&body, |key| &body[key]);
+                        // A bare list may still come as an object holding it.
+                        let key = entity.list.as_ref().map(|l| l.key.as_str());
+                        let items = match key {
+                            Some(key) if body.is_object() => &body[key],
+                            _ => &body,
+                        };
                         assert!(items.is_array() || items.is_null(), "{what}: {body}");
                     }
                     Answer::Value(_) => assert!(json().is_ok(), "{what}"),

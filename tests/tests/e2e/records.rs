@@ -156,13 +156,13 @@ async fn rmw<T: Entity>(
     id: i32,
     field: &str,
 ) -> Option<String> {
-    let before = halo.record(path, id.into()).expect("seeded");
+    let before = halo.record(path, id).expect("seeded");
     assert_has_unknown_fields(&before);
     let mut record = T::get(client, id, &before).await;
     let text = format!("changed {path} {id}");
     record.set(&text);
     T::update(client, &record).await;
-    let after = halo.record(path, id.into()).expect("still there");
+    let after = halo.record(path, id).expect("still there");
     let expected = with(&restamped(&before, &after), field, json!(text));
     let differing: Vec<String> = expected
         .as_object()
@@ -287,9 +287,7 @@ async fn create_filter_patch_and_delete_round_trip() {
         let err = client.tickets().get(created.id).await.expect_err("gone");
         assert!(err.is_not_found(), "{err:?}");
         // Tickets are soft-deleted: the store keeps the record, marked.
-        let stored = halo
-            .record("Tickets", created.id.get().into())
-            .expect("kept");
+        let stored = halo.record("Tickets", created.id.get()).expect("kept");
         assert_eq!(stored["deleted"], json!(true));
         let deleted = client
             .tickets()

@@ -93,7 +93,7 @@ pub mod reference {
 }
 
 /// A bounded prefix of `text` for error messages.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     if text.chars().count() <= QUOTE_LIMIT {
         text.to_owned()
     } else {

@@ -1,11 +1,14 @@
 //! Deterministic, realistic records: the same plan always gives the same
 //! data. Clients, sites, users, assets, tickets and actions look like a
-//! small MSP's; every other entity of the spec gets a few records generated
-//! from its field types. Every record carries fields the spec does not know,
+//! small MSP's, and so do its configuration and billing (`catalogue`:
+//! action types, SLAs, priorities, timesheets, recurring invoices, ...);
+//! every other entity of the spec gets a few records generated from its
+//! field types. Every record carries fields the spec does not know,
 //! and the odd wire forms Halo sends (`21.0` and `"130"` for ids, sentinel
 //! dates, `-1` for "not set").
 
 mod beyond;
+mod catalogue;
 mod generic;
 mod lookups;
 mod realistic;
@@ -149,7 +152,8 @@ pub(crate) fn seed(schema: &Schema, store: &mut Store, plan: &Plan) {
 
 fn build(seeder: &mut Seeder<'_>, store: &Store, collection: &Collection, id: i64) -> Record {
     let name = &collection.entity.name;
-    let mut record = realistic::record(seeder, store, name, id);
+    let mut record = catalogue::record(seeder, store, name, id)
+        .unwrap_or_else(|| realistic::record(seeder, store, name, id));
     if record.is_empty() {
         record = beyond::record(seeder, name, id);
     }
@@ -187,7 +191,8 @@ fn ids(schema: &Schema, plan: &Plan) -> HashMap<String, Vec<i64>> {
         let wanted = plan.counts.iter().rev().find(|(key, _)| {
             key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(collection.path())
         });
-        let list = match (wanted, lookups::fixed_ids(name)) {
+        let fixed = lookups::fixed_ids(name).or_else(|| catalogue::fixed_ids(name));
+        let list = match (wanted, fixed) {
             // One record at its path.
             _ if collection.entity.singleton => vec![1],
             (None, Some(fixed)) => fixed,

@@ -62,15 +62,16 @@ const SUMMARIES: [&str; 16] = [
     "Slow Wi-Fi in meeting room",
     "Server disk almost full",
 ];
-const PRIORITIES: [(i64, &str); 4] = [(1, "Critical"), (2, "High"), (3, "Medium"), (4, "Low")];
-const ASSET_TYPES: [(i64, &str); 5] = [
+pub(crate) const PRIORITIES: [(i64, &str); 4] =
+    [(1, "Critical"), (2, "High"), (3, "Medium"), (4, "Low")];
+pub(crate) const ASSET_TYPES: [(i64, &str); 5] = [
     (1, "Laptop"),
     (2, "Desktop"),
     (3, "Server"),
     (4, "Printer"),
     (5, "Firewall"),
 ];
-const OUTCOMES: [(i64, &str); 4] = [
+pub(crate) const OUTCOMES: [(i64, &str); 4] = [
     (1, "Note"),
     (2, "Email User"),
     (3, "Phone Call"),
