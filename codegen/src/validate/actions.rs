@@ -60,7 +60,7 @@ impl Checker<'_> {
         if !plain {
             self.error(
                 self.map.value(path),
-                format!("`{key}: {scope}` is not an OAuth scope"),
+                format!("the `{key}` scope {scope:?} is not an OAuth scope"),
                 "write the scope as Halo names it, such as `read:reporting`".into(),
             );
             return None;
