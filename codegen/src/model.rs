@@ -118,6 +118,10 @@ pub struct Entity {
     pub actions: Vec<Action>,
     /// Fields other than `id`, in spec order.
     pub fields: Vec<Field>,
+    /// Request-only fields, in spec order: setters of the create input and
+    /// the patch request, never fields of the record (Halo's `_` switches
+    /// such as `_recover`).
+    pub request_fields: Vec<Field>,
     /// The doc of the `id` field.
     pub id_doc: String,
     pub filters: Vec<Param>,

@@ -167,6 +167,10 @@ pub(crate) struct Field {
     pub rust_name: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+    /// Sent with a create or update, never part of the record (Halo's `_`
+    /// switches such as `_recover`).
+    #[serde(default)]
+    pub request_only: bool,
     pub upstream_type: Option<String>,
 }
 

@@ -428,9 +428,16 @@ fn requests(
         );
         items.extend(out.request("patch", &entity.patch_type, text, &[]));
     }
-    if !targets.is_empty() && !writable.is_empty() {
+    let has_setters = !writable.is_empty() || !entity.request_fields.is_empty();
+    if !targets.is_empty() && has_setters {
         out.uses.macros.push("fields");
-        let table = fields_table(&targets, &writable, own_id, out.imports);
+        let table = fields_table(
+            &targets,
+            &writable,
+            &entity.request_fields,
+            own_id,
+            out.imports,
+        );
         items.push(out.tables.add(table));
     }
     if entity.ops.update {
@@ -553,10 +560,12 @@ pub(super) fn params_table(
     table.finish()
 }
 
-/// `fields! { NewTicket, TicketPatch { /// doc \n summary(String) = "summary", ... } }`
+/// `fields! { NewTicket, TicketPatch { /// doc \n summary(String) = "summary", ... } }`,
+/// then the request-only fields: a `bool` one is a switch, `recover() = "_recover"`.
 fn fields_table(
     targets: &[&str],
     fields: &[&Field],
+    request_fields: &[Field],
     own_id: &str,
     imports: &mut Imports,
 ) -> String {
@@ -574,6 +583,28 @@ fn fields_table(
             "{}({}) = {},",
             field.rust,
             type_text(&field.ty, own_id, imports),
+            string_literal(&field.wire)
+        ));
+    }
+    for field in request_fields {
+        table.doc(&field.doc);
+        let switch = field.ty == Type::Bool;
+        let sent = if switch {
+            code_span(&format!("{}: true", field.wire))
+        } else {
+            code_span(&field.wire)
+        };
+        table.doc_raw(&format!(
+            "\nSent as {sent} with this request only: no record carries it."
+        ));
+        let arg = if switch {
+            String::new()
+        } else {
+            type_text(&field.ty, own_id, imports)
+        };
+        table.line(&format!(
+            "{}({arg}) = {},",
+            field.rust,
             string_literal(&field.wire)
         ));
     }

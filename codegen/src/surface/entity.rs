@@ -238,6 +238,18 @@ fn setters(out: &mut Lines, e: &Entity) {
         let wire = format!("wire {}", quoted(&field.wire));
         out.item("setter", &field.rust, value([ty.as_str(), &on, &wire]));
     }
+    for field in &e.request_fields {
+        let ty = match field.ty {
+            Type::Bool => "switch".to_owned(),
+            _ => type_name(&field.ty, &e.id_type),
+        };
+        let wire = format!("wire {}", quoted(&field.wire));
+        out.item(
+            "setter",
+            &field.rust,
+            value([ty.as_str(), &on, &wire, "request-only"]),
+        );
+    }
     if !e.ops.update {
         return;
     }

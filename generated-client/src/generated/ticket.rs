@@ -556,6 +556,22 @@ fields! {
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
         attachments(Vec<Attachment>) = "attachments",
+        /// Brings a deleted ticket back; send it with `validate_updates`.
+        ///
+        /// Sent as `_recover: true` with this request only: no record carries it.
+        recover() = "_recover",
+        /// Checks the update as the web application does before saving it.
+        ///
+        /// Sent as `_validate_updates: true` with this request only: no record carries it.
+        validate_updates() = "_validate_updates",
+        /// Saves the change even where Halo's checks would refuse it, such as closing a ticket that is not ready to close.
+        ///
+        /// Sent as `_force: true` with this request only: no record carries it.
+        force() = "_force",
+        /// Saves the change without running the automations it would trigger.
+        ///
+        /// Sent as `_dont_fire_automations: true` with this request only: no record carries it.
+        dont_fire_automations() = "_dont_fire_automations",
     }
 }
 
