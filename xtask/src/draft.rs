@@ -218,7 +218,7 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
     section(&mut out, "    ", "fields", &fields);
     if !singleton && !switches.is_empty() {
         let note = format!(
-            "Request-only switches of model {model}, not drafted (name one in --fields to draft it):"
+            "The `_` properties of model {model} (request-only switches) are not drafted; name one in --fields to draft it:"
         );
         let _ = writeln!(out, "    # {}", one_line(&note));
         for line in wrap(&one_line(&switches.join(", ")), 100) {

@@ -12,7 +12,7 @@ use crate::runtime::{
 
 use super::{
     AgentId, AssetId, AssetSummary, Attachment, ClientContractId, ClientId, CustomField,
-    SiteId, StatusId, Tag, TeamId, TicketTypeId, UserId,
+    SiteId, StatusId, Tag, TeamId, TicketApproval, TicketTypeId, UserId,
 };
 
 /// Identifies a [`Ticket`]; a plain `i32` converts into one.
@@ -143,6 +143,8 @@ pub struct Ticket {
     pub assets: Option<Vec<AssetSummary>>,
     /// The files attached to the ticket.
     pub attachments: Option<Vec<Attachment>>,
+    /// The ticket's approvals: who is asked to approve, and their answers.
+    pub approvers: Option<Vec<TicketApproval>>,
     /// The ticket's address in the web application.
     pub web_url: Option<String>,
     /// The ticket's address in the API.
@@ -214,6 +216,7 @@ record! {
         "tags" => tags,
         "assets" => assets,
         "attachments" => attachments,
+        "approvers" => approvers,
         "web_url" => web_url,
         "api_url" => api_url,
     }

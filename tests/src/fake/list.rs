@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::filters::filters;
 use super::store::{is_deleted, Record, Table};
-use super::values::{boolean, compare, integer};
+use super::values::{boolean, compare};
 
 /// Page size when `pageinate=true` comes without `page_size`.
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -81,17 +81,16 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
         // Soft-deleted records show only when asked for, where there are any.
         let show_deleted =
             collection.field("deleted").is_some() && params.flag("deleted")?.unwrap_or(false);
-        let mut matching: Vec<&Record> = table
+        // Rows, not ids: a collection keyed by text numbers its rows.
+        let mut matching: Vec<(i64, &Record)> = table
             .records()
-            .values()
-            .filter(|record| is_deleted(record) == show_deleted)
-            .filter(|record| filters.iter().all(|keep| keep(record)))
+            .iter()
+            .map(|(row, record)| (*row, record))
+            .filter(|(_, record)| is_deleted(record) == show_deleted)
+            .filter(|(_, record)| filters.iter().all(|keep| keep(record)))
             .collect();
         sort(&mut matching, params)?;
-        Ok(matching
-            .iter()
-            .filter_map(|r| r.get("id").and_then(integer))
-            .collect())
+        Ok(matching.iter().map(|(row, _)| *row).collect())
     })?;
     let total = ids.len();
 
@@ -144,7 +143,7 @@ pub(crate) fn list_body(table: &Table, params: &Params, api: &Api) -> Result<Vec
 }
 
 /// `order`/`orderdesc`, then `order2`/`orderdesc2` up to 5; ties by id.
-fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
+fn sort(records: &mut [(i64, &Record)], params: &Params) -> Result<(), String> {
     let mut keys = Vec::new();
     for level in ["", "2", "3", "4", "5"] {
         let Some(field) = params.get(&format!("order{level}")) else {
@@ -156,7 +155,7 @@ fn sort(records: &mut [&Record], params: &Params) -> Result<(), String> {
     if keys.is_empty() {
         return Ok(());
     }
-    records.sort_by(|a, b| {
+    records.sort_by(|(_, a), (_, b)| {
         keys.iter()
             .map(|(field, descending)| {
                 let order = compare(a.get(field.as_str()), b.get(field.as_str()));

@@ -189,10 +189,21 @@ impl FakeHalo {
 
     /// The stored record, exactly as the server holds it (soft-deleted ones
     /// included, with `"deleted": true`). `path` is the wire path
-    /// (`Tickets`, `/api/Tickets`), case-insensitive.
+    /// (`Tickets`, `/api/Tickets`), case-insensitive. `id` is the record's
+    /// id; in a collection keyed by text (`Roles`), its row: the n-th
+    /// record stored.
     pub fn record(&self, path: &str, id: i64) -> Option<Value> {
         let store = lock(&self.shared.store);
         let record = store.table(path)?.records().get(&id)?;
+        Some(Value::Object(record.clone()))
+    }
+
+    /// The stored record whose `id` is `id` as the API gives it: `7`, or a
+    /// GUID in a collection keyed by text.
+    pub fn record_with_id(&self, path: &str, id: &Value) -> Option<Value> {
+        let store = lock(&self.shared.store);
+        let row = store.row(path, id)?;
+        let record = store.table(path)?.records().get(&row)?;
         Some(Value::Object(record.clone()))
     }
 
@@ -225,6 +236,19 @@ impl FakeHalo {
             return None;
         };
         lock(&self.shared.store).insert(path, record)
+    }
+
+    /// The request-only `_` fields (`_recover`, `_forcereassign`) of each
+    /// element POSTed to `path` that carried any, in the order they came:
+    /// the fake acts on `_recover` and ignores the others, as Halo ignores
+    /// what it does not know, and stores none of them on a record.
+    pub fn switches(&self, path: &str) -> Vec<Value> {
+        let store = lock(&self.shared.store);
+        store
+            .switches(path)
+            .into_iter()
+            .map(Value::Object)
+            .collect()
     }
 
     /// The wire paths of every collection served.

@@ -14,7 +14,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use halopsa_codegen::model::Param;
+use halopsa_codegen::model::{KeyKind, Param};
 use serde_json::{json, Value};
 
 use super::counters::Live;
@@ -24,6 +24,7 @@ use super::list::{list_body, Params};
 use super::report::{self, REPORT_PATH};
 use super::respond;
 use super::schema::Collection;
+use super::store::Store;
 use super::values::{equals_text, integer};
 use super::{lock, Shared};
 
@@ -173,11 +174,11 @@ async fn get_one(
     id: String,
     raw: Option<String>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
+    let store = lock(&shared.store);
+    let Some(id) = record_id(&store, &collection, &id) else {
         return respond::bad_request(&format!("The value '{id}' is not a valid id."));
     };
     let params = Params::parse(raw.as_deref());
-    let store = lock(&shared.store);
     match store.get(collection.path(), id) {
         Some(record) if belongs(&collection, &collection.entity.get_params, record, &params) => {
             respond::json(StatusCode::OK, &Value::Object(record.clone()))
@@ -217,7 +218,14 @@ async fn save(shared: Arc<Shared>, collection: Arc<Collection>, body: Bytes) -> 
     };
     let ops = collection.entity.ops;
     for (position, item) in items.iter().enumerate() {
-        let has_id = item.get("id").and_then(integer).is_some_and(|id| id > 0);
+        // An id: a positive number, or text (a GUID) that is not a number.
+        let has_id = match item.get("id") {
+            Some(id @ Value::String(text)) if !text.is_empty() => {
+                integer(id).is_none_or(|id| id > 0)
+            }
+            Some(id) => integer(id).is_some_and(|id| id > 0),
+            None => false,
+        };
         if (has_id && !ops.update) || (!has_id && !ops.create) {
             let what = if has_id { "updated" } else { "created" };
             return respond::field_error(
@@ -256,11 +264,11 @@ async fn delete(
     id: String,
     raw: Option<String>,
 ) -> Response {
-    let Some(id) = record_id(&id) else {
+    let mut store = lock(&shared.store);
+    let Some(id) = record_id(&store, &collection, &id) else {
         return respond::bad_request(&format!("The value '{id}' is not a valid id."));
     };
     let params = Params::parse(raw.as_deref());
-    let mut store = lock(&shared.store);
     let allowed = store.get(collection.path(), id).is_some_and(|record| {
         belongs(
             &collection,
@@ -277,8 +285,18 @@ async fn delete(
     }
 }
 
-fn record_id(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
+/// The row the id in a URL names. An integer key that does not parse is
+/// `None` (a 400, as Halo answers); a text key names no row when no record
+/// has it, which is a 404 (row 0 never exists).
+fn record_id(store: &Store, collection: &Collection, text: &str) -> Option<i64> {
+    match collection.entity.key {
+        KeyKind::Int => text.trim().parse::<i64>().ok().filter(|id| *id > 0),
+        KeyKind::Text { .. } => Some(
+            store
+                .row(collection.path(), &Value::String(text.to_owned()))
+                .unwrap_or(0),
+        ),
+    }
 }
 
 /// `POST /auth/token`: the OAuth 2.0 client-credentials grant.

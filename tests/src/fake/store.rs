@@ -4,13 +4,18 @@
 //! Writes follow Halo: a POST body is an array; an element with an `id`
 //! changes only the fields it carries, one without creates a record. A value
 //! that means the same as the stored one (`21` for `21.0`) leaves the stored
-//! spelling alone, as a database column would.
+//! spelling alone, as a database column would. Halo's request-only `_`
+//! fields act (`_recover`) or are ignored, and are never stored.
+//!
+//! Rows are numbered: for a collection keyed by integers the number is the
+//! id; one keyed by text (roles, webhook events) keeps its id, a GUID, in
+//! the record, and `row` finds the number from it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{Timelike, Utc};
-use halopsa_codegen::model::Type;
+use halopsa_codegen::model::{KeyKind, Type};
 use serde_json::{Map, Value};
 
 use super::schema::{Collection, Schema};
@@ -85,6 +90,9 @@ pub(crate) struct Store {
     by_path: HashMap<String, usize>,
     /// Entity name (`Client`) to table index, for `*_name` lookups.
     by_entity: HashMap<String, usize>,
+    /// The request-only `_` fields of each POST element that carried any,
+    /// by table index, in arrival order: what tests check was sent.
+    switches: Vec<(usize, Record)>,
 }
 
 /// What a POST did.
@@ -145,19 +153,50 @@ impl Store {
         self.tables.iter()
     }
 
-    /// Stores a record as given, assigning the next id if it has none.
-    /// Returns its id, or `None` for an unknown path.
+    /// Stores a record as given, assigning the next id if it has none (a
+    /// GUID where the collection is keyed by text). Returns its row
+    /// number, or `None` for an unknown path.
     pub(crate) fn insert(&mut self, path: &str, mut record: Record) -> Option<i64> {
         let index = self.index(path)?;
         let table = &mut self.tables[index];
-        let id = match record.get("id").and_then(integer).filter(|&id| id > 0) {
-            Some(id) => id,
+        let text_key = matches!(table.collection.entity.key, KeyKind::Text { .. });
+        let row = match record.get("id") {
+            _ if text_key => table.next_id,
+            Some(id) => integer(id).filter(|&id| id > 0).unwrap_or(table.next_id),
             None => table.next_id,
         };
-        record.insert("id".into(), Value::from(id));
-        table.next_id = table.next_id.max(id.saturating_add(1));
-        table.records_mut().insert(id, record);
-        Some(id)
+        match record.get("id") {
+            Some(Value::String(text)) if text_key && !text.is_empty() => {}
+            _ if text_key => {
+                let id = text_id(&table.collection.entity.name, row);
+                record.insert("id".into(), Value::String(id));
+            }
+            _ => {
+                record.insert("id".into(), Value::from(row));
+            }
+        }
+        table.next_id = table.next_id.max(row.saturating_add(1));
+        table.records_mut().insert(row, record);
+        Some(row)
+    }
+
+    /// The row of the record with this id as a URL or a body gives it: the
+    /// id itself for integer keys, found by its text for text keys.
+    pub(crate) fn row(&self, path: &str, id: &Value) -> Option<i64> {
+        let table = self.table(path)?;
+        row_in(table, id)
+    }
+
+    /// Each POST element's request-only `_` fields sent to `path`, in order.
+    pub(crate) fn switches(&self, path: &str) -> Vec<Record> {
+        let Some(index) = self.index(path) else {
+            return Vec::new();
+        };
+        self.switches
+            .iter()
+            .filter(|(table, _)| *table == index)
+            .map(|(_, sent)| sent.clone())
+            .collect()
     }
 
     /// Applies a POST body: every element is checked before any is saved.
@@ -176,11 +215,23 @@ impl Store {
                     message: "each element must be a JSON object".into(),
                 });
             };
+            let table = &self.tables[index];
+            let text_key = matches!(table.collection.entity.key, KeyKind::Text { .. });
             let target = match fields.get("id") {
                 None | Some(Value::Null) => None,
+                Some(Value::String(text)) if text_key && text.is_empty() => None,
+                Some(raw) if text_key => match row_in(table, raw) {
+                    Some(row) => Some(row),
+                    None => {
+                        return Err(Invalid {
+                            field: format!("[{position}].id"),
+                            message: format!("There is no record with id {raw}."),
+                        })
+                    }
+                },
                 Some(raw) => match integer(raw) {
                     Some(id) if id <= 0 => None,
-                    Some(id) if self.tables[index].records.contains_key(&id) => Some(id),
+                    Some(id) if table.records.contains_key(&id) => Some(id),
                     Some(id) => {
                         return Err(Invalid {
                             field: format!("[{position}].id"),
@@ -199,6 +250,14 @@ impl Store {
         }
         let mut saved = Saved::default();
         for (target, fields) in plans {
+            let sent: Record = fields
+                .iter()
+                .filter(|(key, _)| key.starts_with('_'))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            if !sent.is_empty() {
+                self.switches.push((index, sent));
+            }
             let id = match target {
                 Some(id) => {
                     saved.updated += 1;
@@ -222,8 +281,17 @@ impl Store {
         let table = &mut self.tables[index];
         let id = table.next_id;
         table.next_id += 1;
-        let mut record = fields.clone();
-        record.insert("id".into(), Value::from(id));
+        // Request-only `_` fields act or are ignored; no record keeps them.
+        let mut record: Record = fields
+            .iter()
+            .filter(|(key, _)| !key.starts_with('_'))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        let key = match table.collection.entity.key {
+            KeyKind::Text { .. } => Value::String(text_id(&table.collection.entity.name, id)),
+            KeyKind::Int => Value::from(id),
+        };
+        record.insert("id".into(), key);
         // The server stamps what the caller cannot set.
         let now = halo_timestamp(Utc::now());
         for field in &table.collection.entity.fields {
@@ -306,13 +374,14 @@ impl Store {
             if collection.field(&name_field).is_none() {
                 continue;
             }
-            let Some(id) = fields.get(&field.wire).and_then(integer) else {
+            let Some(id) = fields.get(&field.wire) else {
                 continue;
             };
             let name = self
                 .by_entity
                 .get(entity)
-                .and_then(|&t| self.tables[t].records.get(&id))
+                .map(|&t| &self.tables[t])
+                .and_then(|table| table.records.get(&row_in(table, id)?))
                 .and_then(|target| target.get("name"))
                 .filter(|name| name.is_string());
             if let Some(name) = name {
@@ -360,6 +429,31 @@ impl Store {
             .get(entity)
             .and_then(|&t| self.tables[t].records.get(&id))
     }
+}
+
+/// The row of a record by its id as sent: an integer id is the row; a text
+/// id is looked up (GUIDs compare without regard to case).
+fn row_in(table: &Table, id: &Value) -> Option<i64> {
+    match table.collection.entity.key {
+        KeyKind::Int => integer(id).filter(|&id| id > 0),
+        KeyKind::Text { .. } => {
+            let wanted = id.as_str()?.trim();
+            table.records.iter().find_map(|(row, record)| {
+                let stored = record.get("id").and_then(Value::as_str)?;
+                stored.eq_ignore_ascii_case(wanted).then_some(*row)
+            })
+        }
+    }
+}
+
+/// The id of row `row` of a collection keyed by text: a GUID, as Halo
+/// gives roles and webhook events, different for each entity.
+pub(crate) fn text_id(entity: &str, row: i64) -> String {
+    // FNV-1a, so the prefix is stable across runs and platforms.
+    let prefix = entity.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    format!("{prefix:08x}-0000-4000-8000-{row:012x}")
 }
 
 /// Read-only timestamps the server sets on a new record: when it was

@@ -93,7 +93,7 @@ fn typed(
         Type::DateTime => timestamp(seeder, id * 60),
         Type::Json => json!(seeder.rng.range(0, 100)),
         Type::Id => json!(id),
-        Type::Ref { entity, .. } => json!(seeder.any_id(entity)),
+        Type::Ref { entity, .. } => seeder.any_ref(entity),
         Type::List(inner) => {
             if depth >= MAX_DEPTH {
                 return json!([]);

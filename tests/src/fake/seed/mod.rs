@@ -5,6 +5,7 @@
 //! and the odd wire forms Halo sends (`21.0` and `"130"` for ids, sentinel
 //! dates, `-1` for "not set").
 
+mod configuration;
 mod generic;
 mod lookups;
 mod realistic;
@@ -13,9 +14,12 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use halopsa_codegen::model::KeyKind;
+use serde_json::Value;
+
 use super::rng::Rng;
 use super::schema::{Collection, Schema};
-use super::store::{Record, Store};
+use super::store::{text_id, Record, Store};
 
 /// How much to seed.
 #[derive(Debug, Clone)]
@@ -64,6 +68,31 @@ impl Seeder<'_> {
     /// How many records the entity with this Rust name gets.
     pub(crate) fn count(&self, entity: &str) -> usize {
         self.ids.get(entity).map_or(0, Vec::len)
+    }
+
+    /// The id of `entity`'s seeded record number `n`: the number itself,
+    /// or a GUID where the entity is keyed by text.
+    pub(crate) fn id_value(&self, entity: &str, n: i64) -> Value {
+        let text_key = self
+            .schema
+            .entity(entity)
+            .is_some_and(|c| matches!(c.entity.key, KeyKind::Text { .. }));
+        if text_key {
+            Value::String(text_id(entity, n))
+        } else {
+            Value::from(n)
+        }
+    }
+
+    /// A random seeded id of `entity` as its records refer to it: Halo's
+    /// `-1` (or `null` for a text key) when there is none.
+    pub(crate) fn any_ref(&mut self, entity: &str) -> Value {
+        let n = self.any_id(entity);
+        match self.id_value(entity, n) {
+            Value::String(_) if self.count(entity) == 0 => Value::Null,
+            _ if self.count(entity) == 0 => Value::from(-1),
+            id => id,
+        }
     }
 
     /// A random seeded id of `entity`, or Halo's `-1` when there is none.
@@ -133,7 +162,10 @@ pub(crate) fn seed(schema: &Schema, store: &mut Store, plan: &Plan) {
 
 fn build(seeder: &mut Seeder<'_>, store: &Store, collection: &Collection, id: i64) -> Record {
     let mut record = realistic::record(seeder, store, &collection.entity.name, id);
-    record.insert("id".into(), id.into());
+    if record.is_empty() {
+        record = configuration::record(seeder, &collection.entity.name, id);
+    }
+    record.insert("id".into(), seeder.id_value(&collection.entity.name, id));
     generic::fill(seeder, collection, &mut record, id);
     generic::extras(seeder, &mut record, id);
     generic::wire_quirks(collection, &mut record);
