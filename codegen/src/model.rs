@@ -116,6 +116,8 @@ pub struct Entity {
     pub singleton: bool,
     /// Operations other than the five, in spec order.
     pub actions: Vec<Action>,
+    /// Named patches that send request-only switches, in spec order.
+    pub verbs: Vec<Verb>,
     /// Fields other than `id`, in spec order.
     pub fields: Vec<Field>,
     /// Request-only fields, in spec order: setters of the create input and
@@ -129,6 +131,17 @@ pub struct Entity {
     pub lookups: Vec<(String, String, String)>,
     pub get_params: Vec<Param>,
     pub delete_params: Vec<Param>,
+}
+
+/// A named patch of the handle: `halo.tickets().restore(id)` is
+/// `patch(id)` with the switches `_recover` and `_validate_updates` set.
+#[derive(Debug, Clone)]
+pub struct Verb {
+    /// The handle's method, e.g. `restore`.
+    pub method_name: String,
+    pub doc: String,
+    /// The request-only `bool` fields it sends as `true`: (wire, Rust setter).
+    pub sets: Vec<(String, String)>,
 }
 
 /// What an entity's ids are.

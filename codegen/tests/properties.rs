@@ -26,6 +26,8 @@ const VOCABULARY: &[&str] = &[
     "rust_name",
     "read_only",
     "request_only",
+    "verbs",
+    "sets",
     "list",
     "shape",
     "key",

@@ -131,6 +131,10 @@ fn fixtures_show_each_construct() {
             r#"setter recover: switch  on NewTicket, TicketPatch  wire "_recover"  request-only"#,
         ),
         (
+            "request_only/ticket",
+            r#"op restore: TicketsApi::restore(id: TicketId) -> TicketPatch  sets "_recover", "_validate_updates""#,
+        ),
+        (
             "request_only/client",
             r#"setter merge_into: ClientId  on ClientPatch  wire "_merge_client_into"  request-only"#,
         ),

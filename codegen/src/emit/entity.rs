@@ -15,7 +15,7 @@ use super::markdown::code_span;
 use super::serde_impl::{self, Kind};
 use super::tables::{string_literal, Table, Tables};
 use super::{doc, doc_raw, ident, module_doc, module_doc_raw, render, words};
-use crate::model::{Entity, Field, KeyKind, Param, Spec, Type};
+use crate::model::{Entity, Field, KeyKind, Param, Spec, Type, Verb};
 use crate::GeneratedFile;
 
 /// What one entity file needs from the runtime, collected while emitting it.
@@ -313,6 +313,10 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
                 #patch_type::new(self.client, id.into())
             }
         });
+        for verb in &entity.verbs {
+            ops.push(verb.method_name.as_str());
+            methods.push(verb_method(entity, verb));
+        }
     }
     if entity.ops.delete {
         ops.push("delete");
@@ -354,6 +358,33 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
 
         impl #handle<'_> {
             #(#methods)*
+        }
+    }
+}
+
+/// A verb: the patch with its switches set, to send as it is or with more
+/// setters (`halo.tickets().restore(id)`).
+fn verb_method(entity: &Entity, verb: &Verb) -> TokenStream {
+    let id_type = ident(&entity.id_type);
+    let patch_type = ident(&entity.patch_type);
+    let method = ident(&verb.method_name);
+    let sent = verb
+        .sets
+        .iter()
+        .map(|(wire, _)| code_span(&format!("{wire}: true")))
+        .collect::<Vec<_>>();
+    let docs = doc(&verb.doc);
+    let note = doc_raw(&format!(
+        "\nA [`{}`] that sends {}: await it, or set more fields first.",
+        entity.patch_type,
+        join_words(&sent.iter().map(String::as_str).collect::<Vec<_>>())
+    ));
+    let setters = verb.sets.iter().map(|(_, rust)| ident(rust));
+    quote! {
+        #docs
+        #note
+        pub fn #method(&self, id: impl Into<#id_type>) -> #patch_type {
+            self.patch(id) #(.#setters())*
         }
     }
 }

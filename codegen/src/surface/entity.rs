@@ -218,6 +218,22 @@ fn update(out: &mut Lines, e: &Entity) {
         &e.patch_type,
         &[],
     );
+    for verb in &e.verbs {
+        let sets = verb
+            .sets
+            .iter()
+            .map(|(wire, _)| quoted(wire))
+            .collect::<Vec<_>>()
+            .join(", ");
+        op(
+            out,
+            e,
+            &verb.method_name,
+            &[format!("id: {}", e.id_type)],
+            &e.patch_type,
+            &[&format!("sets {sets}")],
+        );
+    }
 }
 
 /// The setters of the create input and the patch, and the patch's `merge_*` setters.

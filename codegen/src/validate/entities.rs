@@ -146,6 +146,7 @@ impl Checker<'_> {
         if ops.create || ops.update {
             self.check_setters(name, &fields, &request_fields, ops);
         }
+        let verbs = self.verbs(name, entity, ops, &request_fields, &actions);
         let lookups = self.entity_lookups(name, &fields);
         let count_method: Vec<String> = list
             .as_ref()
@@ -212,6 +213,7 @@ impl Checker<'_> {
             key,
             singleton: entity.singleton,
             actions,
+            verbs,
             fields,
             request_fields,
             id_doc,

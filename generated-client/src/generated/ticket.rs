@@ -243,7 +243,7 @@ impl Ticket {
 }
 
 impl HaloClient {
-    /// Tickets (list, get, create, update and delete).
+    /// Tickets (list, get, create, update, restore and delete).
     pub fn tickets(&self) -> TicketsApi<'_> {
         TicketsApi { client: self }
     }
@@ -292,6 +292,13 @@ impl TicketsApi<'_> {
     /// Changes only the fields set on the returned [`TicketPatch`].
     pub fn patch(&self, id: impl Into<TicketId>) -> TicketPatch {
         TicketPatch::new(self.client, id.into())
+    }
+
+    /// Brings a deleted ticket back (deleted tickets are listed with `deleted`).
+    ///
+    /// A [`TicketPatch`] that sends `_recover: true` and `_validate_updates: true`: await it, or set more fields first.
+    pub fn restore(&self, id: impl Into<TicketId>) -> TicketPatch {
+        self.patch(id).recover().validate_updates()
     }
 
     /// Deletes a ticket.
