@@ -542,6 +542,76 @@ mod tests {
         assert!(store.save("Tickets", &[json!(3)]).is_err());
     }
 
+    /// `_` fields are request-only: logged, acted on (`_recover`) or
+    /// ignored, and kept on no record, created or updated.
+    #[test]
+    fn switches_are_logged_and_never_stored() {
+        let mut store = store();
+        let created = store
+            .save("Tickets", &[json!({"summary": "a", "_isimport": true})])
+            .expect("valid");
+        let id = created.records[0]["id"].as_i64().expect("an id");
+        assert!(store.delete("Tickets", id));
+        assert!(store.get("Tickets", id).is_none(), "soft-deleted");
+        store
+            .save(
+                "Tickets",
+                &[json!({"id": id, "_recover": true, "_no_such_switch": 1})],
+            )
+            .expect("valid");
+        let record = store.get("Tickets", id).expect("recovered");
+        assert_eq!(record["deleted"], json!(false));
+        assert!(record.keys().all(|key| !key.starts_with('_')), "{record:?}");
+        let sent: Vec<Value> = store
+            .switches("tickets")
+            .into_iter()
+            .map(Value::Object)
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                json!({"_isimport": true}),
+                json!({"_recover": true, "_no_such_switch": 1})
+            ]
+        );
+        // Without a `deleted` field there is nothing to recover.
+        let site = store.save("Site", &[json!({"name": "HQ"})]).expect("valid");
+        let site = site.records[0]["id"].clone();
+        store
+            .save("Site", &[json!({"id": site, "_recover": true})])
+            .expect("ignored");
+        assert!(store
+            .get("Site", 1)
+            .is_some_and(|r| !r.contains_key("deleted")));
+    }
+
+    /// A collection keyed by text gets GUIDs, and finds records by them in
+    /// any case; an unknown one is refused like an unknown number.
+    #[test]
+    fn text_keys_are_guids_found_by_their_text() {
+        let mut store = store();
+        let saved = store
+            .save("Roles", &[json!({"name": "Engineer"})])
+            .expect("valid");
+        let id = saved.records[0]["id"]
+            .as_str()
+            .expect("a text id")
+            .to_owned();
+        assert_eq!(id, text_id("Role", 1));
+        let upper = Value::String(id.to_uppercase());
+        assert_eq!(store.row("Roles", &upper), Some(1));
+        store
+            .save("Roles", &[json!({"id": upper, "name": "Lead engineer"})])
+            .expect("updated");
+        assert_eq!(
+            store.get("Roles", 1).expect("kept")["name"],
+            json!("Lead engineer")
+        );
+        let unknown = store.save("Roles", &[json!({"id": "nope", "name": "x"})]);
+        assert_eq!(unknown.expect_err("unknown").field, "[0].id");
+        assert_ne!(text_id("Role", 1), text_id("WebhookEvent", 1));
+    }
+
     #[test]
     fn timestamps_have_seven_digits() {
         let at = chrono::DateTime::parse_from_rfc3339("2023-06-29T10:16:08.8378294Z")

@@ -5,6 +5,7 @@
 mod common;
 
 mod auth;
+mod collections_b;
 mod fake_server;
 mod faults;
 mod listing;
