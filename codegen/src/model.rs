@@ -116,8 +116,14 @@ pub struct Entity {
     pub singleton: bool,
     /// Operations other than the five, in spec order.
     pub actions: Vec<Action>,
+    /// Named patches that send request-only switches, in spec order.
+    pub verbs: Vec<Verb>,
     /// Fields other than `id`, in spec order.
     pub fields: Vec<Field>,
+    /// Request-only fields, in spec order: setters of the create input and
+    /// the patch request, never fields of the record (Halo's `_` switches
+    /// such as `_recover`).
+    pub request_fields: Vec<Field>,
     /// The doc of the `id` field.
     pub id_doc: String,
     pub filters: Vec<Param>,
@@ -137,6 +143,17 @@ pub struct Scopes {
     pub read: Option<String>,
     /// Needed by `create`, `update` and `delete`.
     pub edit: Option<String>,
+}
+
+/// A named patch of the handle: `halo.tickets().restore(id)` is
+/// `patch(id)` with the switches `_recover` and `_validate_updates` set.
+#[derive(Debug, Clone)]
+pub struct Verb {
+    /// The handle's method, e.g. `restore`.
+    pub method_name: String,
+    pub doc: String,
+    /// The request-only `bool` fields it sends as `true`: (wire, Rust setter).
+    pub sets: Vec<(String, String)>,
 }
 
 /// What an entity's ids are.

@@ -139,6 +139,9 @@ pub(crate) struct Entity {
     pub operations: Vec<String>,
     #[serde(default)]
     pub actions: IndexMap<String, Action>,
+    /// Named patches that send request-only switches (`restore`).
+    #[serde(default)]
+    pub verbs: IndexMap<String, Verb>,
     #[serde(default)]
     pub fields: IndexMap<String, Field>,
     #[serde(default)]
@@ -177,6 +180,10 @@ pub(crate) struct Field {
     pub rust_name: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+    /// Sent with a create or update, never part of the record (Halo's `_`
+    /// switches such as `_recover`).
+    #[serde(default)]
+    pub request_only: bool,
     pub upstream_type: Option<String>,
 }
 
@@ -216,4 +223,15 @@ pub(crate) struct Action {
     pub retry: Option<bool>,
     /// The OAuth scope the action needs, named in a 403's message.
     pub scope: Option<String>,
+}
+
+/// A named patch of the handle that sends request-only switches:
+/// `restore: { doc: .., sets: [_recover, _validate_updates] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Verb {
+    pub doc: Option<String>,
+    /// Wire names of request-only `bool` fields, each sent as `true`.
+    #[serde(default)]
+    pub sets: Vec<String>,
 }

@@ -25,6 +25,9 @@ const VOCABULARY: &[&str] = &[
     "doc",
     "rust_name",
     "read_only",
+    "request_only",
+    "verbs",
+    "sets",
     "list",
     "shape",
     "key",
@@ -567,8 +570,11 @@ entities:
                 3 => format!("{prefix}{}", rng.pick(&["Level", "Kind", "Field"])),
                 _ => rng.pick(&scalar_types).to_owned(),
             };
+            let writes = ops.contains(&"create") || ops.contains(&"update");
             let read_only = if rng.chance(30) {
                 ", read_only: true"
+            } else if writes && rng.chance(15) {
+                ", request_only: true"
             } else {
                 ""
             };

@@ -161,6 +161,18 @@ fn fixtures_show_each_construct() {
             "scopes/control",
             r#"op update: ControlApi::update(body: &Control) -> ControlUpdate  POST "/api/Control"  answers Json<Control>  retried  scope "admin""#,
         ),
+        (
+            "request_only/ticket",
+            r#"setter recover: switch  on NewTicket, TicketPatch  wire "_recover"  request-only"#,
+        ),
+        (
+            "request_only/ticket",
+            r#"op restore: TicketsApi::restore(id: TicketId) -> TicketPatch  sets "_recover", "_validate_updates""#,
+        ),
+        (
+            "request_only/client",
+            r#"setter merge_into: ClientId  on ClientPatch  wire "_merge_client_into"  request-only"#,
+        ),
     ];
     for (surface, line) in expect {
         let text = &all[surface];
@@ -169,6 +181,12 @@ fn fixtures_show_each_construct() {
             "{surface} has no `{line}`:\n{text}"
         );
     }
+    // A request-only field is a setter, never a field of the record.
+    let tickets = &all["request_only/ticket"];
+    assert!(
+        !tickets.contains("field recover") && !tickets.contains("field importtype"),
+        "{tickets}"
+    );
     // A singleton has no id.
     let control = &all["actions/control"];
     assert!(

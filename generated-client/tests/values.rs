@@ -88,6 +88,9 @@ fn query_values_have_their_wire_text() {
     assert_eq!(vec![1, 4].to_query(), "1,4");
     assert_eq!(vec![TicketId::new(7), TicketId::new(9)].to_query(), "7,9");
     assert_eq!(vec!["a b", "c"].to_query(), "a b,c");
+    // A text id (a role's) as written: filters by a record keyed by text.
+    let role = halopsa::RoleId::new("5e6f7a8b-0000-4000-8000-000000000001");
+    assert_eq!(role.to_query(), "5e6f7a8b-0000-4000-8000-000000000001");
     assert_eq!(true.to_query(), "true");
     assert_eq!(2.5f64.to_query(), "2.5");
     assert_eq!(at.to_query(), "2024-02-29T23:05:00Z");

@@ -45,6 +45,8 @@ struct Line {
     rust_name: Option<String>,
     upstream_type: Option<String>,
     required: bool,
+    /// A `_` switch of the model: sent, never read back.
+    request_only: bool,
     comment: Option<String>,
 }
 
@@ -98,10 +100,18 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
     let key_kind = key.as_ref().map_or(IdKind::Int, |k| k.kind);
     let types = Types { doc, spec };
     // Halo's `_name` properties are request-only switches (`_validateonly`,
-    // `_isimport`), and some clash with a plain name (`_signature`, `signature`).
-    // A singleton's record has no id.
-    let properties = doc
-        .properties(&model)
+    // `_isimport`), and some clash with a plain name (`_signature`,
+    // `signature`): drafted (`request_only: true`) only when named, else
+    // listed in a comment. A singleton's record has no id.
+    let all_properties = doc.properties(&model);
+    let switches: Vec<String> = all_properties
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| name.starts_with('_'))
+        .filter(|name| !request.fields.as_ref().is_some_and(|f| f.contains(name)))
+        .cloned()
+        .collect();
+    let properties = all_properties
         .into_iter()
         .filter(|(name, _)| request.fields.is_some() || !name.starts_with('_'))
         .filter(|(name, _)| !(singleton && name == "id"))
@@ -119,6 +129,11 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
     let mut fields: Vec<Line> = fields
         .into_iter()
         .map(|(wire, declared)| types.field(&wire, &declared))
+        // A singleton is written whole: it has nothing to carry a switch.
+        .map(|line| Line {
+            request_only: line.request_only && !singleton,
+            ..line
+        })
         .collect();
     types.one_list_per_lookup(&mut fields);
 
@@ -201,6 +216,15 @@ pub fn draft(doc: &Document, spec: Option<&Spec>, request: &Request) -> Result<S
     }
     let _ = writeln!(out, "    operations: [{}]", ops.join(", "));
     section(&mut out, "    ", "fields", &fields);
+    if !singleton && !switches.is_empty() {
+        let note = format!(
+            "The `_` properties of model {model} (request-only switches) are not drafted; name one in --fields to draft it:"
+        );
+        let _ = writeln!(out, "    # {}", one_line(&note));
+        for line in wrap(&one_line(&switches.join(", ")), 100) {
+            let _ = writeln!(out, "    # {line}");
+        }
+    }
     if ops.contains(&"list") {
         let kind = if paginated { "list" } else { "unpaged_list" };
         let lines: Vec<Line> = filters
@@ -340,6 +364,8 @@ fn section(out: &mut String, indent: &str, key: &str, lines: &[Line]) {
             .unwrap_or_default();
         let required = if line.required {
             ", required: true"
+        } else if line.request_only {
+            ", request_only: true"
         } else {
             ""
         };
@@ -406,6 +432,7 @@ impl Types<'_> {
             rust_name: leading_digit(wire),
             upstream_type,
             required: false,
+            request_only: wire.starts_with('_'),
             comment,
         }
     }
@@ -441,6 +468,7 @@ impl Types<'_> {
             rust_name: leading_digit(&param.name),
             upstream_type,
             required: false,
+            request_only: false,
             comment,
         }
     }
@@ -646,6 +674,22 @@ fn scalar(text: &str) -> String {
 }
 
 /// `text` for a YAML comment: one line, nothing invisible.
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
 fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| {
@@ -828,6 +872,7 @@ mod tests {
             rust_name: Some("a, b: c".into()),
             upstream_type: Some("string\n      more: 1".into()),
             required: true,
+            request_only: false,
             comment: Some("note\n      also: 2".into()),
         };
         let mut out = String::new();

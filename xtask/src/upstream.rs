@@ -27,6 +27,8 @@ pub const ABSENT: &str = "absent";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     Field,
+    /// A request-only field (a `_` switch of the POST model).
+    RequestField,
     Filter,
     GetParam,
     DeleteParam,
@@ -41,6 +43,7 @@ impl Place {
     fn subject(&self, wire: &str) -> String {
         match self {
             Place::Field => format!("field `{wire}`"),
+            Place::RequestField => format!("request-only field `{wire}`"),
             Place::Filter => format!("filter `{wire}`"),
             Place::GetParam => format!("get parameter `{wire}`"),
             Place::DeleteParam => format!("delete parameter `{wire}`"),
@@ -452,6 +455,16 @@ impl Checker<'_> {
             recorded: f.upstream_type.as_deref(),
             required: false,
         });
+        // Request-only fields are properties of the same POST model (its `_`
+        // switches), so they are checked the same way.
+        let request_fields = entity.request_fields.iter().map(|f| Item {
+            place: Place::RequestField,
+            wire: &f.wire,
+            ty: &f.ty,
+            recorded: f.upstream_type.as_deref(),
+            required: false,
+        });
+        let fields = fields.chain(request_fields);
         // A singleton's record has no id, whatever the model says.
         let id = (!entity.singleton).then_some(id);
         for item in id.into_iter().chain(fields) {
@@ -791,7 +804,7 @@ impl Checker<'_> {
     /// Halo repeats a parameter; none when the document lacks it).
     fn check(&mut self, item: &Item<'_>, declared: &[Declared], owner: &str) -> Option<Mismatch> {
         match item.place {
-            Place::Field => self.report.fields += 1,
+            Place::Field | Place::RequestField => self.report.fields += 1,
             Place::Filter => self.report.filters += 1,
             Place::GetParam | Place::DeleteParam | Place::ActionParam(_) | Place::PathParam(_) => {
                 self.report.params += 1

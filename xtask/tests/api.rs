@@ -242,7 +242,10 @@ fn surface_lines_agree_with_the_generated_code() {
                     );
                     format!("pub {name}: {},", parts[0])
                 }
-                ("setter", Some(wire)) => format!("{name}({}) = {wire},", parts[0]),
+                ("setter", Some(wire)) => match parts[0] {
+                    "switch" => format!("{name}() = {wire},"),
+                    ty => format!("{name}({ty}) = {wire},"),
+                },
                 // A required parameter is an argument of the method.
                 ("filter" | "get_param" | "delete_param" | "param" | "path_param", _)
                     if kind == "path_param" || parts.contains(&"required") =>

@@ -90,6 +90,39 @@ fn a_new_plain_field_costs_at_most_eight_generated_lines() {
     }
 }
 
+/// A request-only switch (Halo's `_recover`) costs at most 4 lines, all in
+/// the setter table: it is never a field of the record or its serde table.
+#[test]
+fn a_new_request_only_switch_costs_at_most_four_lines_and_no_record_field() {
+    let spec = std::fs::read_to_string(Paths::default().spec).unwrap();
+    let edited = insert_field(
+        &spec,
+        "Ticket",
+        "      _zz_switch: { type: bool, doc: A switch added by a test., request_only: true }",
+    );
+    let before = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &spec).unwrap());
+    let after = by_path(halopsa_codegen::generate("spec/halopsa.yaml", &edited).unwrap());
+    let diff = similar::TextDiff::from_lines(&before["ticket.rs"], &after["ticket.rs"]);
+    let added: Vec<String> = diff
+        .iter_all_changes()
+        .filter(|change| change.tag() != similar::ChangeTag::Equal)
+        .map(|change| format!("{}{}", change.tag(), change.value().trim_end()))
+        .collect();
+    assert!(added.iter().all(|line| line.starts_with('+')), "{added:#?}");
+    assert!(added.len() <= 4, "{} lines: {added:#?}", added.len());
+    assert!(
+        added
+            .iter()
+            .any(|l| l.contains("zz_switch() = \"_zz_switch\",")),
+        "{added:#?}"
+    );
+    assert!(
+        !after["ticket.rs"].contains("pub zz_switch")
+            && !after["ticket.rs"].contains("=> zz_switch"),
+        "a request-only field is not part of the record"
+    );
+}
+
 /// Entity-specific methods live on the entity's own types, so the docs page
 /// of a runtime request type lists only its generic methods: no generated
 /// `impl` block targets a runtime type (the accessor on `HaloClient` aside).

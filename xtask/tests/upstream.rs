@@ -60,6 +60,8 @@ fn reports_every_kind_of_mismatch_precisely() {
             "Widget: field `weight`: upstream_type `string` is stale: the document declares `number/double`",
             "Widget: field `serial`: the spec's `i32` is incompatible with the document's `integer/int64`",
             "Widget: field `colour` is not in model Widget",
+            "Widget: request-only field `_importtype`: the spec's `i32` is incompatible with the document's `string`",
+            "Widget: request-only field `_revive` is not in model Widget",
             "Widget: filter `limit`: the spec's `i32` is incompatible with the document's `bool`",
             "Widget: filter `ids`: the spec's `list<i32>` is incompatible with the document's `string`",
             "Widget: filter `colour` is not a parameter of GET /Widgets",
@@ -393,11 +395,17 @@ fn a_pasted_draft_generates_and_passes_verification() {
             "parts".into(),
             "spare_parts".into(),
             "kind".into(),
+            "_recover".into(),
         ]),
         filters: None,
         actions: None,
     };
     let text = draft::draft(&mini_doc(), Some(&spec), &request).unwrap();
+    // A named switch is drafted request-only; the others are listed.
+    assert!(text.contains("      _recover: { type: bool, doc: \"TODO.\", request_only: true }\n"));
+    assert!(text.contains(
+        "    # The `_` properties of model Widget (request-only switches) are not drafted; name one in --fields to draft it:\n    # _importtype\n"
+    ));
     // Described types win over wrong declarations, recorded as deviations.
     assert!(text.contains(
         "      ids: { type: list<i32>, doc: \"Returns widgets with these ids.\", upstream_type: string }"
@@ -459,6 +467,19 @@ fn a_pasted_draft_generates_and_passes_verification() {
         .find(|e| e.name == "Preference")
         .unwrap();
     assert!(preference.singleton);
+}
+
+/// Halo's `_` switches are never drafted as record fields: without
+/// `--fields` they are listed in a comment, each on no line of its own.
+#[test]
+fn drafting_lists_the_models_switches_unless_named() {
+    let request = Request {
+        path: "Widgets".into(),
+        ..Request::default()
+    };
+    let text = draft::draft(&mini_doc(), None, &request).unwrap();
+    assert!(!text.contains("      _recover:") && !text.contains("      _importtype:"));
+    assert!(text.contains("    # _importtype, _recover\n"), "{text}");
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::markdown::code_span;
 use super::serde_impl::{self, Kind};
 use super::tables::{string_literal, Table, Tables};
 use super::{doc, doc_raw, ident, module_doc, module_doc_raw, render, words};
-use crate::model::{Entity, Field, KeyKind, Param, Spec, Type};
+use crate::model::{Entity, Field, KeyKind, Param, Spec, Type, Verb};
 use crate::GeneratedFile;
 
 /// What one entity file needs from the runtime, collected while emitting it.
@@ -340,6 +340,10 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
                 #patch_type::new(self.client, id.into())
             }
         });
+        for verb in &entity.verbs {
+            ops.push(verb.method_name.as_str());
+            methods.push(verb_method(entity, verb));
+        }
     }
     if entity.ops.delete {
         ops.push("delete");
@@ -391,6 +395,33 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
 
         impl #handle<'_> {
             #(#methods)*
+        }
+    }
+}
+
+/// A verb: the patch with its switches set, to send as it is or with more
+/// setters (`halo.tickets().restore(id)`).
+fn verb_method(entity: &Entity, verb: &Verb) -> TokenStream {
+    let id_type = ident(&entity.id_type);
+    let patch_type = ident(&entity.patch_type);
+    let method = ident(&verb.method_name);
+    let sent = verb
+        .sets
+        .iter()
+        .map(|(wire, _)| code_span(&format!("{wire}: true")))
+        .collect::<Vec<_>>();
+    let docs = doc(&verb.doc);
+    let note = doc_raw(&format!(
+        "\nA [`{}`] that sends {}: await it, or set more fields first.",
+        entity.patch_type,
+        join_words(&sent.iter().map(String::as_str).collect::<Vec<_>>())
+    ));
+    let setters = verb.sets.iter().map(|(_, rust)| ident(rust));
+    quote! {
+        #docs
+        #note
+        pub fn #method(&self, id: impl Into<#id_type>) -> #patch_type {
+            self.patch(id) #(.#setters())*
         }
     }
 }
@@ -465,9 +496,16 @@ fn requests(
         );
         items.extend(out.request("patch", &entity.patch_type, text, &[]));
     }
-    if !targets.is_empty() && !writable.is_empty() {
+    let has_setters = !writable.is_empty() || !entity.request_fields.is_empty();
+    if !targets.is_empty() && has_setters {
         out.uses.macros.push("fields");
-        let table = fields_table(&targets, &writable, own_id, out.imports);
+        let table = fields_table(
+            &targets,
+            &writable,
+            &entity.request_fields,
+            own_id,
+            out.imports,
+        );
         items.push(out.tables.add(table));
     }
     if entity.ops.update {
@@ -590,10 +628,12 @@ pub(super) fn params_table(
     table.finish()
 }
 
-/// `fields! { NewTicket, TicketPatch { /// doc \n summary(String) = "summary", ... } }`
+/// `fields! { NewTicket, TicketPatch { /// doc \n summary(String) = "summary", ... } }`,
+/// then the request-only fields: a `bool` one is a switch, `recover() = "_recover"`.
 fn fields_table(
     targets: &[&str],
     fields: &[&Field],
+    request_fields: &[Field],
     own_id: &str,
     imports: &mut Imports,
 ) -> String {
@@ -611,6 +651,28 @@ fn fields_table(
             "{}({}) = {},",
             field.rust,
             type_text(&field.ty, own_id, imports),
+            string_literal(&field.wire)
+        ));
+    }
+    for field in request_fields {
+        table.doc(&field.doc);
+        let switch = field.ty == Type::Bool;
+        let sent = if switch {
+            code_span(&format!("{}: true", field.wire))
+        } else {
+            code_span(&field.wire)
+        };
+        table.doc_raw(&format!(
+            "\nSent as {sent} with this request only: no record carries it."
+        ));
+        let arg = if switch {
+            String::new()
+        } else {
+            type_text(&field.ty, own_id, imports)
+        };
+        table.line(&format!(
+            "{}({arg}) = {},",
+            field.rust,
             string_literal(&field.wire)
         ));
     }

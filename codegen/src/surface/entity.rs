@@ -229,6 +229,22 @@ fn update(out: &mut Lines, e: &Entity) {
         &e.patch_type,
         &[],
     );
+    for verb in &e.verbs {
+        let sets = verb
+            .sets
+            .iter()
+            .map(|(wire, _)| quoted(wire))
+            .collect::<Vec<_>>()
+            .join(", ");
+        op(
+            out,
+            e,
+            &verb.method_name,
+            &[format!("id: {}", e.id_type)],
+            &e.patch_type,
+            &[&format!("sets {sets}")],
+        );
+    }
 }
 
 /// The setters of the create input and the patch, and the patch's `merge_*` setters.
@@ -248,6 +264,18 @@ fn setters(out: &mut Lines, e: &Entity) {
         let ty = type_name(&field.ty, &e.id_type);
         let wire = format!("wire {}", quoted(&field.wire));
         out.item("setter", &field.rust, value([ty.as_str(), &on, &wire]));
+    }
+    for field in &e.request_fields {
+        let ty = match field.ty {
+            Type::Bool => "switch".to_owned(),
+            _ => type_name(&field.ty, &e.id_type),
+        };
+        let wire = format!("wire {}", quoted(&field.wire));
+        out.item(
+            "setter",
+            &field.rust,
+            value([ty.as_str(), &on, &wire, "request-only"]),
+        );
     }
     if !e.ops.update {
         return;

@@ -117,13 +117,37 @@ impl Checker<'_> {
         } else {
             ops
         };
-        let fields: Vec<Field> = all_fields
+        let (request_fields, fields): (Vec<Field>, Vec<Field>) = all_fields
             .into_iter()
             .filter(|f| f.ty != Type::Id)
-            .collect();
-        if ops.create || ops.update {
-            self.check_setters(name, &fields, ops);
+            .partition(|f| {
+                entity
+                    .fields
+                    .get(&f.wire)
+                    .is_some_and(|raw| raw.request_only)
+            });
+        if let Some(first) = request_fields
+            .first()
+            .filter(|_| !(ops.create || ops.update))
+        {
+            self.error(
+                self.map
+                    .key(&["entities", name, "fields", &first.wire, "request_only"]),
+                format!(
+                    "request-only field `{}` has no setter to go on: `{name}` has no `create` or `update`",
+                    first.wire
+                ),
+                if entity.singleton {
+                    "a singleton is written whole and has no create input or patch request to carry it; remove the field".into()
+                } else {
+                    "a request-only field is a setter of the create input and the patch request; add `create` or `update`, or remove the field".into()
+                },
+            );
         }
+        if ops.create || ops.update {
+            self.check_setters(name, &fields, &request_fields, ops);
+        }
+        let verbs = self.verbs(name, entity, ops, &request_fields, &actions);
         let lookups = self.entity_lookups(name, &fields);
         let count_method: Vec<String> = list
             .as_ref()
@@ -190,7 +214,9 @@ impl Checker<'_> {
             key,
             singleton: entity.singleton,
             actions,
+            verbs,
             fields,
+            request_fields,
             id_doc,
             filters,
             lookups,
@@ -461,8 +487,18 @@ impl Checker<'_> {
     /// Each writable field has a setter on the create input and the patch
     /// request, and a list of records a `merge_*` setter on the patch; none
     /// may be a method those types already have, or another field's.
-    pub(super) fn check_setters(&mut self, name: &str, fields: &[Field], ops: Operations) {
-        let writable: Vec<&Field> = fields.iter().filter(|f| !f.read_only).collect();
+    pub(super) fn check_setters(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        request_fields: &[Field],
+        ops: Operations,
+    ) {
+        let writable: Vec<&Field> = fields
+            .iter()
+            .filter(|f| !f.read_only)
+            .chain(request_fields)
+            .collect();
         let setters: HashSet<&str> = writable.iter().map(|f| f.rust.as_str()).collect();
         let targets: Vec<&str> = [(ops.create, "input"), (ops.update, "patch")]
             .into_iter()
@@ -470,7 +506,9 @@ impl Checker<'_> {
             .collect();
         for field in &writable {
             let merge = format!("merge_{}", field.rust);
+            // A request-only list is never read back, so it has nothing to merge into.
             let merges = ops.update
+                && !request_fields.iter().any(|f| f.wire == field.wire)
                 && matches!(&field.ty, Type::List(inner) if matches!(**inner, Type::Named(_)));
             let mut clash = targets.iter().find_map(|kind| {
                 reserved::request_method(kind, &field.rust).map(|owner| (field.rust.clone(), owner))

@@ -3,7 +3,7 @@
 //! Checks never stop at the first problem: each one becomes a located
 //! [`Diagnostic`] with a help line, and checking goes on, so a user fixes a
 //! spec in one pass. One file per concern: the `api` section, names, types,
-//! entities, paths, and suggestions for misspelt names.
+//! entities, actions, verbs, paths, and suggestions for misspelt names.
 
 mod actions;
 mod api;
@@ -12,6 +12,7 @@ mod names;
 mod paths;
 mod suggest;
 mod types;
+mod verbs;
 
 use std::collections::{HashMap, HashSet};
 

@@ -216,6 +216,9 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            if field.request_only && !self.request_only_allowed(&path, wire, field, entity) {
+                continue;
+            }
             let Some(ty) = ty else { continue };
             if ty != Type::Id && contains_date(&ty) && matches!(ty, Type::List(_)) {
                 self.error(
@@ -235,6 +238,43 @@ impl Checker<'_> {
             });
         }
         out
+    }
+
+    /// Whether `request_only: true` may stand on this field: only on an
+    /// entity's own fields other than `id`, and never with `read_only`.
+    fn request_only_allowed(
+        &mut self,
+        path: &[&str],
+        wire: &str,
+        field: &raw::Field,
+        entity: Option<&str>,
+    ) -> bool {
+        let at = self.map.key(&[path, &["request_only"]].concat());
+        let problem = if entity.is_none() {
+            Some((
+                format!("field `{wire}` of a shared type cannot be `request_only`"),
+                "a shared struct is read back as part of a record; declare the field on the entity whose create or update sends it".to_owned(),
+            ))
+        } else if wire == "id" {
+            Some((
+                "the `id` field cannot be `request_only`".to_owned(),
+                "every record carries its id; remove `request_only`".to_owned(),
+            ))
+        } else if field.read_only {
+            Some((
+                format!("field `{wire}` cannot be both `read_only` and `request_only`"),
+                "a read-only field is read and never sent, a request-only one is sent and never read: keep the one that fits".to_owned(),
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((message, help)) => {
+                self.error(at, message, help);
+                false
+            }
+            None => true,
+        }
     }
 
     /// Parses a type string; `allow_id` is true only for an entity's `id` field.

@@ -376,6 +376,14 @@ fields! {
         actionarrivaldate(DateTime<Utc>) = "actionarrivaldate",
         /// The completion time recorded on the action.
         actioncompletiondate(DateTime<Utc>) = "actioncompletiondate",
+        /// Lets the action reassign its ticket when the ticket is assigned to another agent or team.
+        ///
+        /// Sent as `_forcereassign: true` with this request only: no record carries it.
+        force_reassign() = "_forcereassign",
+        /// Asks Halo to answer with the action's ticket as well (kept in the saved action's `extra`).
+        ///
+        /// Sent as `_includeticketinresponse: true` with this request only: no record carries it.
+        include_ticket_in_response() = "_includeticketinresponse",
     }
 }
 

@@ -12,7 +12,8 @@ use crate::runtime::{
 
 use super::{
     AgentId, AssetId, AssetSummary, AttachmentSummary, ClientContractId, ClientId,
-    CustomField, SiteId, SlaId, StatusId, Tag, TeamId, TicketTypeId, TopLevelId, UserId,
+    CustomField, SiteId, SlaId, StatusId, Tag, TeamId, TicketApproval, TicketTypeId,
+    TopLevelId, UserId,
 };
 
 /// Identifies a [`Ticket`]; a plain `i32` converts into one.
@@ -143,6 +144,8 @@ pub struct Ticket {
     pub assets: Option<Vec<AssetSummary>>,
     /// The files attached to the ticket.
     pub attachments: Option<Vec<AttachmentSummary>>,
+    /// The ticket's approvals: who is asked to approve, and their answers.
+    pub approvers: Option<Vec<TicketApproval>>,
     /// The ticket's address in the web application.
     pub web_url: Option<String>,
     /// The ticket's address in the API.
@@ -214,6 +217,7 @@ record! {
         "tags" => tags,
         "assets" => assets,
         "attachments" => attachments,
+        "approvers" => approvers,
         "web_url" => web_url,
         "api_url" => api_url,
     }
@@ -243,7 +247,7 @@ impl Ticket {
 }
 
 impl HaloClient {
-    /// Tickets (list, get, create, update and delete).
+    /// Tickets (list, get, create, update, restore and delete).
     pub fn tickets(&self) -> TicketsApi<'_> {
         TicketsApi { client: self }
     }
@@ -292,6 +296,13 @@ impl TicketsApi<'_> {
     /// Changes only the fields set on the returned [`TicketPatch`].
     pub fn patch(&self, id: impl Into<TicketId>) -> TicketPatch {
         TicketPatch::new(self.client, id.into())
+    }
+
+    /// Brings a deleted ticket back (deleted tickets are listed with `deleted`).
+    ///
+    /// A [`TicketPatch`] that sends `_recover: true` and `_validate_updates: true`: await it, or set more fields first.
+    pub fn restore(&self, id: impl Into<TicketId>) -> TicketPatch {
+        self.patch(id).recover().validate_updates()
     }
 
     /// Deletes a ticket.
@@ -559,6 +570,22 @@ fields! {
         ///
         /// Halo replaces `attachments` whole: elements left out are removed. To change some and keep the rest, use `merge_attachments` on the patch.
         attachments(Vec<AttachmentSummary>) = "attachments",
+        /// Brings a deleted ticket back; send it with `validate_updates`.
+        ///
+        /// Sent as `_recover: true` with this request only: no record carries it.
+        recover() = "_recover",
+        /// Checks the update as the web application does before saving it.
+        ///
+        /// Sent as `_validate_updates: true` with this request only: no record carries it.
+        validate_updates() = "_validate_updates",
+        /// Saves the change even where Halo's checks would refuse it, such as closing a ticket that is not ready to close.
+        ///
+        /// Sent as `_force: true` with this request only: no record carries it.
+        force() = "_force",
+        /// Saves the change without running the automations it would trigger.
+        ///
+        /// Sent as `_dont_fire_automations: true` with this request only: no record carries it.
+        dont_fire_automations() = "_dont_fire_automations",
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::runtime::macros::record;
 use crate::runtime::{Base64, Extra};
 use super::{
-    AgentId, AssetId, AssetTypeId, ClientContractId, ClientId, InvoiceId, ItemId,
+    AgentId, AssetId, AssetTypeId, CabId, ClientContractId, ClientId, InvoiceId, ItemId,
     PurchaseOrderId, QuotationId, RecurringInvoiceId, SalesOrderId, SiteId, SupplierId,
     TeamId, TicketId, UserId, WebhookId,
 };
@@ -740,5 +740,193 @@ record! {
         "item_recurring" => item_recurring,
         "supplier_id" => supplier_id,
         "customfields" => customfields,
+    }
+}
+
+/// One approver's part in the approval of a ticket: who is asked, and what they answered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketApproval {
+    /// The ticket being approved.
+    pub ticket_id: Option<TicketId>,
+    /// The approval's number within its ticket; with `ticket_id` it names the approval.
+    pub seq: Option<i32>,
+    /// The number of the ticket action that asked for the approval.
+    pub actionnumber: Option<i32>,
+    /// The answer: 1 approves and 2 rejects; any other value means none yet.
+    pub result: Option<i32>,
+    /// The approver's name.
+    pub name: Option<String>,
+    /// The approver's email address.
+    pub emailaddress: Option<String>,
+    /// The approver when an end user approves.
+    pub user_id: Option<UserId>,
+    /// The approver when an agent approves.
+    pub agent_id: Option<AgentId>,
+    /// The approving agent's name.
+    pub agent_name: Option<String>,
+    /// The change advisory board the approval is asked of.
+    pub cab_id: Option<CabId>,
+    /// The role whose members may approve.
+    pub role_id: Option<i32>,
+    /// The role's name.
+    pub role_name: Option<String>,
+    /// The approval process the approval belongs to.
+    pub approval_process_id: Option<i32>,
+    /// The approval process's name.
+    pub approval_process_name: Option<String>,
+    /// The step of the approval process.
+    pub step_id: Option<i32>,
+    /// The step's name.
+    pub step_name: Option<String>,
+    /// Whether this approver must answer for the approval to complete.
+    pub is_mandatory: Option<bool>,
+    /// The note sent with the request for approval.
+    pub note: Option<String>,
+    /// The note the approver answered with.
+    pub approver_note: Option<String>,
+    /// When the approval was asked for.
+    pub datetime: Option<DateTime<Utc>>,
+    /// When the approver answered.
+    pub dateapproved: Option<DateTime<Utc>>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct TicketApproval {
+        "ticket_id" => ticket_id,
+        "seq" => seq,
+        "actionnumber" => actionnumber,
+        "result" => result,
+        "name" => name,
+        "emailaddress" => emailaddress,
+        "user_id" => user_id,
+        "agent_id" => agent_id,
+        "agent_name" => agent_name,
+        "cab_id" => cab_id,
+        "role_id" => role_id,
+        "role_name" => role_name,
+        "approval_process_id" => approval_process_id,
+        "approval_process_name" => approval_process_name,
+        "step_id" => step_id,
+        "step_name" => step_name,
+        "is_mandatory" => is_mandatory,
+        "note" => note,
+        "approver_note" => approver_note,
+        "datetime" => datetime,
+        "dateapproved" => dateapproved,
+    }
+}
+
+/// A member of a change advisory board.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CabMember {
+    /// The membership's id.
+    pub id: Option<i32>,
+    /// The board.
+    pub cab_id: Option<CabId>,
+    /// The member when an agent.
+    pub agent_id: Option<AgentId>,
+    /// The member when an end user.
+    pub user_id: Option<UserId>,
+    /// The member's name.
+    pub member_name: Option<String>,
+    /// The member's email address.
+    pub emailaddress: Option<String>,
+    /// Whether the member must approve.
+    pub is_mandatory: Option<bool>,
+    /// The role whose agents are members.
+    pub role_id: Option<i32>,
+    /// The role's name.
+    pub role_name: Option<String>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct CabMember {
+        "id" => id,
+        "cab_id" => cab_id,
+        "agent_id" => agent_id,
+        "user_id" => user_id,
+        "member_name" => member_name,
+        "emailaddress" => emailaddress,
+        "is_mandatory" => is_mandatory,
+        "role_id" => role_id,
+        "role_name" => role_name,
+    }
+}
+
+/// One condition of a ticket rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleCriterion {
+    /// The condition's id.
+    pub id: Option<i32>,
+    /// The field compared.
+    pub fieldname: Option<String>,
+    /// The table the field belongs to.
+    pub tablename: Option<String>,
+    /// The kind of value compared.
+    pub value_type: Option<String>,
+    /// The value compared when it is a number or a record's id.
+    pub value_int: Option<i32>,
+    /// The value compared when it is text.
+    pub value_string: Option<String>,
+    /// The value as shown to agents.
+    pub value_display: Option<String>,
+    /// Whether part of the text is enough to match.
+    pub partialmatch: Option<bool>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct RuleCriterion {
+        "id" => id,
+        "fieldname" => fieldname,
+        "tablename" => tablename,
+        "value_type" => value_type,
+        "value_int" => value_int,
+        "value_string" => value_string,
+        "value_display" => value_display,
+        "partialmatch" => partialmatch,
+    }
+}
+
+/// One condition a record must meet for a notification to fire.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotificationCondition {
+    /// The condition's id.
+    pub id: Option<i32>,
+    /// The field compared.
+    pub fieldname: Option<String>,
+    /// The table the field belongs to.
+    pub tablename: Option<String>,
+    /// The code of the comparison.
+    ///
+    /// Wire name: `type`.
+    pub comparison: Option<i32>,
+    /// The kind of value compared.
+    pub value_type: Option<String>,
+    /// The value compared when it is a number or a record's id.
+    pub value_int: Option<i32>,
+    /// The value compared when it is text.
+    pub value_string: Option<String>,
+    /// The value as shown to agents.
+    pub value_display: Option<String>,
+    /// Fields the spec does not list, kept so that nothing is lost on a round trip.
+    pub extra: Extra,
+}
+
+record! {
+    struct NotificationCondition {
+        "id" => id,
+        "fieldname" => fieldname,
+        "tablename" => tablename,
+        "type" => comparison,
+        "value_type" => value_type,
+        "value_int" => value_int,
+        "value_string" => value_string,
+        "value_display" => value_display,
     }
 }

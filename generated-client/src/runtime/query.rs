@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
-use super::Id;
+use super::{Id, TextId};
 
 mod sealed {
     /// Keeps [`QueryValue`](super::QueryValue) closed to this crate.
@@ -14,8 +14,8 @@ mod sealed {
 /// A value that can be sent as a query parameter.
 ///
 /// Implemented for `bool`, `i32`, `i64`, `u32`, `f64`, `String`, `&str`,
-/// [`NaiveDate`] (`YYYY-MM-DD`), `DateTime<Utc>` (RFC 3339), [`Id<T>`] and
-/// `Vec<V>` of any of these (comma-joined). Sealed: the set is fixed by the
+/// [`NaiveDate`] (`YYYY-MM-DD`), `DateTime<Utc>` (RFC 3339), [`Id<T>`],
+/// [`TextId<T>`] and `Vec<V>` of any of these (comma-joined). Sealed: the set is fixed by the
 /// runtime. Values are percent-encoded when the URL is built.
 pub trait QueryValue: sealed::Sealed {
     /// The unencoded text of this value.
@@ -60,6 +60,14 @@ impl<T> sealed::Sealed for Id<T> {}
 impl<T> QueryValue for Id<T> {
     fn to_query(&self) -> String {
         self.get().to_string()
+    }
+}
+
+// A filter by a record keyed by text (`role_id`): the id as written.
+impl<T> sealed::Sealed for TextId<T> {}
+impl<T> QueryValue for TextId<T> {
+    fn to_query(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 

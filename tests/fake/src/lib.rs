@@ -242,6 +242,19 @@ impl FakeHalo {
         self.shared.webhooks.log()
     }
 
+    /// The request-only `_` fields (`_recover`, `_forcereassign`) of each
+    /// element POSTed to `path` that carried any, in the order they came:
+    /// the fake acts on `_recover` and ignores the others, as Halo ignores
+    /// what it does not know, and stores none of them on a record.
+    pub fn switches(&self, path: &str) -> Vec<Value> {
+        let store = lock(&self.shared.store);
+        store
+            .switches(path)
+            .into_iter()
+            .map(Value::Object)
+            .collect()
+    }
+
     /// The wire paths of every collection served.
     pub fn collections(&self) -> Vec<String> {
         let store = lock(&self.shared.store);

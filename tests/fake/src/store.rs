@@ -4,7 +4,8 @@
 //! Writes follow Halo: a POST body is an array; an element with an `id`
 //! changes only the fields it carries, one without creates a record. A value
 //! that means the same as the stored one (`21` for `21.0`) leaves the stored
-//! spelling alone, as a database column would.
+//! spelling alone, as a database column would. Halo's request-only `_`
+//! fields act (`_recover`) or are ignored, and are never stored.
 //!
 //! Rows are keyed by integers. For a collection keyed by integers the key is
 //! the record's id; one keyed by text (`key: uuid`) gets a UUID as its `id`,
@@ -149,6 +150,9 @@ pub(crate) struct Store {
     by_path: HashMap<String, usize>,
     /// Entity name (`Client`) to table index, for `*_name` lookups.
     by_entity: HashMap<String, usize>,
+    /// The request-only `_` fields of each POST element that carried any,
+    /// by table index, in arrival order: what tests check was sent.
+    switches: Vec<(usize, Record)>,
 }
 
 /// What a POST did.
@@ -249,6 +253,18 @@ impl Store {
         Some(row)
     }
 
+    /// Each POST element's request-only `_` fields sent to `path`, in order.
+    pub(crate) fn switches(&self, path: &str) -> Vec<Record> {
+        let Some(index) = self.index(path) else {
+            return Vec::new();
+        };
+        self.switches
+            .iter()
+            .filter(|(table, _)| *table == index)
+            .map(|(_, sent)| sent.clone())
+            .collect()
+    }
+
     /// Applies a POST body: every element is checked before any is saved.
     pub(crate) fn save(&mut self, path: &str, items: &[Value]) -> Result<Saved, Invalid> {
         let Some(index) = self.index(path) else {
@@ -288,7 +304,7 @@ impl Store {
                 }
                 Some(raw) => match integer(raw) {
                     Some(id) if id <= 0 => None,
-                    Some(id) if self.tables[index].records.contains_key(&id) => Some(id),
+                    Some(id) if table.records.contains_key(&id) => Some(id),
                     Some(id) => {
                         return Err(Invalid {
                             field: format!("[{position}].id"),
@@ -313,6 +329,14 @@ impl Store {
         }
         let mut saved = Saved::default();
         for (target, fields) in plans {
+            let sent: Record = fields
+                .iter()
+                .filter(|(key, _)| key.starts_with('_'))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            if !sent.is_empty() {
+                self.switches.push((index, sent));
+            }
             let id = match target {
                 Some(id) => {
                     saved.updated += 1;
@@ -338,7 +362,12 @@ impl Store {
         let table = &mut self.tables[index];
         let id = table.next_id;
         table.next_id += 1;
-        let mut record = fields.clone();
+        // Request-only `_` fields act or are ignored; no record keeps them.
+        let mut record: Record = fields
+            .iter()
+            .filter(|(key, _)| !key.starts_with('_'))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
         if table.text_keyed() {
             let text = text_id(table.collection.path(), id);
             table.text_ids.insert(text.to_ascii_lowercase(), id);
@@ -434,13 +463,14 @@ impl Store {
             if collection.field(&name_field).is_none() {
                 continue;
             }
-            let Some(id) = fields.get(&field.wire).and_then(integer) else {
+            let Some(id) = fields.get(&field.wire) else {
                 continue;
             };
             let name = self
                 .by_entity
                 .get(entity)
-                .and_then(|&t| self.tables[t].records.get(&id))
+                .map(|&t| &self.tables[t])
+                .and_then(|table| table.records.get(&row_in(table, id)?))
                 .and_then(|target| target.get("name"))
                 .filter(|name| name.is_string());
             if let Some(name) = name {
@@ -584,6 +614,16 @@ fn splitmix(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The row of a record by its id as a body gives it: a number (or its
+/// text) for integer keys, the text for text keys.
+fn row_in(table: &Table, id: &Value) -> Option<i64> {
+    match id {
+        Value::String(text) => table.row(text),
+        _ if table.text_keyed() => None,
+        other => integer(other).filter(|&id| id > 0),
+    }
+}
+
 /// Read-only timestamps the server sets on a new record: when it was
 /// created or last changed (not, say, when the last email came in).
 fn is_stamp(wire: &str) -> bool {
@@ -668,6 +708,76 @@ mod tests {
         assert_eq!(err.field, "[1].id");
         assert_eq!(store.table("Tickets").map(|t| t.records.len()), Some(0));
         assert!(store.save("Tickets", &[json!(3)]).is_err());
+    }
+
+    /// `_` fields are request-only: logged, acted on (`_recover`) or
+    /// ignored, and kept on no record, created or updated.
+    #[test]
+    fn switches_are_logged_and_never_stored() {
+        let mut store = store();
+        let created = store
+            .save("Tickets", &[json!({"summary": "a", "_isimport": true})])
+            .expect("valid");
+        let id = created.records[0]["id"].as_i64().expect("an id");
+        assert!(store.delete("Tickets", id));
+        assert!(store.get("Tickets", id).is_none(), "soft-deleted");
+        store
+            .save(
+                "Tickets",
+                &[json!({"id": id, "_recover": true, "_no_such_switch": 1})],
+            )
+            .expect("valid");
+        let record = store.get("Tickets", id).expect("recovered");
+        assert_eq!(record["deleted"], json!(false));
+        assert!(record.keys().all(|key| !key.starts_with('_')), "{record:?}");
+        let sent: Vec<Value> = store
+            .switches("tickets")
+            .into_iter()
+            .map(Value::Object)
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                json!({"_isimport": true}),
+                json!({"_recover": true, "_no_such_switch": 1})
+            ]
+        );
+        // Without a `deleted` field there is nothing to recover.
+        let site = store.save("Site", &[json!({"name": "HQ"})]).expect("valid");
+        let site = site.records[0]["id"].clone();
+        store
+            .save("Site", &[json!({"id": site, "_recover": true})])
+            .expect("ignored");
+        assert!(store
+            .get("Site", 1)
+            .is_some_and(|r| !r.contains_key("deleted")));
+    }
+
+    /// A collection keyed by text gets GUIDs, and finds records by them in
+    /// any case; an unknown one is refused like an unknown number.
+    #[test]
+    fn text_keys_are_guids_found_by_their_text() {
+        let mut store = store();
+        let saved = store
+            .save("Roles", &[json!({"name": "Engineer"})])
+            .expect("valid");
+        let id = saved.records[0]["id"]
+            .as_str()
+            .expect("a text id")
+            .to_owned();
+        assert_eq!(id, text_id("Roles", 1));
+        let upper = Value::String(id.to_uppercase());
+        assert_eq!(store.find("Roles", &id.to_uppercase()), Found::Row(1));
+        store
+            .save("Roles", &[json!({"id": upper, "name": "Lead engineer"})])
+            .expect("updated");
+        assert_eq!(
+            store.get("Roles", 1).expect("kept")["name"],
+            json!("Lead engineer")
+        );
+        let unknown = store.save("Roles", &[json!({"id": "nope", "name": "x"})]);
+        assert_eq!(unknown.expect_err("unknown").field, "[0].id");
+        assert_ne!(text_id("Roles", 1), text_id("WebhookEvent", 1));
     }
 
     #[test]

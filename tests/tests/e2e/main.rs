@@ -6,6 +6,7 @@ mod common;
 
 mod auth;
 mod collections_a;
+mod collections_b;
 mod fake_server;
 mod faults;
 mod files_reports;

@@ -182,7 +182,10 @@ async fn invoice_lines_are_changed_and_added_through_updatelines() {
             ])
             .await
             .expect("saved");
-        assert_eq!(answer[0]["unit_price"], 15.0, "the lines as saved: {answer}");
+        assert_eq!(
+            answer[0]["unit_price"], 15.0,
+            "the lines as saved: {answer}"
+        );
         let added = answer[1]["id"].as_i64().expect("the new line's id");
         assert!(added > 2, "a new line gets an id of its own: {answer}");
 

@@ -358,7 +358,8 @@ pub(crate) use params;
 /// Field setters from the generator's table, for a create input and a patch
 /// request at once: `summary(String) = "summary"` takes
 /// `impl Into<FieldChange<String>>`, that is the value or
-/// [`Clear`](crate::runtime::Clear).
+/// [`Clear`](crate::runtime::Clear); a switch, `recover() = "_recover"`,
+/// takes nothing and sends `true` (Halo's request-only `_` fields).
 // A spec without such tables leaves it unused.
 #[allow(unused_macros)]
 macro_rules! fields {
@@ -370,14 +371,23 @@ macro_rules! fields {
             $crate::runtime::macros::fields!(@impl $target $body);
         )+
     };
-    (@impl $target:ident { $($(#[$doc:meta])* $name:ident($ty:ty) = $wire:literal),* $(,)? }) => {
+    (@impl $target:ident { $($(#[$doc:meta])* $name:ident $arg:tt = $wire:literal),* $(,)? }) => {
         impl $target {
             $(
-                $(#[$doc])*
-                pub fn $name(self, value: impl Into<$crate::runtime::FieldChange<$ty>>) -> Self {
-                    self.set($wire, value.into())
-                }
+                $crate::runtime::macros::fields!(@one $(#[$doc])* $name $arg = $wire);
             )*
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident () = $wire:literal) => {
+        $(#[$doc])*
+        pub fn $name(self) -> Self {
+            self.set($wire, $crate::runtime::FieldChange::Set(true))
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident ($ty:ty) = $wire:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, value: impl Into<$crate::runtime::FieldChange<$ty>>) -> Self {
+            self.set($wire, value.into())
         }
     };
 }

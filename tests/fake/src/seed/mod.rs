@@ -9,6 +9,7 @@
 
 mod beyond;
 mod catalogue;
+mod configuration;
 mod generic;
 mod lookups;
 mod realistic;
@@ -154,6 +155,9 @@ fn build(seeder: &mut Seeder<'_>, store: &Store, collection: &Collection, id: i6
     let name = &collection.entity.name;
     let mut record = catalogue::record(seeder, store, name, id)
         .unwrap_or_else(|| realistic::record(seeder, store, name, id));
+    if record.is_empty() {
+        record = configuration::record(seeder, name, id);
+    }
     if record.is_empty() {
         record = beyond::record(seeder, name, id);
     }
