@@ -164,11 +164,11 @@ fn the_summary_counts_what_was_checked() {
     assert_eq!(report.deviations, 5);
     assert_eq!(
         report.summary(),
-        "verify-upstream: 8 entities, 30 fields, 11 filters and 12 parameters checked against \
-         Mini API v1; 5 recorded deviation(s) accepted; 40 mismatch(es)"
+        "verify-upstream: 8 entities, 33 fields, 11 filters and 12 parameters checked against \
+         Mini API v1; 5 recorded deviation(s) accepted; 42 mismatch(es)"
     );
     // Every mismatch is one the tests above list.
-    assert_eq!(report.mismatch_count(), 16 + 5 + 13 + 4 + 2);
+    assert_eq!(report.mismatch_count(), 18 + 5 + 13 + 4 + 2);
     assert!(!report.is_clean());
 }
 
