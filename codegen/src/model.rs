@@ -125,6 +125,9 @@ pub struct Entity {
     pub lookups: Vec<(String, String, String)>,
     pub get_params: Vec<Param>,
     pub delete_params: Vec<Param>,
+    /// The wire names the command-line client shows as table columns: the
+    /// spec's `columns`, or `id` and the first few scalar fields.
+    pub columns: Vec<String>,
 }
 
 /// What an entity's ids are.

@@ -147,6 +147,8 @@ pub(crate) struct Entity {
     pub get_params: IndexMap<String, Param>,
     #[serde(default)]
     pub delete_params: IndexMap<String, Param>,
+    /// The fields the command-line client shows as table columns.
+    pub columns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -123,6 +123,7 @@ pub const PRELUDE: &[&str] = &[
 pub const MODULES: &[&str] = &[
     "alloc",
     "chrono",
+    "cli",
     "core",
     "generated",
     "runtime",
@@ -267,6 +268,38 @@ pub const TRAIT_LIKE_METHODS: &[&str] = &[
     "shl",
     "shr",
     "sub",
+];
+
+/// Top-level commands of the command-line client (`generated-client/src/cli/`)
+/// besides the collections' (`halo tickets`), and clap's `help`: a collection
+/// whose command would take one of these names is refused.
+pub const CLI_COMMANDS: &[&str] = &["completions", "fake", "help", "login", "report", "request"];
+
+/// A collection's subcommands besides its actions, and clap's `help`: an
+/// action of the same name would be a second subcommand.
+pub const CLI_SUBCOMMANDS: &[&str] = &["create", "delete", "get", "help", "list", "patch", "update"];
+
+/// Flags the command-line client gives every command (`--output`, `-v`) or
+/// its operations (`--all` on a list, `--clear` on a patch), as written in
+/// `generated-client/src/cli/command.rs`, and clap's `--help` and
+/// `--version`: a filter, parameter or field whose flag would take one of
+/// these names is refused.
+pub const CLI_FLAGS: &[&str] = &[
+    "all",
+    "clear",
+    "columns",
+    "consistent",
+    "dry-run",
+    "help",
+    "order",
+    "order-desc",
+    "output",
+    "page",
+    "page-size",
+    "profile",
+    "verbose",
+    "version",
+    "yes",
 ];
 
 /// Who already uses `name` as a type, trait or value at the crate root or in a

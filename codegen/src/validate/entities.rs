@@ -170,6 +170,7 @@ impl Checker<'_> {
             &[],
             true,
         );
+        let columns = self.columns(name, entity.columns.as_deref(), &fields, !entity.singleton);
         let camel_accessor = upper_camel(&accessor);
         Some(Entity {
             name: name.to_owned(),
@@ -195,6 +196,7 @@ impl Checker<'_> {
             lookups,
             get_params,
             delete_params,
+            columns,
         })
     }
 

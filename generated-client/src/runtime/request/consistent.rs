@@ -68,7 +68,7 @@ impl<T: Resource> Consistent<T> {
             self.requests += 1;
             let body = fetch_page(
                 &self.request.client,
-                T::PATH,
+                self.request.path,
                 &self.request.query,
                 page_no,
                 size,
