@@ -277,7 +277,8 @@ pub const CLI_COMMANDS: &[&str] = &["completions", "fake", "help", "login", "rep
 
 /// A collection's subcommands besides its actions, and clap's `help`: an
 /// action of the same name would be a second subcommand.
-pub const CLI_SUBCOMMANDS: &[&str] = &["create", "delete", "get", "help", "list", "patch", "update"];
+pub const CLI_SUBCOMMANDS: &[&str] =
+    &["create", "delete", "get", "help", "list", "patch", "update"];
 
 /// Flags the command-line client gives every command (`--output`, `-v`) or
 /// its operations (`--all` on a list, `--clear` on a patch), as written in

@@ -24,7 +24,11 @@ use crate::GeneratedFile;
 pub(super) fn emit(spec: &Spec) -> GeneratedFile {
     let mut out = Writer {
         spec,
-        keys: spec.entities.iter().map(|e| (e.name.as_str(), e.key)).collect(),
+        keys: spec
+            .entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.key))
+            .collect(),
         used: BTreeSet::new(),
         text: String::new(),
     };
@@ -83,11 +87,10 @@ impl Writer<'_> {
             Some(list) => {
                 self.used.insert("List");
                 let key = option(list.key.as_deref().map(lit));
-                let count = option(
-                    list.count_param
-                        .as_ref()
-                        .map(|(wire, method)| format!("({}, {})", lit(wire), lit(&cli_name(method)))),
-                );
+                let count =
+                    option(list.count_param.as_ref().map(|(wire, method)| {
+                        format!("({}, {})", lit(wire), lit(&cli_name(method)))
+                    }));
                 format!(
                     "Some(List {{ key: {key}, paginated: {}, count: {count} }})",
                     list.paginated
@@ -151,7 +154,11 @@ impl Writer<'_> {
         self.used.insert("Param");
         self.line(depth, &format!("{name}: &["));
         for param in params {
-            let (wire, flag, doc) = (lit(&param.wire), lit(&cli_name(&param.rust)), lit(&param.doc));
+            let (wire, flag, doc) = (
+                lit(&param.wire),
+                lit(&cli_name(&param.rust)),
+                lit(&param.doc),
+            );
             let mut entry = if param.ty == Type::Bool && param.flag {
                 format!("Param::switch({wire}, {flag}, {doc})")
             } else {
@@ -169,7 +176,10 @@ impl Writer<'_> {
     fn action(&mut self, action: &Action) {
         self.used.extend(["Action", "Method", "Body", "Response"]);
         self.line(3, "Action {");
-        self.line(4, &format!("command: {},", lit(&cli_name(&action.method_name))));
+        self.line(
+            4,
+            &format!("command: {},", lit(&cli_name(&action.method_name))),
+        );
         self.line(4, &format!("about: {},", lit(&action.doc)));
         let method = match action.method {
             HttpMethod::Get => "Get",
@@ -229,7 +239,11 @@ impl Writer<'_> {
             Type::List(inner) => format!("Ty::List(&{})", self.ty(inner)),
             Type::Ref { entity, .. } => {
                 self.used.insert("Key");
-                let kind = self.keys.get(entity.as_str()).copied().unwrap_or(KeyKind::Int);
+                let kind = self
+                    .keys
+                    .get(entity.as_str())
+                    .copied()
+                    .unwrap_or(KeyKind::Int);
                 format!("Ty::Ref({}, {})", lit(&words(entity)), key(kind))
             }
             // Only the `id` field has this type, and it is no flag.

@@ -126,16 +126,32 @@ impl Checker<'_> {
                 .map(|p| (cli_name(&p.rust), path("filters", &p.wire), "filter"))
                 .collect();
             if let Some((_, method)) = entity.list.as_ref().and_then(|l| l.count_param.as_ref()) {
-                let at = ["entities", name, "list", "count_param"].map(str::to_owned).to_vec();
+                let at = ["entities", name, "list", "count_param"]
+                    .map(str::to_owned)
+                    .to_vec();
                 flags.push((cli_name(method), at, "count parameter"));
             }
             self.flags(&format!("halo {command} list"), flags);
         }
         if ops.get {
-            self.flags(&format!("halo {command} get"), params(&entity.get_params, |wire| path("get_params", wire), "get parameter"));
+            self.flags(
+                &format!("halo {command} get"),
+                params(
+                    &entity.get_params,
+                    |wire| path("get_params", wire),
+                    "get parameter",
+                ),
+            );
         }
         if ops.delete {
-            self.flags(&format!("halo {command} delete"), params(&entity.delete_params, |wire| path("delete_params", wire), "delete parameter"));
+            self.flags(
+                &format!("halo {command} delete"),
+                params(
+                    &entity.delete_params,
+                    |wire| path("delete_params", wire),
+                    "delete parameter",
+                ),
+            );
         }
         if ops.create || ops.update {
             let writable = entity
@@ -154,7 +170,9 @@ impl Checker<'_> {
         let mut actions = HashSet::new();
         for action in &entity.actions {
             let sub = cli_name(&action.method_name);
-            let at = self.map.key(&["entities", name, "actions", &action.method_name]);
+            let at = self
+                .map
+                .key(&["entities", name, "actions", &action.method_name]);
             let builtin = entity.singleton && matches!(sub.as_str(), "get" | "update");
             if reserved::CLI_SUBCOMMANDS.contains(&sub.as_str()) && !builtin {
                 self.error(
@@ -173,12 +191,27 @@ impl Checker<'_> {
                 continue;
             }
             let base = |section: &str, wire: &str| -> Vec<String> {
-                ["entities", name, "actions", action.method_name.as_str(), section, wire]
-                    .map(str::to_owned)
-                    .to_vec()
+                [
+                    "entities",
+                    name,
+                    "actions",
+                    action.method_name.as_str(),
+                    section,
+                    wire,
+                ]
+                .map(str::to_owned)
+                .to_vec()
             };
-            let mut flags = params(&action.path_params, |wire| base("path_params", wire), "path parameter");
-            flags.extend(params(&action.params, |wire| base("params", wire), "parameter"));
+            let mut flags = params(
+                &action.path_params,
+                |wire| base("path_params", wire),
+                "path parameter",
+            );
+            flags.extend(params(
+                &action.params,
+                |wire| base("params", wire),
+                "parameter",
+            ));
             self.flags(&format!("halo {command} {sub}"), flags);
         }
     }

@@ -25,7 +25,10 @@ impl Checker<'_> {
 }
 
 /// The candidate nearest to `name` by edit distance (case-insensitive), if near enough.
-pub(super) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let name = name.to_lowercase();
     let limit = (name.chars().count() / 3).clamp(1, 3);
     candidates

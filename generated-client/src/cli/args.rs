@@ -146,8 +146,16 @@ pub(crate) fn type_hint(ty: &Ty) -> Option<String> {
         Ty::DateTime => "RFC 3339, or UTC without an offset, or a date".to_owned(),
         Ty::Ref(entity, _) => format!("a {entity} id"),
         Ty::Struct(name) => format!("a {name} as a JSON object"),
-        Ty::IntEnum(variants) => one_of(variants.iter().map(|(name, value)| format!("{name} ({value})"))),
-        Ty::TextEnum(variants) => one_of(variants.iter().map(|(name, value)| format!("{name} ({value})"))),
+        Ty::IntEnum(variants) => one_of(
+            variants
+                .iter()
+                .map(|(name, value)| format!("{name} ({value})")),
+        ),
+        Ty::TextEnum(variants) => one_of(
+            variants
+                .iter()
+                .map(|(name, value)| format!("{name} ({value})")),
+        ),
         Ty::List(inner) => match inner {
             Ty::Ref(entity, _) => format!("{entity} ids, comma-separated"),
             Ty::Struct(name) => format!("a JSON array of {name}"),
@@ -179,24 +187,59 @@ mod tests {
         assert_eq!(json(&Ty::Bool, "yes"), "true");
         assert_eq!(json(&Ty::Float, "1.5"), "1.5");
         assert_eq!(json(&Ty::Date, "2024-05-01"), r#""2024-05-01""#);
-        assert_eq!(json(&Ty::DateTime, "2024-05-01T10:30:00+02:00"), r#""2024-05-01T08:30:00Z""#);
-        assert_eq!(json(&Ty::DateTime, "2024-05-01 10:30"), r#""2024-05-01T10:30:00Z""#);
-        assert_eq!(json(&Ty::DateTime, "2024-05-01"), r#""2024-05-01T00:00:00Z""#);
-        assert_eq!(json(&Ty::List(&Ty::Ref("client", Key::Int)), "1, 2,3"), "[1,2,3]");
-        assert_eq!(json(&Ty::Struct("Address"), r#"{"line1":"x"}"#), r#"{"line1":"x"}"#);
-        assert_eq!(json(&Ty::IntEnum(&[("Company", 1), ("Site", 2)]), "site"), "2");
+        assert_eq!(
+            json(&Ty::DateTime, "2024-05-01T10:30:00+02:00"),
+            r#""2024-05-01T08:30:00Z""#
+        );
+        assert_eq!(
+            json(&Ty::DateTime, "2024-05-01 10:30"),
+            r#""2024-05-01T10:30:00Z""#
+        );
+        assert_eq!(
+            json(&Ty::DateTime, "2024-05-01"),
+            r#""2024-05-01T00:00:00Z""#
+        );
+        assert_eq!(
+            json(&Ty::List(&Ty::Ref("client", Key::Int)), "1, 2,3"),
+            "[1,2,3]"
+        );
+        assert_eq!(
+            json(&Ty::Struct("Address"), r#"{"line1":"x"}"#),
+            r#"{"line1":"x"}"#
+        );
+        assert_eq!(
+            json(&Ty::IntEnum(&[("Company", 1), ("Site", 2)]), "site"),
+            "2"
+        );
         assert_eq!(json(&Ty::IntEnum(&[("Company", 1)]), "7"), "7");
-        assert_eq!(json(&Ty::TextEnum(&[("Email", "email")]), "EMAIL"), r#""email""#);
-        assert_eq!(json(&Ty::Ref("role", Key::Text), "Help desk"), r#""Help desk""#);
+        assert_eq!(
+            json(&Ty::TextEnum(&[("Email", "email")]), "EMAIL"),
+            r#""email""#
+        );
+        assert_eq!(
+            json(&Ty::Ref("role", Key::Text), "Help desk"),
+            r#""Help desk""#
+        );
     }
 
     #[test]
     fn bad_values_say_what_was_expected() {
-        assert!(parse(&Ty::Int, "twelve").unwrap_err().contains("whole number"));
-        assert!(parse(&Ty::Ref("client", Key::Int), "x").unwrap_err().contains("id"));
-        assert!(parse(&Ty::Date, "01/05/2024").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(parse(&Ty::Bool, "maybe").unwrap_err().contains("true or false"));
-        assert!(parse(&Ty::Int, "99999999999").is_err(), "out of i32's range");
+        assert!(parse(&Ty::Int, "twelve")
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse(&Ty::Ref("client", Key::Int), "x")
+            .unwrap_err()
+            .contains("id"));
+        assert!(parse(&Ty::Date, "01/05/2024")
+            .unwrap_err()
+            .contains("YYYY-MM-DD"));
+        assert!(parse(&Ty::Bool, "maybe")
+            .unwrap_err()
+            .contains("true or false"));
+        assert!(
+            parse(&Ty::Int, "99999999999").is_err(),
+            "out of i32's range"
+        );
         assert!(parse(&Ty::List(&Ty::Int), "1,x").is_err());
     }
 

@@ -88,7 +88,10 @@ fn collection(c: &'static Collection) -> Command {
         .arg_required_else_help(true);
     if let Some(list) = c.list.filter(|_| c.ops.list) {
         let mut sub = Command::new("list")
-            .about(format!("List {}: one page, or every page with --all", c.command))
+            .about(format!(
+                "List {}: one page, or every page with --all",
+                c.command
+            ))
             .args(c.filters.iter().map(param_arg));
         if let Some((_, flag)) = list.count {
             sub = sub.arg(
@@ -113,7 +116,8 @@ fn collection(c: &'static Collection) -> Command {
         );
     }
     let writable = || c.fields.iter().filter(|f| !f.read_only);
-    let field_arg = |field: &'static super::spec::Field| value_arg(field.flag, &field.ty, field.doc);
+    let field_arg =
+        |field: &'static super::spec::Field| value_arg(field.flag, &field.ty, field.doc);
     if c.ops.create {
         command = command.subcommand(
             Command::new("create")
@@ -124,7 +128,9 @@ fn collection(c: &'static Collection) -> Command {
     if c.ops.update {
         let flags: Vec<&'static str> = writable().map(|f| f.flag).collect();
         let mut patch = Command::new("patch")
-            .about("Change the fields given as flags (or in a JSON object on stdin), and only those")
+            .about(
+                "Change the fields given as flags (or in a JSON object on stdin), and only those",
+            )
             .arg(id_arg(c))
             .args(writable().map(field_arg));
         if !flags.is_empty() {
@@ -165,7 +171,12 @@ fn action_command(c: &'static Collection, action: &'static Action) -> Command {
         command = command.arg(id_arg(c));
     }
     command = command
-        .args(action.path_params.iter().map(|p| param_arg(p).required(true)))
+        .args(
+            action
+                .path_params
+                .iter()
+                .map(|p| param_arg(p).required(true)),
+        )
         .args(action.params.iter().map(param_arg));
     match action.body {
         Body::Ids => command.arg(
@@ -224,7 +235,11 @@ fn order_args() -> [Arg; 2] {
 
 /// The record's id, the first argument of get, patch, update and delete.
 fn id_arg(c: &'static Collection) -> Arg {
-    let doc = if c.id_doc.is_empty() { "The record's id" } else { c.id_doc };
+    let doc = if c.id_doc.is_empty() {
+        "The record's id"
+    } else {
+        c.id_doc
+    };
     Arg::new("ID")
         .value_name("ID")
         .required(true)

@@ -147,22 +147,32 @@ pub(crate) fn save(path: &Path, name: &str, profile: Profile) -> Result<(), Fail
     let mut file = load(path)?.unwrap_or_default();
     file.profiles.insert(name.to_owned(), profile);
     let text = serde_yaml::to_string(&file).map_err(|err| Failure::failed(err.to_string()))?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let cannot = |err: io::Error| {
         Failure::usage(
             format!("cannot write {}: {err}", path.display()),
-            format!("check the permissions of {}, or set {ENV_CONFIG}", dir.display()),
+            format!(
+                "check the permissions of {}, or set {ENV_CONFIG}",
+                dir.display()
+            ),
         )
     };
     create_private_dir(dir).map_err(cannot)?;
     let temporary = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("config"),
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("config"),
         std::process::id()
     ));
     let written = create_private_file(&temporary)
         .and_then(|mut out| {
-            out.write_all(b"# Profiles of the halo command-line client. Holds secrets: keep it mode 0600.\n")?;
+            out.write_all(
+                b"# Profiles of the halo command-line client. Holds secrets: keep it mode 0600.\n",
+            )?;
             out.write_all(text.as_bytes())?;
             out.sync_all()
         })
@@ -178,7 +188,12 @@ pub(crate) fn save(path: &Path, name: &str, profile: Profile) -> Result<(), Fail
 fn private(path: &Path) -> Result<(), Failure> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path)
-        .map_err(|err| Failure::usage(format!("cannot read {}: {err}", path.display()), "check the file"))?
+        .map_err(|err| {
+            Failure::usage(
+                format!("cannot read {}: {err}", path.display()),
+                "check the file",
+            )
+        })?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
@@ -202,7 +217,10 @@ fn private(_path: &Path) -> Result<(), Failure> {
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 #[cfg(not(unix))]
@@ -222,5 +240,8 @@ fn create_private_file(path: &Path) -> io::Result<fs::File> {
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }

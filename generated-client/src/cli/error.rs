@@ -168,7 +168,12 @@ mod tests {
             }),
             Class::RateLimited
         );
-        assert_eq!(class(Error::Config { message: "m".into() }), Class::Usage);
+        assert_eq!(
+            class(Error::Config {
+                message: "m".into()
+            }),
+            Class::Usage
+        );
         assert_eq!(Class::Server as u8, 6);
     }
 }

@@ -48,7 +48,10 @@ pub(crate) async fn run(args: &ArgMatches) -> Result<(), Failure> {
     let mut builder = FakeHalo::builder()
         .port(args.get_one::<u16>("port").copied().unwrap_or(18080))
         .tickets(args.get_one::<usize>("tickets").copied().unwrap_or(500));
-    if let Some((requests, window)) = rate_limit(args.get_one::<String>("rate-limit").map_or("off", String::as_str))? {
+    if let Some((requests, window)) = rate_limit(
+        args.get_one::<String>("rate-limit")
+            .map_or("off", String::as_str),
+    )? {
         builder = builder.rate_limit(requests, window);
     }
     if let Some(seed) = args.get_one::<u64>("seed") {
@@ -61,8 +64,15 @@ pub(crate) async fn run(args: &ArgMatches) -> Result<(), Failure> {
         )
     })?;
     let mut out = io::stdout().lock();
-    writeln!(out, "A fake HaloPSA is listening on {}; Ctrl-C stops it.", halo.base_url())?;
-    writeln!(out, "Its credentials are fixed test values. In another shell:")?;
+    writeln!(
+        out,
+        "A fake HaloPSA is listening on {}; Ctrl-C stops it.",
+        halo.base_url()
+    )?;
+    writeln!(
+        out,
+        "Its credentials are fixed test values. In another shell:"
+    )?;
     writeln!(
         out,
         "export HALOPSA_BASE_URL={} HALOPSA_TENANT={} HALOPSA_CLIENT_ID={} HALOPSA_CLIENT_SECRET={}",
@@ -86,7 +96,12 @@ fn rate_limit(text: &str) -> Result<Option<(u32, Duration)>, Failure> {
     if text.trim().eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    let bad = || Failure::usage(format!("--rate-limit `{text}` is not N/SECONDS"), "write e.g. 700/300, or off");
+    let bad = || {
+        Failure::usage(
+            format!("--rate-limit `{text}` is not N/SECONDS"),
+            "write e.g. 700/300, or off",
+        )
+    };
     let (requests, seconds) = text.split_once('/').ok_or_else(bad)?;
     let requests: u32 = requests.trim().parse().map_err(|_| bad())?;
     let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;

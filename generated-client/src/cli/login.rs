@@ -51,7 +51,11 @@ pub(crate) fn command() -> Command {
 }
 
 pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Failure> {
-    let name = context.profile.as_deref().unwrap_or(DEFAULT_PROFILE).to_owned();
+    let name = context
+        .profile
+        .as_deref()
+        .unwrap_or(DEFAULT_PROFILE)
+        .to_owned();
     let given = |flag: &str| args.get_one::<String>(flag).map(|v| v.trim().to_owned());
     let base_url = match given("base-url") {
         Some(url) => url,
@@ -59,9 +63,10 @@ pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Fail
     };
     let tenant = match given("tenant") {
         Some(tenant) => Some(tenant),
-        None if io::stdin().is_terminal() => {
-            Some(prompt("Tenant (empty for a self-hosted instance)", "--tenant")?)
-        }
+        None if io::stdin().is_terminal() => Some(prompt(
+            "Tenant (empty for a self-hosted instance)",
+            "--tenant",
+        )?),
         None => None,
     }
     .filter(|tenant| !tenant.is_empty());
@@ -83,7 +88,10 @@ pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Fail
     }
     let path = config::path()?;
     config::save(&path, &name, profile)?;
-    eprintln!("Saved profile `{name}` to {} (readable by you only).", path.display());
+    eprintln!(
+        "Saved profile `{name}` to {} (readable by you only).",
+        path.display()
+    );
     if name == DEFAULT_PROFILE {
         eprintln!("It is used when neither --profile nor HALOPSA_BASE_URL is given.");
     } else {
@@ -95,7 +103,10 @@ pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Fail
 /// Asks for a value on the terminal; without one, the flag is required.
 fn prompt(label: &str, flag: &str) -> Result<String, Failure> {
     if !io::stdin().is_terminal() {
-        return Err(Failure::usage(format!("{flag} is required"), format!("give {flag}")));
+        return Err(Failure::usage(
+            format!("{flag} is required"),
+            format!("give {flag}"),
+        ));
     }
     eprint!("{label}: ");
     io::stderr().flush()?;

@@ -146,7 +146,9 @@ async fn run(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
             let collection = COLLECTIONS
                 .iter()
                 .find(|c| c.command == name)
-                .ok_or_else(|| Failure::usage(format!("unknown command `{name}`"), "see `halo --help`"))?;
+                .ok_or_else(|| {
+                    Failure::usage(format!("unknown command `{name}`"), "see `halo --help`")
+                })?;
             let Some((operation, args)) = sub.subcommand() else {
                 return Err(Failure::usage(
                     format!("`halo {name}` needs a command"),

@@ -9,6 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::runtime::{Observer, Wait};
 
+/// What separates a wait from the listing's progress on the line.
+const WAITING: &str = " · ";
+
 /// The progress line of one command.
 #[derive(Clone)]
 pub(crate) struct Progress {
@@ -61,12 +64,17 @@ impl Progress {
 /// Shows the client's waits on the progress line.
 impl Observer for Progress {
     fn waiting(&self, wait: &Wait) {
-        let seconds = wait.duration.as_secs_f64();
-        let base = self.bar.message();
-        let base = base.split(" · waiting").next().unwrap_or_default();
-        let sep = if base.is_empty() { "" } else { " · " };
-        let text = format!("{base}{sep}waiting {seconds:.1} s: {}", wait.reason);
-        self.bar.set_message(text.trim_start_matches(" · ").to_owned());
+        let waiting = format!(
+            "waiting {:.1} s: {}",
+            wait.duration.as_secs_f64(),
+            wait.reason
+        );
+        let message = self.bar.message();
+        let message = match message.split(WAITING).next().filter(|m| !m.is_empty()) {
+            Some(progress) => format!("{progress}{WAITING}{waiting}"),
+            None => waiting,
+        };
+        self.bar.set_message(message);
         self.bar.tick();
         self.bar.enable_steady_tick(Duration::from_millis(120));
     }

@@ -44,7 +44,10 @@ pub(crate) async fn run(
 /// `list`: one page, or with `--all` every page as it arrives.
 async fn list(context: &Context, c: &'static Collection, args: &ArgMatches) -> Result<(), Failure> {
     let Some(list) = c.list else {
-        return Err(Failure::usage(format!("`halo {}` has no list", c.command), "see --help"));
+        return Err(Failure::usage(
+            format!("`halo {}` has no list", c.command),
+            "see --help",
+        ));
     };
     let shape = match list.key {
         Some(key) => ListShape::Wrapped(key),
@@ -187,7 +190,11 @@ async fn get(context: &Context, c: &'static Collection, args: &ArgMatches) -> Re
 /// `create`: the fields given as flags, or the JSON object (or array of
 /// them) on stdin. Sent once: a create is never repeated once the server
 /// may have acted.
-async fn create(context: &Context, c: &'static Collection, args: &ArgMatches) -> Result<(), Failure> {
+async fn create(
+    context: &Context,
+    c: &'static Collection,
+    args: &ArgMatches,
+) -> Result<(), Failure> {
     let records = match flag_fields(c, args) {
         Some(record) => vec![Node::Object(record)],
         None => match stdin_json(&format!("`halo {} create`", c.command))? {
@@ -213,7 +220,11 @@ async fn create(context: &Context, c: &'static Collection, args: &ArgMatches) ->
 
 /// `patch ID`: the id and exactly the fields given (flags, `--clear`, or a
 /// JSON object on stdin).
-async fn patch(context: &Context, c: &'static Collection, args: &ArgMatches) -> Result<(), Failure> {
+async fn patch(
+    context: &Context,
+    c: &'static Collection,
+    args: &ArgMatches,
+) -> Result<(), Failure> {
     let cleared: Vec<&String> = args
         .try_get_many::<String>("clear")
         .ok()
@@ -235,7 +246,11 @@ async fn patch(context: &Context, c: &'static Collection, args: &ArgMatches) -> 
 }
 
 /// `update ID`: the whole record from stdin.
-async fn update(context: &Context, c: &'static Collection, args: &ArgMatches) -> Result<(), Failure> {
+async fn update(
+    context: &Context,
+    c: &'static Collection,
+    args: &ArgMatches,
+) -> Result<(), Failure> {
     let record = object(stdin_json(&format!("`halo {} update`", c.command))?)?;
     save(context, c, args, record).await
 }
@@ -261,7 +276,11 @@ async fn save(
 }
 
 /// `delete ID`, after a yes on a terminal (or `--yes`).
-async fn delete(context: &Context, c: &'static Collection, args: &ArgMatches) -> Result<(), Failure> {
+async fn delete(
+    context: &Context,
+    c: &'static Collection,
+    args: &ArgMatches,
+) -> Result<(), Failure> {
     let id = id(args);
     let mut request = Request::new(Method::DELETE, c.path);
     request.segments.push(id.clone());
@@ -291,7 +310,10 @@ fn confirm(question: &str) -> Result<(), Failure> {
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(Failure::usage("not deleted", "answer `y` to delete, or pass --yes"))
+        Err(Failure::usage(
+            "not deleted",
+            "answer `y` to delete, or pass --yes",
+        ))
     }
 }
 
@@ -360,7 +382,13 @@ async fn run_action(
         }
         Response::Value(_) => {
             let columns = context.columns.clone().unwrap_or_default();
-            output::value(context.format, io::stdout(), answer(&response)?, columns, context.width())?;
+            output::value(
+                context.format,
+                io::stdout(),
+                answer(&response)?,
+                columns,
+                context.width(),
+            )?;
             Ok(())
         }
     }
@@ -370,12 +398,27 @@ async fn run_action(
 fn print_record(context: &Context, c: &'static Collection, record: Node) -> Result<(), Failure> {
     match record {
         Node::Object(members) => {
-            let record = Record::ordered(members, &field_names(c));
-            output::record(context.format, io::stdout(), record, columns(context, c), context.width())?;
+            let mut record = Record::ordered(members, &field_names(c));
+            if let (Some(columns), Format::Table) = (&context.columns, context.format) {
+                record.retain(|(key, _)| columns.contains(key));
+            }
+            output::record(
+                context.format,
+                io::stdout(),
+                record,
+                columns(context, c),
+                context.width(),
+            )?;
             Ok(())
         }
         other => {
-            output::value(context.format, io::stdout(), other, Vec::new(), context.width())?;
+            output::value(
+                context.format,
+                io::stdout(),
+                other,
+                Vec::new(),
+                context.width(),
+            )?;
             Ok(())
         }
     }
@@ -399,7 +442,12 @@ fn print_records(context: &Context, c: &'static Collection, records: Node) -> Re
             _ => None,
         })
         .collect();
-    let mut sink = output::sink(context.format, io::stdout(), columns(context, c), context.width());
+    let mut sink = output::sink(
+        context.format,
+        io::stdout(),
+        columns(context, c),
+        context.width(),
+    );
     sink.write(&records)?;
     sink.finish()?;
     Ok(())
@@ -467,7 +515,8 @@ fn params(params: &'static [Param], args: &ArgMatches) -> Vec<(&'static str, Str
             if p.switch {
                 args.get_flag(p.flag).then(|| (p.wire, "true".to_owned()))
             } else {
-                args.get_one::<Node>(p.flag).map(|value| (p.wire, query_text(value)))
+                args.get_one::<Node>(p.flag)
+                    .map(|value| (p.wire, query_text(value)))
             }
         })
         .collect()
@@ -492,7 +541,9 @@ fn push_order(query: &mut Vec<(String, String)>, order: Option<&str>, descending
 
 /// The id argument as text.
 fn id(args: &ArgMatches) -> String {
-    args.get_one::<Node>("ID").map(Node::text).unwrap_or_default()
+    args.get_one::<Node>("ID")
+        .map(Node::text)
+        .unwrap_or_default()
 }
 
 /// The id as the record holds it: a number for collections keyed by

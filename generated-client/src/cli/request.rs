@@ -6,7 +6,6 @@ use std::io::{self, Read, Write};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use reqwest::Method;
-use serde_json::json;
 
 use super::error::Failure;
 use super::output;
@@ -64,15 +63,24 @@ pub(crate) fn report_command() -> Command {
 
 /// `halo request`.
 pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Failure> {
-    let method = args.get_one::<String>("method").map_or("GET", String::as_str);
-    let method = Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
-        Failure::usage(format!("`{method}` is not an HTTP method"), "use GET, POST, DELETE, ...")
-    })?;
+    let method = args
+        .get_one::<String>("method")
+        .map_or("GET", String::as_str);
+    let method =
+        Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
+            Failure::usage(
+                format!("`{method}` is not an HTTP method"),
+                "use GET, POST, DELETE, ...",
+            )
+        })?;
     let path = args.get_one::<String>("path").cloned().unwrap_or_default();
     let mut request = Request::new(method, path);
     for pair in args.get_many::<String>("query").into_iter().flatten() {
         let (name, value) = pair.split_once('=').ok_or_else(|| {
-            Failure::usage(format!("`{pair}` is not NAME=VALUE"), "write --query name=value")
+            Failure::usage(
+                format!("`{pair}` is not NAME=VALUE"),
+                "write --query name=value",
+            )
         })?;
         request.query.push((name.to_owned(), value.to_owned()));
     }
@@ -80,7 +88,10 @@ pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Fail
         None => None,
         Some("-") => Some(super::send::stdin_json("`halo request --body -`")?),
         Some(text) => Some(serde_json::from_str::<Node>(text).map_err(|err| {
-            Failure::usage(format!("--body is not JSON: {err}"), "quote it for the shell: --body '{\"id\": 1}'")
+            Failure::usage(
+                format!("--body is not JSON: {err}"),
+                "quote it for the shell: --body '{\"id\": 1}'",
+            )
         })?),
     };
     let client = context.client()?;
@@ -99,7 +110,13 @@ pub(crate) async fn run(context: &Context, args: &ArgMatches) -> Result<(), Fail
         return Ok(());
     }
     let columns = context.columns.clone().unwrap_or_default();
-    output::value(context.format, io::stdout(), answer(&response)?, columns, context.width())?;
+    output::value(
+        context.format,
+        io::stdout(),
+        answer(&response)?,
+        columns,
+        context.width(),
+    )?;
     Ok(())
 }
 
@@ -109,7 +126,10 @@ pub(crate) async fn report(context: &Context, args: &ArgMatches) -> Result<(), F
         Some("-") => {
             let mut text = String::new();
             io::stdin().read_to_string(&mut text).map_err(|err| {
-                Failure::usage(format!("cannot read the query from stdin: {err}"), "pipe the SQL in")
+                Failure::usage(
+                    format!("cannot read the query from stdin: {err}"),
+                    "pipe the SQL in",
+                )
             })?;
             text
         }
@@ -117,13 +137,19 @@ pub(crate) async fn report(context: &Context, args: &ArgMatches) -> Result<(), F
         None => String::new(),
     };
     if sql.trim().is_empty() {
-        return Err(Failure::usage("the query is empty", "write one, e.g. \"SELECT TOP 10 * FROM FAULTS\""));
+        return Err(Failure::usage(
+            "the query is empty",
+            "write one, e.g. \"SELECT TOP 10 * FROM FAULTS\"",
+        ));
     }
     let client = context.client()?;
     if context.dry_run {
         // What `ReportQuery` sends: the query, loaded without saving a report.
         let url = client.request(Method::POST, "Report").url()?;
-        let body = Node::from_value(json!([{ "sql": sql, "_loadreportonly": true }]));
+        let body = Node::Array(vec![Node::Object(vec![
+            ("sql".to_owned(), Node::String(sql)),
+            ("_loadreportonly".to_owned(), Node::Bool(true)),
+        ])]);
         return print_dry_run(&Method::POST, url.as_str(), Some(&body));
     }
     let report = ReportQuery::new(&client, sql).await?;
@@ -140,7 +166,10 @@ pub(crate) async fn report(context: &Context, args: &ArgMatches) -> Result<(), F
                     Some((column.clone(), Node::from_value(value)))
                 })
                 .collect();
-            record.extend(row.into_iter().map(|(key, value)| (key, Node::from_value(value))));
+            record.extend(
+                row.into_iter()
+                    .map(|(key, value)| (key, Node::from_value(value))),
+            );
             record
         })
         .collect();

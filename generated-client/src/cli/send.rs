@@ -72,7 +72,11 @@ impl Request {
 }
 
 /// What `--dry-run` prints: `GET https://...`, then the JSON body.
-pub(crate) fn print_dry_run(method: &Method, url: &str, body: Option<&Node>) -> Result<(), Failure> {
+pub(crate) fn print_dry_run(
+    method: &Method,
+    url: &str,
+    body: Option<&Node>,
+) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     writeln!(out, "{method} {url}")?;
     if let Some(body) = body {
@@ -102,9 +106,12 @@ pub(crate) fn stdin_json(what: &str) -> Result<Node, Failure> {
         ));
     }
     let mut text = String::new();
-    stdin
-        .read_to_string(&mut text)
-        .map_err(|err| Failure::usage(format!("cannot read stdin: {err}"), "pipe a JSON document in"))?;
+    stdin.read_to_string(&mut text).map_err(|err| {
+        Failure::usage(
+            format!("cannot read stdin: {err}"),
+            "pipe a JSON document in",
+        )
+    })?;
     if text.trim().is_empty() {
         return Err(Failure::usage(
             format!("{what} needs a JSON document on stdin, and stdin is empty"),

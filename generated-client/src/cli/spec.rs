@@ -74,8 +74,19 @@ pub(crate) struct Field {
 }
 
 impl Field {
-    pub(crate) const fn new(wire: &'static str, flag: &'static str, ty: Ty, doc: &'static str) -> Self {
-        Field { wire, flag, ty, doc, read_only: false }
+    pub(crate) const fn new(
+        wire: &'static str,
+        flag: &'static str,
+        ty: Ty,
+        doc: &'static str,
+    ) -> Self {
+        Field {
+            wire,
+            flag,
+            ty,
+            doc,
+            read_only: false,
+        }
     }
 
     pub(crate) const fn read_only(
@@ -84,7 +95,13 @@ impl Field {
         ty: Ty,
         doc: &'static str,
     ) -> Self {
-        Field { wire, flag, ty, doc, read_only: true }
+        Field {
+            wire,
+            flag,
+            ty,
+            doc,
+            read_only: true,
+        }
     }
 }
 
@@ -101,12 +118,31 @@ pub(crate) struct Param {
 }
 
 impl Param {
-    pub(crate) const fn new(wire: &'static str, flag: &'static str, ty: Ty, doc: &'static str) -> Self {
-        Param { wire, flag, ty, doc, switch: false, required: false }
+    pub(crate) const fn new(
+        wire: &'static str,
+        flag: &'static str,
+        ty: Ty,
+        doc: &'static str,
+    ) -> Self {
+        Param {
+            wire,
+            flag,
+            ty,
+            doc,
+            switch: false,
+            required: false,
+        }
     }
 
     pub(crate) const fn switch(wire: &'static str, flag: &'static str, doc: &'static str) -> Self {
-        Param { wire, flag, ty: Ty::Bool, doc, switch: true, required: false }
+        Param {
+            wire,
+            flag,
+            ty: Ty::Bool,
+            doc,
+            switch: true,
+            required: false,
+        }
     }
 
     pub(crate) const fn required(mut self) -> Self {

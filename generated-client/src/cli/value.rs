@@ -297,8 +297,9 @@ mod tests {
 
     #[test]
     fn objects_keep_the_servers_order() {
-        let node: Node = serde_json::from_str(r#"{"zeta":1,"alpha":{"b":2,"a":[3.5,null]},"mid":"x"}"#)
-            .expect("valid");
+        let node: Node =
+            serde_json::from_str(r#"{"zeta":1,"alpha":{"b":2,"a":[3.5,null]},"mid":"x"}"#)
+                .expect("valid");
         assert_eq!(
             serde_json::to_string(&node).unwrap(),
             r#"{"zeta":1,"alpha":{"b":2,"a":[3.5,null]},"mid":"x"}"#
@@ -324,7 +325,10 @@ mod tests {
         assert_eq!(key("21"), Some(RecordKey::Int(21)));
         assert_eq!(key("21.0"), Some(RecordKey::Int(21)));
         assert_eq!(key(r#""130""#), Some(RecordKey::Int(130)));
-        assert_eq!(key(r#""Help desk""#), Some(RecordKey::Text("Help desk".into())));
+        assert_eq!(
+            key(r#""Help desk""#),
+            Some(RecordKey::Text("Help desk".into()))
+        );
         assert_eq!(key("21.5"), None);
         assert_eq!(key("null"), None);
         assert!(serde_json::from_str::<Record>(r#"{"name":"no id"}"#).is_err());

@@ -586,8 +586,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn acquire_tells_how_long_it_waits() {
-        let limiter = Limiter::new(&RateLimit::new(2, Duration::from_secs(60)).burst(1))
-            .expect("valid");
+        let limiter =
+            Limiter::new(&RateLimit::new(2, Duration::from_secs(60)).burst(1)).expect("valid");
         let told = Mutex::new(Vec::new());
         let record = |wait| told.lock().unwrap().push(wait);
         assert_eq!(limiter.acquire(None, record).await, Ok(()));

@@ -24,6 +24,9 @@ pub(super) struct Rows<W: Write> {
     /// The terminal's width, when printing to one.
     pub(super) limit: Option<usize>,
     widths: Option<Vec<usize>>,
+    /// The width below which no column shrinks: its widest number so far,
+    /// as a number cut short would show a wrong value.
+    floors: Vec<usize>,
 }
 
 impl<W: Write> Rows<W> {
@@ -33,6 +36,7 @@ impl<W: Write> Rows<W> {
             columns,
             limit,
             widths: None,
+            floors: Vec::new(),
         }
     }
 }
@@ -55,10 +59,24 @@ impl<W: Write> Sink for Rows<W> {
             })
             .collect();
         let header = self.widths.is_none();
-        let widths = self
+        self.floors.resize(self.columns.len(), 0);
+        for row in &rows {
+            for (floor, text) in self.floors.iter_mut().zip(row) {
+                if is_number(text) {
+                    *floor = (*floor).max(measure_text_width(text));
+                }
+            }
+        }
+        let mut widths = self
             .widths
-            .get_or_insert_with(|| fit(&self.columns, &rows, self.limit))
-            .clone();
+            .take()
+            .unwrap_or_else(|| natural(&self.columns, &rows));
+        // A later number wider than its column widens it from here on.
+        for (width, floor) in widths.iter_mut().zip(&self.floors) {
+            *width = (*width).max(*floor);
+        }
+        fit(&mut widths, &self.floors, self.limit);
+        self.widths = Some(widths.clone());
         let mut table = Table::new();
         if header {
             table.set_header(cut_row(&self.columns, &widths));
@@ -78,7 +96,11 @@ impl<W: Write> Sink for Rows<W> {
 
 /// One record as a two-column table: each field that has a value, and the
 /// value, cut to one line of the terminal.
-pub(super) fn record(out: &mut impl Write, record: &Object, limit: Option<usize>) -> io::Result<()> {
+pub(super) fn record(
+    out: &mut impl Write,
+    record: &Object,
+    limit: Option<usize>,
+) -> io::Result<()> {
     let shown: Vec<(&String, String)> = record
         .iter()
         .filter(|(_, value)| !matches!(value, Node::Null))
@@ -110,10 +132,10 @@ fn cell(value: Option<&Node>) -> String {
         .collect()
 }
 
-/// The column widths: as wide as the widest cell (at most [`MAX_CELL`]),
-/// then, on a terminal, the widest narrowed until the row fits.
-fn fit(columns: &[String], rows: &[Vec<String>], limit: Option<usize>) -> Vec<usize> {
-    let mut widths: Vec<usize> = columns
+/// Each column as wide as its widest cell (at most [`MAX_CELL`], unless a
+/// number needs more).
+fn natural(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    columns
         .iter()
         .enumerate()
         .map(|(index, header)| {
@@ -125,21 +147,34 @@ fn fit(columns: &[String], rows: &[Vec<String>], limit: Option<usize>) -> Vec<us
                 .unwrap_or(0)
                 .min(MAX_CELL)
         })
-        .collect();
-    if let Some(limit) = limit {
-        let total = |widths: &[usize]| widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1);
-        while total(&widths) > limit {
-            let Some(widest) = widths
-                .iter_mut()
-                .filter(|width| **width > MIN_CELL)
-                .max_by_key(|width| **width)
-            else {
-                break;
-            };
-            *widest -= 1;
-        }
+        .collect()
+}
+
+/// On a terminal, narrows the widest column (down to [`MIN_CELL`], never
+/// below its floor) until the row fits.
+fn fit(widths: &mut [usize], floors: &[usize], limit: Option<usize>) {
+    let Some(limit) = limit else {
+        return;
+    };
+    let total =
+        |widths: &[usize]| widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1);
+    while total(widths) > limit {
+        let Some(widest) = widths
+            .iter_mut()
+            .zip(floors)
+            .filter(|(width, floor)| **width > MIN_CELL.max(**floor))
+            .map(|(width, _)| width)
+            .max_by_key(|width| **width)
+        else {
+            break;
+        };
+        *widest -= 1;
     }
-    widths
+}
+
+/// A number (or a boolean), which must never be cut.
+fn is_number(text: &str) -> bool {
+    matches!(text, "true" | "false") || (!text.is_empty() && text.parse::<f64>().is_ok())
 }
 
 fn cut_row(cells: &[String], widths: &[usize]) -> Vec<String> {
@@ -172,7 +207,11 @@ mod tests {
     use super::*;
 
     fn rows(records: &[&str], columns: &[&str], limit: Option<usize>) -> String {
-        let mut sink = Rows::new(Vec::new(), columns.iter().map(|c| (*c).to_owned()).collect(), limit);
+        let mut sink = Rows::new(
+            Vec::new(),
+            columns.iter().map(|c| (*c).to_owned()).collect(),
+            limit,
+        );
         for batch in records {
             let node: Node = serde_json::from_str(batch).unwrap();
             let Node::Array(items) = node else { panic!() };
@@ -189,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn later_batches_keep_the_first_batchs_columns() {
+    fn later_batches_keep_the_widths_but_never_cut_a_number() {
         let text = rows(
             &[
                 r#"[{"id":1,"summary":"Printer"},{"id":22,"summary":"VPN down"}]"#,
@@ -200,7 +239,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "id  summary\n1   Printer\n22  VPN down\n33… A much…\n"
+            "id  summary\n1   Printer\n22  VPN down\n333  A much …\n"
         );
     }
 
@@ -220,10 +259,17 @@ mod tests {
 
     #[test]
     fn a_record_shows_its_fields_with_values() {
-        let record: Node = serde_json::from_str(r#"{"id":7,"summary":"Line one\nline two","agent_id":null}"#).unwrap();
-        let Node::Object(members) = record else { panic!() };
+        let record: Node =
+            serde_json::from_str(r#"{"id":7,"summary":"Line one\nline two","agent_id":null}"#)
+                .unwrap();
+        let Node::Object(members) = record else {
+            panic!()
+        };
         let mut out = Vec::new();
         super::record(&mut out, &members, Some(30)).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "id       7\nsummary  Line one line two\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "id       7\nsummary  Line one line two\n"
+        );
     }
 }
