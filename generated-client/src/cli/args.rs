@@ -144,7 +144,7 @@ pub(crate) fn type_hint(ty: &Ty) -> Option<String> {
         Ty::Bool => "true or false".to_owned(),
         Ty::Date => "YYYY-MM-DD".to_owned(),
         Ty::DateTime => "RFC 3339, or UTC without an offset, or a date".to_owned(),
-        Ty::Ref(entity, _) => format!("a {entity} id"),
+        Ty::Ref(entity, _) => format!("{entity} id"),
         Ty::Struct(name) => format!("a {name} as a JSON object"),
         Ty::IntEnum(variants) => one_of(
             variants

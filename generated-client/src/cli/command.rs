@@ -38,7 +38,7 @@ pub(crate) fn root() -> Command {
         .subcommand(super::completions_command())
 }
 
-/// The flags of every command.
+/// The flags of every command, under their own heading.
 fn global_args() -> [Arg; 6] {
     [
         Arg::new("output")
@@ -78,6 +78,7 @@ fn global_args() -> [Arg; 6] {
             .action(ArgAction::Count)
             .help("Log requests to stderr (-vv for more); secrets are never logged"),
     ]
+    .map(|arg| arg.help_heading("Global options"))
 }
 
 /// `halo tickets`, with its operations and actions.
@@ -92,7 +93,11 @@ fn collection(c: &'static Collection) -> Command {
                 "List {}: one page, or every page with --all",
                 c.command
             ))
-            .args(c.filters.iter().map(param_arg));
+            .args(
+                c.filters
+                    .iter()
+                    .map(|p| param_arg(p).help_heading("Filters")),
+            );
         if let Some((_, flag)) = list.count {
             sub = sub.arg(
                 Arg::new(flag)
@@ -105,19 +110,26 @@ fn collection(c: &'static Collection) -> Command {
         if list.paginated {
             sub = sub.args(paging_args());
         }
-        command = command.subcommand(sub.args(order_args()));
+        command = command.subcommand(sub.args(order_args()).mut_args(|arg| {
+            if arg.get_help_heading().is_none() && arg.get_long().is_some() {
+                arg.help_heading("Paging and order")
+            } else {
+                arg
+            }
+        }));
     }
     if c.ops.get {
         command = command.subcommand(
             Command::new("get")
                 .about("Show one record")
                 .arg(id_arg(c))
-                .args(c.get_params.iter().map(param_arg)),
+                .args(c.get_params.iter().map(parameter)),
         );
     }
     let writable = || c.fields.iter().filter(|f| !f.read_only);
-    let field_arg =
-        |field: &'static super::spec::Field| value_arg(field.flag, &field.ty, field.doc);
+    let field_arg = |field: &'static super::spec::Field| {
+        value_arg(field.flag, &field.ty, field.doc).help_heading("Fields")
+    };
     if c.ops.create {
         command = command.subcommand(
             Command::new("create")
@@ -158,7 +170,7 @@ fn collection(c: &'static Collection) -> Command {
             Command::new("delete")
                 .about("Delete a record; asks first on a terminal, unless --yes")
                 .arg(id_arg(c))
-                .args(c.delete_params.iter().map(param_arg)),
+                .args(c.delete_params.iter().map(parameter)),
         );
     }
     command.subcommands(c.actions.iter().map(|action| action_command(c, action)))
@@ -260,6 +272,11 @@ fn param_arg(param: &'static Param) -> Arg {
             .help(param.doc);
     }
     value_arg(param.flag, &param.ty, param.doc).required(param.required)
+}
+
+/// A get, delete or action parameter.
+fn parameter(param: &'static Param) -> Arg {
+    param_arg(param).help_heading("Parameters")
 }
 
 /// A flag taking one value of type `ty`.
