@@ -147,6 +147,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "invalidate",
     "item_endpoint",
     "limiter",
+    "observers",
     "rate_limit",
     "request",
     "retry_policy",

@@ -8,7 +8,7 @@
 //! listed in `reserved.rs`; a spec name that would take one is refused here,
 //! where it is written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::suggest::closest;
 use super::Checker;
@@ -86,10 +86,10 @@ impl Checker<'_> {
     }
 
     /// Every command and flag the command-line client makes of the
-    /// entities: none may take a name the client uses itself, or repeat
-    /// another of the same command.
+    /// entities: none may take a name the client uses itself. (Two names
+    /// of one command cannot make the same one: Rust names are unique
+    /// where they meet, and the kebab-case form keeps them apart.)
     pub(super) fn cli_names(&mut self, entities: &[Entity]) {
-        let mut commands: HashMap<String, &str> = HashMap::new();
         for entity in entities {
             let name = entity.name.as_str();
             let command = cli_name(&entity.accessor);
@@ -98,12 +98,6 @@ impl Checker<'_> {
                 self.error(
                     at,
                     format!("entity `{name}` would be the command `halo {command}`, which is already a command of the command-line client"),
-                    "set `accessor:` to another name; the command is its kebab-case form".into(),
-                );
-            } else if let Some(other) = commands.insert(command.clone(), name) {
-                self.error(
-                    at,
-                    format!("entities `{other}` and `{name}` would both be the command `halo {command}`"),
                     "set `accessor:` to another name; the command is its kebab-case form".into(),
                 );
             }
@@ -167,7 +161,6 @@ impl Checker<'_> {
             };
             self.flags(&which, writable);
         }
-        let mut actions = HashSet::new();
         for action in &entity.actions {
             let sub = cli_name(&action.method_name);
             let at = self
@@ -179,14 +172,6 @@ impl Checker<'_> {
                     at,
                     format!("action `{}` would be the command `halo {command} {sub}`, which is already a command of the command-line client", action.method_name),
                     format!("name the action after what it does, such as `{}_now`", action.method_name),
-                );
-                continue;
-            }
-            if !actions.insert(sub.clone()) {
-                self.error(
-                    at,
-                    format!("two actions would be the command `halo {command} {sub}`"),
-                    "rename one of them".into(),
                 );
                 continue;
             }
@@ -217,9 +202,8 @@ impl Checker<'_> {
     }
 
     /// Refuses the flags of one command (`(flag, spec path, what)`) that
-    /// the client already uses, or that another name of the command takes.
+    /// the client already uses.
     fn flags(&mut self, command: &str, flags: Vec<(String, Vec<String>, &str)>) {
-        let mut seen: HashMap<String, String> = HashMap::new();
         for (flag, path, what) in flags {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let wire = path.last().copied().unwrap_or_default();
@@ -229,12 +213,6 @@ impl Checker<'_> {
                     at,
                     format!("{what} `{wire}` would be the flag `--{flag}` of `{command}`, which is already a flag of the command-line client"),
                     "set `rust_name:` to another name; the flag is its kebab-case form".into(),
-                );
-            } else if let Some(other) = seen.insert(flag.clone(), wire.to_owned()) {
-                self.error(
-                    at,
-                    format!("{what} `{wire}` would be the flag `--{flag}` of `{command}`, as `{other}` is"),
-                    "set `rust_name:` on one of them; the flag is its kebab-case form".into(),
                 );
             }
         }
