@@ -133,6 +133,9 @@ pub struct Entity {
     pub delete_params: Vec<Param>,
     /// The OAuth scopes its operations need, when the spec records them.
     pub scopes: Scopes,
+    /// The wire names the command-line client shows as table columns: the
+    /// spec's `columns`, or `id` and the first few scalar fields.
+    pub columns: Vec<String>,
 }
 
 /// `scopes: { read: read:tickets, edit: edit:tickets }`: what a 403 to one

@@ -50,6 +50,13 @@ pub(crate) fn snake(name: &str) -> String {
     name.to_snake_case()
 }
 
+/// The command-line name of a Rust name: `include_details` is the flag
+/// `--include-details`, `update_lines` the command `update-lines`; a
+/// keyword's trailing `_` goes (`type_` is `--type`).
+pub(crate) fn cli_name(rust: &str) -> String {
+    rust.trim_end_matches('_').replace('_', "-")
+}
+
 /// A naive English plural for accessor names; `accessor:` in the spec overrides it.
 pub(crate) fn plural(word: &str) -> String {
     let consonant_y = word.ends_with('y')
@@ -98,6 +105,13 @@ mod tests {
             assert_ne!(upper_camel(name), name, "{name}");
             assert!(!field_ident(name).unwrap_or_default().starts_with('_'));
         }
+    }
+
+    #[test]
+    fn command_line_names_are_kebab_case() {
+        assert_eq!(cli_name("include_details"), "include-details");
+        assert_eq!(cli_name("type_"), "type");
+        assert_eq!(cli_name("tickets"), "tickets");
     }
 
     #[test]

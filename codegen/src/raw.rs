@@ -152,6 +152,8 @@ pub(crate) struct Entity {
     pub delete_params: IndexMap<String, Param>,
     /// The OAuth scopes the five operations need.
     pub scopes: Option<Scopes>,
+    /// The fields the command-line client shows as table columns.
+    pub columns: Option<Vec<String>>,
 }
 
 /// `scopes: { read: read:tickets, edit: edit:tickets }`.

@@ -127,6 +127,7 @@ pub const PRELUDE: &[&str] = &[
 pub const MODULES: &[&str] = &[
     "alloc",
     "chrono",
+    "cli",
     "core",
     "generated",
     "runtime",
@@ -150,6 +151,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "invalidate",
     "item_endpoint",
     "limiter",
+    "observers",
     "rate_limit",
     "request",
     "retry_policy",
@@ -272,6 +274,43 @@ pub const TRAIT_LIKE_METHODS: &[&str] = &[
     "shl",
     "shr",
     "sub",
+];
+
+/// Top-level commands of the command-line client (`generated-client/src/cli/`)
+/// besides the collections' (`halo tickets`), and clap's `help`: a collection
+/// whose command would take one of these names is refused.
+pub const CLI_COMMANDS: &[&str] = &["completions", "fake", "help", "login", "report", "request"];
+
+/// A collection's subcommands besides its actions, and clap's `help`: an
+/// action of the same name would be a second subcommand.
+pub const CLI_SUBCOMMANDS: &[&str] =
+    &["create", "delete", "get", "help", "list", "patch", "update"];
+
+/// Flags the command-line client gives every command (`--output`, `-v`) or
+/// its operations (`--all` on a list, `--clear` on a patch, `--out` on a
+/// file download, `--part` and `--file` on a form upload), as written in
+/// `generated-client/src/cli/command.rs`, and clap's `--help` and
+/// `--version`: a filter, parameter or field whose flag would take one of
+/// these names is refused.
+pub const CLI_FLAGS: &[&str] = &[
+    "all",
+    "clear",
+    "columns",
+    "consistent",
+    "dry-run",
+    "file",
+    "help",
+    "order",
+    "order-desc",
+    "out",
+    "output",
+    "page",
+    "part",
+    "page-size",
+    "profile",
+    "verbose",
+    "version",
+    "yes",
 ];
 
 /// Who already uses `name` as a type, trait or value at the crate root or in a

@@ -71,6 +71,10 @@ pub mod runtime;
 #[rustfmt::skip]
 mod generated;
 
+/// `halo`, the command-line client (with the `cli` feature): its `main`.
+#[cfg(feature = "cli")]
+pub mod cli;
+
 pub use generated::*;
 pub use runtime::{
     AccessToken, Base64, Clear, Error, File, FileInfo, HaloClient, HaloClientBuilder, Id, Listing,

@@ -244,6 +244,42 @@ async fn paths_not_plainly_under_the_api_base_are_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn a_segment_is_one_path_segment_whatever_it_holds() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/api/Roles/Help%20desk%20%2F%20L1%3F",
+        ResponseTemplate::new(200).set_body_json(json!({"name": "Help desk / L1?"})),
+    )
+    .await;
+    let halo = static_client(&server.uri());
+    let request = halo
+        .request(Method::GET, "Roles")
+        .segment("Help desk / L1?")
+        .query("includedetails", true);
+    assert_eq!(
+        request.url().expect("a plain path").as_str(),
+        format!(
+            "{}/api/Roles/Help%20desk%20%2F%20L1%3F?includedetails=true",
+            server.uri()
+        ),
+        "the URL shown is the one sent"
+    );
+    assert!(requests(&server).await.is_empty(), "`url` sends nothing");
+    let role: Value = request.decode().await.expect("found");
+    assert_eq!(role["name"], "Help desk / L1?");
+    for dots in [".", "..", "%2e%2E"] {
+        let err = halo
+            .request(Method::GET, "Roles")
+            .segment(dots)
+            .url()
+            .expect_err("refused");
+        assert!(matches!(err, Error::Config { .. }), "{dots}: {err:?}");
+    }
+}
+
+#[tokio::test]
 async fn error_bodies_echoing_the_token_are_redacted() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

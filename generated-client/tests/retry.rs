@@ -4,13 +4,14 @@
 mod common;
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use common::{
     builder, client, concurrent_gets, fast_retries, hits, mount_ticket, mount_token, ms,
     refused_base_url, ticket_json, Capture, Sequence,
 };
+use halopsa::runtime::{Observer, Wait, WaitReason};
 use halopsa::{
     Error, HaloClient, NewTicket, RateLimit, RetryPolicy, StaticToken, Ticket, TicketId,
 };
@@ -579,4 +580,109 @@ async fn under_the_rate_limit_a_burst_waits_instead_of_drawing_429s() {
         .filter(|r| matches!(r, Err(Error::RateLimited { .. })))
         .count();
     assert_eq!(limited, 4, "{results:?}");
+}
+
+// ---------------------------------------------------------------- the observer
+
+/// What an observer was told.
+#[derive(Clone, Default)]
+struct Waits(Arc<Mutex<Vec<Wait>>>);
+
+impl Observer for Waits {
+    fn waiting(&self, wait: &Wait) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(wait.clone());
+    }
+}
+
+impl Waits {
+    fn told(&self) -> Vec<Wait> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+#[tokio::test]
+async fn the_observer_is_told_each_wait_and_why() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    mount_once_then(
+        &server,
+        "GET",
+        ONE,
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+    let waits = Waits::default();
+    // One request at once, then one per 300 ms: the retry waits for a slot.
+    let client = builder(&server)
+        .rate_limit(RateLimit::new(2, ms(600)).burst(1))
+        .observer(waits.clone())
+        .build()
+        .expect("valid configuration");
+    client
+        .tickets()
+        .get(TicketId::new(1))
+        .await
+        .expect("retried");
+    let told = waits.told();
+    assert_eq!(
+        told[0].reason,
+        WaitReason::Retry { status: Some(503) },
+        "{told:?}"
+    );
+    assert!(
+        told.iter()
+            .any(|wait| wait.reason == WaitReason::RateLimit && wait.duration > ms(100)),
+        "{told:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_observer_is_told_of_the_pause_after_a_429() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    mount_once_then(
+        &server,
+        "GET",
+        ONE,
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+        ResponseTemplate::new(200).set_body_json(ticket_json(1)),
+    )
+    .await;
+    mount_ticket(&server, 2).await;
+    let waits = Waits::default();
+    let client = builder(&server)
+        .observer(waits.clone())
+        .build()
+        .expect("valid configuration");
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.tickets().get(TicketId::new(1)).await }
+    });
+    while hits(&server, ONE).await == 0 {
+        tokio::time::sleep(ms(5)).await;
+    }
+    tokio::time::sleep(ms(30)).await;
+    client
+        .tickets()
+        .get(TicketId::new(2))
+        .await
+        .expect("after the pause");
+    first.await.expect("task").expect("retried");
+    let told = waits.told();
+    assert!(
+        told.iter()
+            .any(|wait| wait.reason == WaitReason::Retry { status: Some(429) }),
+        "{told:?}"
+    );
+    assert!(
+        told.iter().any(|wait| wait.reason == WaitReason::Paused),
+        "the other request waited out the pause: {told:?}"
+    );
 }

@@ -5,6 +5,7 @@
 //! formatted and deterministic (same model, same bytes).
 
 mod actions;
+mod cli;
 mod entity;
 mod fields;
 mod markdown;
@@ -40,6 +41,7 @@ pub(crate) fn emit(spec: &Spec) -> Vec<GeneratedFile> {
             .iter()
             .map(|entity| entity::emit(spec, entity)),
     );
+    files.push(cli::emit(spec));
     files
 }
 

@@ -68,6 +68,9 @@ pub(super) fn emit(spec: &Spec) -> GeneratedFile {
         #types_mod
         #(#modules)*
 
+        #[cfg(feature = "cli")]
+        pub(crate) mod cli;
+
         #api_doc
         pub const API: ApiSpec = ApiSpec {
             name: #name,

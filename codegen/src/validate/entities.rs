@@ -195,6 +195,7 @@ impl Checker<'_> {
             &[],
             true,
         );
+        let columns = self.columns(name, entity.columns.as_deref(), &fields, !entity.singleton);
         let camel_accessor = upper_camel(&accessor);
         Some(Entity {
             name: name.to_owned(),
@@ -223,6 +224,7 @@ impl Checker<'_> {
             get_params,
             delete_params,
             scopes,
+            columns,
         })
     }
 

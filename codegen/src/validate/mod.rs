@@ -7,6 +7,7 @@
 
 mod actions;
 mod api;
+mod cli;
 mod entities;
 mod names;
 mod paths;
@@ -76,6 +77,7 @@ pub(crate) fn check(
         .filter_map(|(name, entity)| checker.entity(name, entity))
         .collect::<Vec<_>>();
     checker.check_derived_names(&entities, &types);
+    checker.cli_names(&entities);
     if checker.errors.is_empty() {
         Ok(Spec {
             file: file.to_owned(),

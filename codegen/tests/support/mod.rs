@@ -198,8 +198,10 @@ pub fn foreign_markdown(contents: &str) -> Vec<String> {
 }
 
 /// The generated crate's manifest as a member of the scratch workspace:
-/// workspace-inherited keys resolved from the root manifest, no benches or
-/// dev-dependencies.
+/// workspace-inherited keys resolved from the root manifest; no benches,
+/// binaries, tests or dev-dependencies; and the library alone, so optional
+/// dependencies go and each feature is declared empty (the command-line
+/// client's `cli` is not checked here: its own tests build it).
 fn standalone_manifest(member: &str, root: &str) -> String {
     let root = toml_like::Root::new(root);
     let mut out = String::new();
@@ -208,7 +210,19 @@ fn standalone_manifest(member: &str, root: &str) -> String {
         if line.starts_with('[') {
             section = line.to_owned();
         }
-        if section.contains("bench") || section.contains("dev-dependencies") {
+        let skipped = ["bench", "dev-dependencies", "[[bin]]", "[[test]]"];
+        if skipped.iter().any(|name| section.contains(name)) {
+            continue;
+        }
+        if section == "[features]" {
+            if let Some((name, _)) = line.split_once(" = [").filter(|_| !line.starts_with('#')) {
+                out.push_str(&format!("{name} = []\n"));
+            } else if line.starts_with('[') {
+                out.push_str("[features]\n");
+            }
+            continue;
+        }
+        if section == "[dependencies]" && line.contains("optional = true") {
             continue;
         }
         if section == "[package]" && line.contains("workspace = true") {

@@ -55,7 +55,9 @@ pub struct Report {
     /// The attachment holding the report's latest PDF.
     pub pdf_attachment_id: Option<AttachmentId>,
     /// The report's columns.
-    pub columns: Option<Vec<ReportColumn>>,
+    ///
+    /// Wire name: `columns`.
+    pub report_columns: Option<Vec<ReportColumn>>,
     /// The report's rows, when it was loaded (`get(id).load_report()`).
     pub report: Option<ReportContent>,
     /// Fields the spec does not list, kept so that an update sends them back unchanged.
@@ -81,7 +83,7 @@ record! {
         "is_published" => is_published,
         "published_id" => published_id,
         "pdf_attachment_id" => pdf_attachment_id,
-        "columns" => columns,
+        "columns" => report_columns,
         "report" => report,
     }
 }
@@ -269,14 +271,19 @@ fields! {
         is_published(bool) = "is_published",
         /// The report's columns.
         ///
-        /// Halo replaces `columns` whole: elements left out are removed. To change some and keep the rest, use `merge_columns` on the patch.
-        columns(Vec<ReportColumn>) = "columns",
+        /// Halo replaces `columns` whole: elements left out are removed. To change some and keep the rest, use `merge_report_columns` on the patch.
+        ///
+        /// Sent as `columns`.
+        report_columns(Vec<ReportColumn>) = "columns",
     }
 }
 
 impl ReportPatch {
     /// Changes some elements of `columns` and keeps the rest: reads the record's current list when sent (one more request), updates the elements with the same `id` (or, without one, the same `name`) and appends the others.
-    pub fn merge_columns(self, value: impl IntoIterator<Item = ReportColumn>) -> Self {
+    pub fn merge_report_columns(
+        self,
+        value: impl IntoIterator<Item = ReportColumn>,
+    ) -> Self {
         Self(self.0.merge("columns", value))
     }
 }

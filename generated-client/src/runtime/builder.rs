@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::auth::{ClientCredentials, TokenCache, TokenEndpoint, TokenSource};
 use super::client::{HaloClient, Inner};
+use super::observe::{Observer, Observers};
 use super::rate_limit::{Limiter, RateLimit};
 use super::transport::Transport;
 use super::url_policy::{self, ensure_secure, join, parse_http_url};
@@ -76,6 +77,7 @@ pub struct HaloClientBuilder {
     refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
     allow_insecure_http: bool,
+    observer: Option<Arc<dyn Observer>>,
 }
 
 impl HaloClient {
@@ -268,6 +270,14 @@ impl HaloClientBuilder {
         self
     }
 
+    /// Tells `observer` whenever a call waits: for the rate limit, for the
+    /// pause after a 429, or before a retry (see [`Observer`]). A progress
+    /// display uses it to say why a long job is not moving.
+    pub fn observer(mut self, observer: impl Observer) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<HaloClient> {
         let base_url = self.base_url.as_deref().ok_or_else(|| {
@@ -384,6 +394,7 @@ impl HaloClientBuilder {
             ),
             retry: self.retry.unwrap_or_default(),
             limiter,
+            observers: Observers::new(self.observer),
         }))
     }
 }
@@ -409,6 +420,7 @@ impl fmt::Debug for HaloClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("observer", &self.observer.is_some())
             .finish_non_exhaustive()
     }
 }

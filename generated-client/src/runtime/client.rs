@@ -10,6 +10,7 @@ use std::sync::Arc;
 use url::Url;
 
 use super::auth::{IssuedToken, TokenCache};
+use super::observe::Observers;
 use super::query::Query;
 use super::rate_limit::Limiter;
 use super::transport::Transport;
@@ -36,6 +37,8 @@ pub(crate) struct Inner {
     pub(crate) tokens: TokenCache,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Limiter,
+    /// Who is told when a call waits.
+    pub(crate) observers: Observers,
 }
 
 impl HaloClient {
@@ -90,6 +93,11 @@ impl HaloClient {
         &self.inner.limiter
     }
 
+    /// Who is told when a call waits.
+    pub(crate) fn observers(&self) -> &Observers {
+        &self.inner.observers
+    }
+
     /// A valid access token, from the cache or freshly fetched.
     pub(crate) async fn token(&self) -> Result<IssuedToken> {
         self.inner.tokens.get().await
@@ -112,6 +120,7 @@ impl fmt::Debug for HaloClient {
             .field("retry", &inner.retry)
             .field("limiter", &inner.limiter)
             .field("max_response_bytes", &inner.transport.max_response_bytes())
+            .field("observer", &inner.observers)
             .finish_non_exhaustive()
     }
 }

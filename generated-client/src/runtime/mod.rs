@@ -19,6 +19,7 @@ mod extra;
 mod file;
 mod id;
 pub(crate) mod macros;
+mod observe;
 mod query;
 mod rate_limit;
 mod request;
@@ -41,6 +42,7 @@ pub use error::{Error, FieldError, Result};
 pub use extra::Extra;
 pub use file::{File, FileInfo};
 pub use id::{Id, RecordId, TextId};
+pub use observe::{Observer, Wait, WaitReason};
 pub use query::QueryValue;
 pub use rate_limit::RateLimit;
 #[allow(unused_imports)] // used by `input!`, which a spec without creates leaves unused

@@ -282,9 +282,14 @@ impl Limiter {
         Some(tightened)
     }
 
-    /// Waits until the limiter lets one request through. Gives up, returning
-    /// the wait it would need, if that wait would end after `deadline`.
-    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Duration> {
+    /// Waits until the limiter lets one request through, telling `waiting`
+    /// before each sleep. Gives up, returning the wait it would need, if
+    /// that wait would end after `deadline`.
+    pub(crate) async fn acquire(
+        &self,
+        deadline: Option<Instant>,
+        waiting: impl Fn(Duration),
+    ) -> Result<(), Duration> {
         // The governor is fetched afresh each round: a stricter limit a 429
         // stated applies to requests already waiting.
         while let Some(governor) = self.governor() {
@@ -299,6 +304,7 @@ impl Limiter {
                 wait_ms = millis(wait),
                 "client-side rate limit reached: waiting"
             );
+            waiting(wait);
             tokio::time::sleep(wait).await;
         }
         Ok(())
@@ -463,7 +469,7 @@ mod tests {
         limiter.pause_for(Duration::from_secs(1));
         let left = limiter.paused_for().expect("paused");
         assert!(left > Duration::from_secs(9), "{left:?}");
-        assert_eq!(limiter.acquire(None).await, Ok(()));
+        assert_eq!(limiter.acquire(None, |_| {}).await, Ok(()));
     }
 
     #[test]
@@ -573,8 +579,27 @@ mod tests {
     async fn acquire_gives_up_at_the_deadline() {
         let limiter = Limiter::new(&RateLimit::new(2, Duration::from_secs(60))).expect("valid");
         let soon = Some(Instant::now() + Duration::from_millis(10));
-        assert_eq!(limiter.acquire(soon).await, Ok(()));
-        let wait = limiter.acquire(soon).await.expect_err("60 s away");
+        assert_eq!(limiter.acquire(soon, |_| {}).await, Ok(()));
+        let wait = limiter.acquire(soon, |_| {}).await.expect_err("60 s away");
         assert!(wait > Duration::from_secs(50), "{wait:?}");
+    }
+
+    // Real time: the governor keeps its own clock, which tokio's paused
+    // time would not move.
+    #[tokio::test]
+    async fn acquire_tells_how_long_it_waits() {
+        let limiter =
+            Limiter::new(&RateLimit::new(2, Duration::from_millis(400)).burst(1)).expect("valid");
+        let told = Mutex::new(Vec::new());
+        let record = |wait| told.lock().unwrap().push(wait);
+        assert_eq!(limiter.acquire(None, record).await, Ok(()));
+        assert!(told.lock().unwrap().is_empty(), "the burst goes at once");
+        assert_eq!(limiter.acquire(None, record).await, Ok(()));
+        let told = told.into_inner().unwrap();
+        // One wait until the window frees the next request (a second only
+        // if the sleep woke a hair early).
+        assert!(!told.is_empty() && told.len() <= 2, "{told:?}");
+        assert!(told[0] > Duration::from_millis(300), "{told:?}");
+        assert!(told[0] <= Duration::from_millis(400), "{told:?}");
     }
 }

@@ -56,10 +56,10 @@ pub(super) async fn once<R: ReadBody>(
     // for a fresh slot, so that no request leaves during a pause, and
     // those released together at its end are paced again.
     let token = loop {
-        pacing::wait_out_pause(client.limiter(), policy, deadline)
+        pacing::wait_out_pause(client.limiter(), client.observers(), policy, deadline)
             .await
             .map_err(Attempt::Fatal)?;
-        pacing::acquire_slot(client.limiter(), deadline)
+        pacing::acquire_slot(client.limiter(), client.observers(), deadline)
             .await
             .map_err(Attempt::Fatal)?;
         let token = match within(deadline, client.token()).await {

@@ -12,6 +12,7 @@ use super::attempt::{self, Attempt};
 use super::read::{ReadAll, ReadBody, WriteTo};
 use super::{pacing, Call, Progress};
 use crate::runtime::file::FileInfo;
+use crate::runtime::observe::WaitReason;
 use crate::runtime::rate_limit::millis;
 use crate::runtime::retry::{Decision, Failure};
 use crate::runtime::transport::Response;
@@ -174,6 +175,13 @@ async fn run<R: ReadBody>(
             error = %error,
             "retrying"
         );
+        let status = match failure {
+            Failure::Status(status) => Some(status),
+            _ => None,
+        };
+        client
+            .observers()
+            .waiting(WaitReason::Retry { status }, wait);
         tokio::time::sleep(wait).await;
         attempt += 1;
     }

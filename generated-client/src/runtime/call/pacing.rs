@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderName;
 use tokio::time::Instant;
 
+use crate::runtime::observe::{Observers, WaitReason};
 use crate::runtime::rate_limit::{self, millis, Limiter};
 use crate::runtime::retry::Decision;
 use crate::runtime::transport::Response;
@@ -21,6 +22,7 @@ const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy"
 /// the pause outlasts what the policy or the call's budget allows.
 pub(super) async fn wait_out_pause(
     limiter: &Limiter,
+    observers: &Observers,
     policy: &RetryPolicy,
     deadline: Option<Instant>,
 ) -> Result<()> {
@@ -38,6 +40,7 @@ pub(super) async fn wait_out_pause(
             wait_ms = millis(pause),
             "rate limited: waiting for the client-wide pause to end"
         );
+        observers.waiting(WaitReason::Paused, pause);
         tokio::time::sleep(pause).await;
     }
     Ok(())
@@ -45,9 +48,15 @@ pub(super) async fn wait_out_pause(
 
 /// Waits for a slot of the client-side limiter, or fails when none comes
 /// within the call's time budget.
-pub(super) async fn acquire_slot(limiter: &Limiter, deadline: Option<Instant>) -> Result<()> {
+pub(super) async fn acquire_slot(
+    limiter: &Limiter,
+    observers: &Observers,
+    deadline: Option<Instant>,
+) -> Result<()> {
     limiter
-        .acquire(deadline)
+        .acquire(deadline, |wait| {
+            observers.waiting(WaitReason::RateLimit, wait);
+        })
         .await
         .map_err(|wait| Error::RateLimited {
             retry_after: Some(wait),

@@ -68,6 +68,7 @@ impl<T: Resource> Consistent<T> {
             self.requests += 1;
             let body = fetch_page::<T>(
                 &self.request.client,
+                self.request.path,
                 &self.request.query,
                 page_no,
                 size,

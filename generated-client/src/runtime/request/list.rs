@@ -21,6 +21,9 @@ use crate::runtime::{
 /// server caps results anyway and an unpaged request could be huge.
 pub struct ListRequest<T> {
     pub(super) client: HaloClient,
+    /// The collection's path: `T::PATH`, or the one the command-line client
+    /// lists.
+    pub(super) path: &'static str,
     pub(super) shape: ListShape,
     pub(super) query: Query,
     pub(super) page_no: u32,
@@ -48,6 +51,7 @@ impl<T: Resource> ListRequest<T> {
     pub fn new(client: &HaloClient) -> Self {
         ListRequest {
             client: client.clone(),
+            path: T::PATH,
             shape: T::LIST,
             query: Query::default(),
             page_no: 1,
@@ -57,6 +61,16 @@ impl<T: Resource> ListRequest<T> {
             ending: Ending::Strict,
             marker: PhantomData,
         }
+    }
+
+    /// Lists the collection at `path` in `shape` instead of `T`'s: the
+    /// command-line client lists every collection as JSON records through
+    /// one record type.
+    #[cfg(feature = "cli")]
+    pub(crate) fn at(mut self, path: &'static str, shape: ListShape) -> Self {
+        self.path = path;
+        self.shape = shape;
+        self
     }
 
     /// The 1-based page to fetch (0 is read as 1).
@@ -148,6 +162,7 @@ impl<T: Resource> ListRequest<T> {
     pub async fn send(self) -> Result<Page<T>> {
         let body = fetch_page::<T>(
             &self.client,
+            self.path,
             &self.query,
             self.page_no,
             self.page_size,
@@ -280,6 +295,7 @@ into_future!(ListRequest => Page<T>);
 /// Lists a whole collection that the server does not page (e.g. statuses).
 pub struct UnpagedListRequest<T> {
     client: HaloClient,
+    path: &'static str,
     shape: ListShape,
     query: Query,
     retry: Option<RetryPolicy>,
@@ -291,11 +307,21 @@ impl<T: Resource> UnpagedListRequest<T> {
     pub fn new(client: &HaloClient) -> Self {
         UnpagedListRequest {
             client: client.clone(),
+            path: T::PATH,
             shape: T::LIST,
             query: Query::default(),
             retry: None,
             marker: PhantomData,
         }
+    }
+
+    /// Lists the collection at `path` in `shape` instead of `T`'s; see
+    /// [`ListRequest::at`].
+    #[cfg(feature = "cli")]
+    pub(crate) fn at(mut self, path: &'static str, shape: ListShape) -> Self {
+        self.path = path;
+        self.shape = shape;
+        self
     }
 
     /// Sorts by this field.
@@ -324,7 +350,7 @@ impl<T: Resource> UnpagedListRequest<T> {
 
     /// Fetches every record.
     pub async fn send(self) -> Result<Vec<T>> {
-        let body = fetch::<T>(&self.client, &self.query, self.retry.as_ref()).await?;
+        let body = fetch::<T>(&self.client, self.path, &self.query, self.retry.as_ref()).await?;
         let page: Page<T> = decode::list(&body, self.shape, crate::API.pagination.count_field)?;
         Ok(page.items)
     }
@@ -335,6 +361,7 @@ into_future!(UnpagedListRequest => Vec<T>);
 /// One page of `T`'s collection: the query plus the spec's paging parameters.
 pub(super) async fn fetch_page<T: Resource>(
     client: &HaloClient,
+    path: &str,
     query: &Query,
     page_no: u32,
     page_size: u32,
@@ -345,18 +372,20 @@ pub(super) async fn fetch_page<T: Resource>(
     query.set(paging.enable_param, true);
     query.set(paging.page_param, page_no);
     query.set(paging.size_param, page_size);
-    fetch::<T>(client, &query, retry).await
+    fetch::<T>(client, path, &query, retry).await
 }
 
-/// `GET {api}/{path}?{query}` for `T`'s collection, with its read scope.
+/// `GET {api}/{path}?{query}` (`T::PATH` unless the command-line client
+/// lists another path), with `T`'s read scope.
 async fn fetch<T: Resource>(
     client: &HaloClient,
+    path: &str,
     query: &Query,
     retry: Option<&RetryPolicy>,
 ) -> Result<Vec<u8>> {
     let call = Call {
         scope: T::READ_SCOPE,
-        ..Call::new(Method::GET, client.endpoint(&[T::PATH], query)?)
+        ..Call::new(Method::GET, client.endpoint(&[path], query)?)
     };
     client.execute_with(&call, retry).await
 }
@@ -371,6 +400,7 @@ impl<T> Clone for ListRequest<T> {
     fn clone(&self) -> Self {
         ListRequest {
             client: self.client.clone(),
+            path: self.path,
             shape: self.shape,
             query: self.query.clone(),
             page_no: self.page_no,
@@ -387,6 +417,7 @@ impl<T> Clone for UnpagedListRequest<T> {
     fn clone(&self) -> Self {
         UnpagedListRequest {
             client: self.client.clone(),
+            path: self.path,
             shape: self.shape,
             query: self.query.clone(),
             retry: self.retry.clone(),
@@ -398,7 +429,7 @@ impl<T> Clone for UnpagedListRequest<T> {
 impl<T: Resource> fmt::Debug for ListRequest<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListRequest")
-            .field("path", &T::PATH)
+            .field("path", &self.path)
             .field("shape", &self.shape)
             .field("query", &self.query)
             .field("page_no", &self.page_no)
@@ -412,7 +443,7 @@ impl<T: Resource> fmt::Debug for ListRequest<T> {
 impl<T: Resource> fmt::Debug for UnpagedListRequest<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnpagedListRequest")
-            .field("path", &T::PATH)
+            .field("path", &self.path)
             .field("shape", &self.shape)
             .field("query", &self.query)
             .finish()

@@ -141,7 +141,7 @@ impl<T: Resource> Pager<T> {
                 tracing::debug!(
                     promised,
                     received,
-                    path = T::PATH,
+                    path = self.request.path,
                     "a listing ended short of its first page's count"
                 );
                 Err(Error::Incomplete { promised, received })
@@ -175,6 +175,7 @@ impl<T: Resource> Pager<T> {
         let query = self.request.query.clone();
         let page_size = self.request.page_size;
         let retry = self.request.retry.clone();
-        async move { fetch_page::<T>(&client, &query, page_no, page_size, retry.as_ref()).await }
+        let path = self.request.path;
+        async move { fetch_page::<T>(&client, path, &query, page_no, page_size, retry.as_ref()).await }
     }
 }

@@ -11,12 +11,13 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::io::AsyncWrite;
+use url::Url;
 
 use crate::runtime::body::{Body, Multipart};
 use crate::runtime::call::{markup_instead_of_json, Accept, Call};
 use crate::runtime::query::{Query, QueryValue};
 use crate::runtime::transport::Response;
-use crate::runtime::url_policy::check_relative;
+use crate::runtime::url_policy::{check_relative, push_segment};
 use crate::runtime::{decode, Error, File, FileInfo, HaloClient, Result, RetryPolicy};
 
 impl HaloClient {
@@ -57,6 +58,7 @@ impl HaloClient {
             client: self.clone(),
             method,
             path: path.to_owned(),
+            segments: Vec::new(),
             query: Query::default(),
             body: Ok(None),
             scope: None,
@@ -77,6 +79,8 @@ pub struct RawRequest {
     client: HaloClient,
     method: Method,
     path: String,
+    /// Values appended to the path, each as one segment.
+    segments: Vec<String>,
     query: Query,
     /// The body, or why it could not be encoded (reported when sent).
     body: Result<Option<Body>>,
@@ -86,6 +90,24 @@ pub struct RawRequest {
 }
 
 impl RawRequest {
+    /// Appends `value` (an id, a key) to the path as exactly one segment,
+    /// whatever it holds: a `/`, `?` or `#` in it is percent-encoded, never
+    /// read as a separator, and `.` or `..` is refused with
+    /// [`Error::Config`] when the request is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(halo: halopsa::HaloClient) -> halopsa::Result<()> {
+    /// let role_name = "Help desk / L1";
+    /// let role = halo.request(reqwest::Method::GET, "Roles").segment(role_name).await?;
+    /// # let _ = role;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn segment(mut self, value: impl fmt::Display) -> Self {
+        self.segments.push(value.to_string());
+        self
+    }
+
     /// Sets (replaces) a query parameter; values are percent-encoded.
     pub fn query(mut self, name: impl Into<String>, value: impl QueryValue) -> Self {
         self.query.set(name.into(), value);
@@ -191,10 +213,20 @@ impl RawRequest {
             .await
     }
 
-    fn call(&self, accept: Accept) -> Result<Call> {
+    /// The URL the request goes to, query included, checked as sending
+    /// checks it; nothing is sent. (The command-line client's `--dry-run`
+    /// shows it.)
+    pub fn url(&self) -> Result<Url> {
         check_relative(&self.path)?;
-        let url = self.client.endpoint(&[&self.path], &self.query)?;
-        let mut call = Call::new(self.method.clone(), url);
+        let mut url = self.client.endpoint(&[&self.path], &self.query)?;
+        for segment in &self.segments {
+            push_segment(&mut url, segment)?;
+        }
+        Ok(url)
+    }
+
+    fn call(&self, accept: Accept) -> Result<Call> {
+        let mut call = Call::new(self.method.clone(), self.url()?);
         call.body = self.body.clone()?;
         call.scope = self.scope;
         call.accept = accept;
@@ -219,6 +251,7 @@ impl fmt::Debug for RawRequest {
         f.debug_struct("RawRequest")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("segments", &self.segments)
             .field("query", &self.query)
             .field("body", &self.body)
             .field("scope", &self.scope)
