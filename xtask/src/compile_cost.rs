@@ -18,9 +18,15 @@ use std::time::Instant;
 use crate::bench::Figure;
 use crate::workspace_root;
 
-/// The revision the budgets compare with: the generated code as it was before
-/// each entity got request types of its own and its setters became tables.
-pub const BASELINE_REV: &str = "6d34546";
+/// The revision the budgets compare with: the last one whose spec had the 20
+/// collections of before the spec grew to Halo's breadth (its generated code
+/// already in today's shape: request types per entity, records and setters
+/// as tables). Growing the spec 2.7x must not make a rebuild 2.7x slower.
+pub const BASELINE_REV: &str = "cc9dd7d";
+
+/// The most a rebuild of `halopsa` may take, as a multiple of the
+/// baseline's in the same run.
+const BUDGET: f64 = 1.5;
 
 /// Timed rounds per figure; each figure is the median of the rounds' ratios.
 const ROUNDS: usize = 3;
@@ -64,18 +70,24 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
                 times.push(now);
             }
             let ratio = median(&mut ratios);
-            let what = if package == "halopsa" {
-                "`halopsa` alone".to_owned()
+            // The budget is the crate's; a consumer calling every operation
+            // of 2.7x as many collections is shown for what it costs.
+            let (what, target, met) = if package == "halopsa" {
+                (
+                    "`halopsa` alone",
+                    format!("<= {BUDGET}"),
+                    if ratio <= BUDGET { "yes" } else { "no" }.to_owned(),
+                )
             } else {
-                "a consumer calling every operation".to_owned()
+                ("a consumer calling every operation", "-".into(), "-".into())
             };
             figures.push(Figure {
                 title: format!("Rebuild {what}, {profile} (current / {BASELINE_REV})"),
                 value: format!("{:.1} s", median(&mut times)),
                 baseline: format!("{:.1} s", median(&mut base_times)),
                 ratio: format!("{ratio:.2}"),
-                target: "<= 1.0".into(),
-                met: if ratio <= 1.0 { "yes" } else { "no" }.into(),
+                target,
+                met,
             });
         }
     }
@@ -106,11 +118,20 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
     Ok(figures)
 }
 
-/// The baseline revision checked out (once) under `target/bench-baseline`.
+/// The baseline revision checked out under `target/bench-baseline` (again
+/// when the checkout there is of another revision).
 fn checkout(root: &Path, rev: &str) -> Result<PathBuf, String> {
     let dir = root.join("target/bench-baseline");
     if dir.join("Cargo.toml").exists() {
-        return Ok(dir);
+        if rev_of(root, rev).is_some() && rev_of(&dir, "HEAD") == rev_of(root, rev) {
+            return Ok(dir);
+        }
+        let _ = Command::new("git")
+            .args(["worktree", "remove", "--force"])
+            .arg(&dir)
+            .current_dir(root)
+            .status();
+        let _ = std::fs::remove_dir_all(&dir);
     }
     let status = Command::new("git")
         .args(["worktree", "add", "--detach", "--force"])
@@ -126,6 +147,18 @@ fn checkout(root: &Path, rev: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(dir)
+}
+
+/// The commit `rev` names in the repository at `dir`.
+fn rev_of(dir: &Path, rev: &str) -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "--verify", &format!("{rev}^{{commit}}")])
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// Builds `package` of `tree`; with `rebuild`, cleans it first and returns
@@ -286,7 +319,8 @@ fn generated_lines(dir: &Path) -> Result<(usize, usize), String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Ok(text) = std::fs::read_to_string(entry.path()) {
             lines += text.lines().count();
-            if name != "mod.rs" && name != "types.rs" {
+            // `cli.rs` is the command-line client's table, one file for all.
+            if !matches!(name.as_str(), "mod.rs" | "types.rs" | "cli.rs") {
                 entities += 1;
             }
         }

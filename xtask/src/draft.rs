@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use halopsa_codegen::model::{KeyKind, Spec};
-use halopsa_codegen::reserved::{REQUEST_METHODS, TRAIT_LIKE_METHODS, TRAIT_METHODS};
+use halopsa_codegen::reserved::{CLI_FLAGS, REQUEST_METHODS, TRAIT_LIKE_METHODS, TRAIT_METHODS};
 
 use crate::openapi::{Declared, Document, IdKind, ItemKey, Kind, Parameter, RequestBody};
 
@@ -429,7 +429,7 @@ impl Types<'_> {
             wire: wire.to_owned(),
             ty,
             doc: "TODO.".to_owned(),
-            rust_name: leading_digit(wire),
+            rust_name: leading_digit(wire).or_else(|| cli_flag(wire)),
             upstream_type,
             required: false,
             request_only: wire.starts_with('_'),
@@ -609,7 +609,18 @@ fn rust_name(kind: &str, wire: &str, required: bool) -> Option<String> {
             .is_some_and(|(_, methods)| methods.contains(&name.as_str()));
         own || TRAIT_METHODS.contains(&name.as_str()) || TRAIT_LIKE_METHODS.contains(&name.as_str())
     };
-    (clashes && !name.is_empty()).then(|| format!("{name}_value"))
+    (clashes && !name.is_empty())
+        .then(|| format!("{name}_value"))
+        .or_else(|| cli_flag(wire))
+}
+
+/// An explicit `rust_name` when the name's flag in the command-line client
+/// (its kebab-case form) is one of the client's own (`--verbose`, `--columns`).
+fn cli_flag(wire: &str) -> Option<String> {
+    let name = words(wire).join("_").to_ascii_lowercase();
+    CLI_FLAGS
+        .contains(&name.replace('_', "-").as_str())
+        .then(|| format!("{name}_value"))
 }
 
 /// Splits Halo's `(int) Filters by ...` into the type hint and a doc sentence.

@@ -41,8 +41,19 @@ fn adding_a_field_changes_only_that_entity() {
         .filter(|(path, text)| after[*path] != **text)
         .map(|(path, _)| path.as_str())
         .collect();
-    assert_eq!(changed, ["mod.rs", "ticket.rs"]);
+    // The command-line client's table (`cli.rs`) gains the field's flag.
+    assert_eq!(changed, ["cli.rs", "mod.rs", "ticket.rs"]);
     assert!(after["ticket.rs"].contains("pub zz_added: Option<String>"));
+    let added: Vec<&str> = after["cli.rs"]
+        .lines()
+        .filter(|line| !before["cli.rs"].contains(line))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            r#"            Field::new("zz_added", "zz-added", Ty::Text, "A field added by a test."),"#
+        ]
+    );
     // In mod.rs only the spec hash line moves.
     let differing: Vec<(&str, &str)> = before["mod.rs"]
         .lines()

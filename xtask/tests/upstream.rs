@@ -309,7 +309,7 @@ fn drafts_an_entity_from_the_document() {
         params:
           client_id: { type: i32, doc: "The client whose parts to read.", required: true }
           include_spare: { type: bool, doc: "Also spare parts." }
-          verbose: { type: bool, doc: "TODO.", required: true }
+          verbose: { type: bool, doc: "TODO.", rust_name: verbose_value, required: true }
           lang: { type: string, doc: "TODO.", required: true }
           size: { type: string, doc: "TODO." }
           send: { type: bool, doc: "Send the list by email.", rust_name: send_value }
