@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use halopsa_codegen::model::{KeyKind, Param, Type};
+
 use crate::bench::Figure;
 use crate::workspace_root;
 
@@ -222,18 +224,26 @@ fn write_consumer(tree: &Tree) -> Result<(), String> {
          /// Every operation, once.\n\
          pub async fn every_operation(halo: &halopsa::HaloClient) -> halopsa::Result<()> {\n",
     );
-    for entity in &spec.entities {
+    for entity in spec.entities.iter().filter(|e| !e.singleton) {
         let (accessor, id, new) = (&entity.accessor, &entity.id_type, &entity.new_type);
         let ops = entity.ops;
         let api = format!("halo.{accessor}()");
-        if ops.list {
-            let _ = writeln!(code, "    let _ = {api}.list().send().await?;");
+        let key = match entity.key {
+            KeyKind::Int => format!("halopsa::{id}::new(1)"),
+            KeyKind::Text { .. } => format!("halopsa::{id}::new(\"x\")"),
+        };
+        // Required parameters are arguments; an operation with one of a
+        // type this writer has no literal for is left out (in both trees).
+        let (list_args, get_args, delete_args) = (
+            required(&entity.filters, None),
+            required(&entity.get_params, Some(&key)),
+            required(&entity.delete_params, Some(&key)),
+        );
+        if let (true, Some(args)) = (ops.list, &list_args) {
+            let _ = writeln!(code, "    let _ = {api}.list({args}).send().await?;");
         }
-        if ops.get {
-            let _ = writeln!(
-                code,
-                "    let record = {api}.get(halopsa::{id}::new(1)).send().await?;"
-            );
+        if let (true, Some(args)) = (ops.get, &get_args) {
+            let _ = writeln!(code, "    let record = {api}.get({args}).send().await?;");
             if ops.update {
                 let _ = writeln!(code, "    let _ = {api}.update(&record).send().await?;");
             }
@@ -249,16 +259,10 @@ fn write_consumer(tree: &Tree) -> Result<(), String> {
             );
         }
         if ops.update {
-            let _ = writeln!(
-                code,
-                "    let _ = {api}.patch(halopsa::{id}::new(1)).send().await?;"
-            );
+            let _ = writeln!(code, "    let _ = {api}.patch({key}).send().await?;");
         }
-        if ops.delete {
-            let _ = writeln!(
-                code,
-                "    {api}.delete(halopsa::{id}::new(1)).send().await?;"
-            );
+        if let (true, Some(args)) = (ops.delete, &delete_args) {
+            let _ = writeln!(code, "    {api}.delete({args}).send().await?;");
         }
     }
     code.push_str("    Ok(())\n}\n");
@@ -277,6 +281,23 @@ fn write_consumer(tree: &Tree) -> Result<(), String> {
     std::fs::copy(tree.root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| format!("error: Cargo.lock: {e}"))?;
     Ok(())
+}
+
+/// The arguments of an operation: `first` (the id), then a literal for
+/// each required parameter; `None` when one has no literal here.
+fn required(params: &[Param], first: Option<&str>) -> Option<String> {
+    let mut args: Vec<String> = first.into_iter().map(str::to_owned).collect();
+    for param in params.iter().filter(|p| p.required) {
+        let literal = match &param.ty {
+            Type::I32 | Type::I64 | Type::Id | Type::Ref { .. } => "1",
+            Type::F64 => "1.0",
+            Type::Bool => "true",
+            Type::String => "\"x\"",
+            _ => return None,
+        };
+        args.push(literal.to_owned());
+    }
+    Some(args.join(", "))
 }
 
 /// Lines added to `ticket.rs` by one new plain string field of `Ticket`.
