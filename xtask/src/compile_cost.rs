@@ -28,7 +28,28 @@ pub const BASELINE_REV: &str = "cc9dd7d";
 
 /// The most a rebuild of `halopsa` may take, as a multiple of the
 /// baseline's in the same run.
-const BUDGET: f64 = 1.5;
+pub const BUDGET: f64 = 1.5;
+
+/// What to compare: the workspace (or `subject`, a revision) against
+/// `baseline`, within `budget`. `cargo xtask bench --baseline 6d34546
+/// --subject cc9dd7d --budget 1.0` replays an earlier budget (the reshaped
+/// generated code against the one before, at the same 20 collections).
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub baseline: String,
+    pub subject: Option<String>,
+    pub budget: f64,
+}
+
+impl Default for Comparison {
+    fn default() -> Self {
+        Comparison {
+            baseline: BASELINE_REV.to_owned(),
+            subject: None,
+            budget: BUDGET,
+        }
+    }
+}
 
 /// Timed rounds per figure; each figure is the median of the rounds' ratios.
 const ROUNDS: usize = 3;
@@ -40,18 +61,27 @@ struct Tree {
     target: PathBuf,
 }
 
-pub fn compile_cost() -> Result<Vec<Figure>, String> {
+pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
     let root = workspace_root();
+    let (baseline_rev, budget) = (comparison.baseline.as_str(), comparison.budget);
     let baseline = Tree {
         name: "baseline",
-        root: checkout(&root, BASELINE_REV)?,
+        root: checkout(&root, baseline_rev, "bench-baseline")?,
         target: root.join("target/compile-cost-baseline"),
     };
-    let current = Tree {
-        name: "current",
-        root: root.clone(),
-        target: root.join("target/compile-cost"),
+    let current = match &comparison.subject {
+        Some(rev) => Tree {
+            name: "subject",
+            root: checkout(&root, rev, "bench-subject")?,
+            target: root.join("target/compile-cost-subject"),
+        },
+        None => Tree {
+            name: "current",
+            root: root.clone(),
+            target: root.join("target/compile-cost"),
+        },
     };
+    let subject = comparison.subject.as_deref().unwrap_or("current");
     let mut figures = Vec::new();
     for tree in [&baseline, &current] {
         write_consumer(tree)?;
@@ -77,14 +107,14 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
             let (what, target, met) = if package == "halopsa" {
                 (
                     "`halopsa` alone",
-                    format!("<= {BUDGET}"),
-                    if ratio <= BUDGET { "yes" } else { "no" }.to_owned(),
+                    format!("<= {budget}"),
+                    if ratio <= budget { "yes" } else { "no" }.to_owned(),
                 )
             } else {
                 ("a consumer calling every operation", "-".into(), "-".into())
             };
             figures.push(Figure {
-                title: format!("Rebuild {what}, {profile} (current / {BASELINE_REV})"),
+                title: format!("Rebuild {what}, {profile} ({subject} / {baseline_rev})"),
                 value: format!("{:.1} s", median(&mut times)),
                 baseline: format!("{:.1} s", median(&mut base_times)),
                 ratio: format!("{ratio:.2}"),
@@ -108,6 +138,9 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
         target: "-".into(),
         met: "-".into(),
     });
+    if comparison.subject.is_some() {
+        return Ok(figures);
+    }
     let per_field = lines_per_field()?;
     figures.push(Figure {
         title: "Generated lines for one new plain field of `Ticket`".into(),
@@ -120,10 +153,10 @@ pub fn compile_cost() -> Result<Vec<Figure>, String> {
     Ok(figures)
 }
 
-/// The baseline revision checked out under `target/bench-baseline` (again
-/// when the checkout there is of another revision).
-fn checkout(root: &Path, rev: &str) -> Result<PathBuf, String> {
-    let dir = root.join("target/bench-baseline");
+/// Revision `rev` checked out under `target/{name}` (again when the
+/// checkout there is of another revision).
+fn checkout(root: &Path, rev: &str, name: &str) -> Result<PathBuf, String> {
+    let dir = root.join("target").join(name);
     if dir.join("Cargo.toml").exists() {
         if rev_of(root, rev).is_some() && rev_of(&dir, "HEAD") == rev_of(root, rev) {
             return Ok(dir);

@@ -29,11 +29,14 @@ commands:
       singleton, and an action per operation on its sub-paths) to trim and
       paste under `entities:`.
   bench [--quick] [--write] [--no-compile | --compile-only]
+        [--baseline REV] [--subject REV] [--budget X]
       Runs every benchmark against its baseline in the same run (streaming,
       latency hiding, decoding, generation, memory, rate-limited goodput, and
       the compile cost of the generated crate against an earlier revision)
       and prints one table; --write puts it into BENCHMARKS.md. --quick uses
-      smaller sizes, for a smoke test.
+      smaller sizes, for a smoke test. The compile cost compares the
+      workspace (or --subject REV) with --baseline REV (the last
+      20-collection revision unless given), within --budget (1.5).
   help
       Shows this text.";
 
@@ -62,12 +65,27 @@ fn main() -> ExitCode {
 
 fn bench(args: &[String]) -> Result<(), String> {
     let (mut quick, mut write_report, mut compile, mut run) = (false, false, true, true);
-    for arg in args {
+    let mut comparison = xtask::compile_cost::Comparison::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("error: {flag} needs a value\n\n{USAGE}"))
+        };
         match arg.as_str() {
             "--quick" => quick = true,
             "--write" => write_report = true,
             "--no-compile" => compile = false,
             "--compile-only" => run = false,
+            "--baseline" => comparison.baseline = value("--baseline")?,
+            "--subject" => comparison.subject = Some(value("--subject")?),
+            "--budget" => {
+                let text = value("--budget")?;
+                comparison.budget = text
+                    .parse()
+                    .map_err(|_| format!("error: --budget {text} is not a number"))?;
+            }
             other => return Err(format!("error: unknown option `{other}`\n\n{USAGE}")),
         }
     }
@@ -82,7 +100,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         Vec::new()
     };
     if compile {
-        figures.extend(xtask::compile_cost::compile_cost()?);
+        figures.extend(xtask::compile_cost::compile_cost(&comparison)?);
     }
     let table = xtask::bench::render(&figures);
     println!("{table}");
