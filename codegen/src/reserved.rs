@@ -166,7 +166,17 @@ pub const REQUEST_METHODS: &[(&str, &[&str])] = &[
     ("action", &["param", "retry_policy", "send"]),
     ("delete", &["new", "param", "retry_policy", "send"]),
     ("file", &["download", "param", "retry_policy", "send"]),
-    ("get", &["new", "param", "retry_policy", "send", "send_opt"]),
+    (
+        "get",
+        &[
+            "new",
+            "param",
+            "retry_policy",
+            "send",
+            "send_opt",
+            "send_opt_boxed",
+        ],
+    ),
     ("input", &["as_map", "field", "new", "set"]),
     (
         "list",

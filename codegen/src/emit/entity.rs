@@ -286,7 +286,7 @@ fn handle(entity: &Entity, uses: &mut Uses, imports: &mut Imports) -> TokenStrea
 
             #opt_docs
             pub fn get_opt(&self, id: impl Into<#id_type> #(, #args)*) -> ResultFuture<Option<#name>> {
-                Box::pin(self.get(id #(, #names)*).send_opt())
+                self.get(id #(, #names)*).send_opt_boxed()
             }
         });
     }

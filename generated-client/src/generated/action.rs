@@ -191,7 +191,7 @@ impl ActionsApi<'_> {
         id: impl Into<ActionId>,
         ticket_id: impl Into<TicketId>,
     ) -> ResultFuture<Option<Action>> {
-        Box::pin(self.get(id, ticket_id).send_opt())
+        self.get(id, ticket_id).send_opt_boxed()
     }
 
     /// Creates an action from [`NewAction`] and returns it as saved, with its id.

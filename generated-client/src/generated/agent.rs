@@ -160,7 +160,7 @@ impl AgentsApi<'_> {
 
     /// Gets one agent by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<AgentId>) -> ResultFuture<Option<Agent>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an agent from [`NewAgent`] and returns it as saved, with its id.

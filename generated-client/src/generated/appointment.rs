@@ -147,7 +147,7 @@ impl AppointmentsApi<'_> {
         &self,
         id: impl Into<AppointmentId>,
     ) -> ResultFuture<Option<Appointment>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an appointment from [`NewAppointment`] and returns it as saved, with its id.

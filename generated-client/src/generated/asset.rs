@@ -169,7 +169,7 @@ impl AssetsApi<'_> {
 
     /// Gets one asset by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<AssetId>) -> ResultFuture<Option<Asset>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an asset from [`NewAsset`] and returns it as saved, with its id.

@@ -88,7 +88,7 @@ impl AssetGroupsApi<'_> {
         &self,
         id: impl Into<AssetGroupId>,
     ) -> ResultFuture<Option<AssetGroup>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an asset group from [`NewAssetGroup`] and returns it as saved, with its id.

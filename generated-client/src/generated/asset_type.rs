@@ -110,7 +110,7 @@ impl AssetTypesApi<'_> {
         &self,
         id: impl Into<AssetTypeId>,
     ) -> ResultFuture<Option<AssetType>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an asset type from [`NewAssetType`] and returns it as saved, with its id.

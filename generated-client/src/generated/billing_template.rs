@@ -91,7 +91,7 @@ impl BillingTemplatesApi<'_> {
         &self,
         id: impl Into<BillingTemplateId>,
     ) -> ResultFuture<Option<BillingTemplate>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a billing template from [`NewBillingTemplate`] and returns it as saved, with its id.

@@ -80,7 +80,7 @@ impl CabsApi<'_> {
 
     /// Gets one cab by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<CabId>) -> ResultFuture<Option<Cab>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a cab from [`NewCab`] and returns it as saved, with its id.

@@ -103,7 +103,7 @@ impl CategoriesApi<'_> {
 
     /// Gets one category by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<CategoryId>) -> ResultFuture<Option<Category>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a category from [`NewCategory`] and returns it as saved, with its id.

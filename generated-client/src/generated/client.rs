@@ -133,7 +133,7 @@ impl ClientsApi<'_> {
 
     /// Gets one client by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ClientId>) -> ResultFuture<Option<Client>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a client from [`NewClient`] and returns it as saved, with its id.

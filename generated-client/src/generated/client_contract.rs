@@ -173,7 +173,7 @@ impl ClientContractsApi<'_> {
         &self,
         id: impl Into<ClientContractId>,
     ) -> ResultFuture<Option<ClientContract>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a client contract from [`NewClientContract`] and returns it as saved, with its id.

@@ -131,7 +131,7 @@ impl CrmNotesApi<'_> {
 
     /// Gets one crm note by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<CrmNoteId>) -> ResultFuture<Option<CrmNote>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a crm note from [`NewCrmNote`] and returns it as saved, with its id.

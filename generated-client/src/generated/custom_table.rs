@@ -99,7 +99,7 @@ impl CustomTablesApi<'_> {
         &self,
         id: impl Into<CustomTableId>,
     ) -> ResultFuture<Option<CustomTable>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a custom table from [`NewCustomTable`] and returns it as saved, with its id.

@@ -131,7 +131,7 @@ impl FieldInfoApi<'_> {
         &self,
         id: impl Into<FieldInfoId>,
     ) -> ResultFuture<Option<FieldInfo>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a field info from [`NewFieldInfo`] and returns it as saved, with its id.

@@ -166,7 +166,7 @@ impl InvoicesApi<'_> {
 
     /// Gets one invoice by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<InvoiceId>) -> ResultFuture<Option<Invoice>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an invoice from [`NewInvoice`] and returns it as saved, with its id.

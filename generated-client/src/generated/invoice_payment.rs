@@ -99,7 +99,7 @@ impl InvoicePaymentsApi<'_> {
         &self,
         id: impl Into<InvoicePaymentId>,
     ) -> ResultFuture<Option<InvoicePayment>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an invoice payment from [`NewInvoicePayment`] and returns it as saved, with its id.

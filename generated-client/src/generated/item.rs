@@ -154,7 +154,7 @@ impl ItemsApi<'_> {
 
     /// Gets one item by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ItemId>) -> ResultFuture<Option<Item>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an item from [`NewItem`] and returns it as saved, with its id.

@@ -144,7 +144,7 @@ impl KbArticlesApi<'_> {
         &self,
         id: impl Into<KbArticleId>,
     ) -> ResultFuture<Option<KbArticle>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a kb article from [`NewKbArticle`] and returns it as saved, with its id.

@@ -94,7 +94,7 @@ impl LookupsApi<'_> {
         id: impl Into<LookupId>,
         lookup_id: impl Into<i32>,
     ) -> ResultFuture<Option<Lookup>> {
-        Box::pin(self.get(id, lookup_id).send_opt())
+        self.get(id, lookup_id).send_opt_boxed()
     }
 
     /// Creates a lookup from [`NewLookup`] and returns it as saved, with its id.

@@ -126,7 +126,7 @@ impl NotificationsApi<'_> {
         &self,
         id: impl Into<NotificationId>,
     ) -> ResultFuture<Option<Notification>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a notification from [`NewNotification`] and returns it as saved, with its id.

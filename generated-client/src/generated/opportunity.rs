@@ -166,7 +166,7 @@ impl OpportunitiesApi<'_> {
         &self,
         id: impl Into<OpportunityId>,
     ) -> ResultFuture<Option<Opportunity>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an opportunity from [`NewOpportunity`] and returns it as saved, with its id.

@@ -143,7 +143,7 @@ impl OutcomesApi<'_> {
 
     /// Gets one outcome by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<OutcomeId>) -> ResultFuture<Option<Outcome>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an outcome from [`NewOutcome`] and returns it as saved, with its id.

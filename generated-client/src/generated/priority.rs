@@ -119,7 +119,7 @@ impl PrioritiesApi<'_> {
 
     /// Gets one priority by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<PriorityId>) -> ResultFuture<Option<Priority>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a priority from [`NewPriority`] and returns it as saved, with its id.

@@ -175,7 +175,7 @@ impl ProjectsApi<'_> {
 
     /// Gets one project by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ProjectId>) -> ResultFuture<Option<Project>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a project from [`NewProject`] and returns it as saved, with its id.

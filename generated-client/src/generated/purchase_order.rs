@@ -166,7 +166,7 @@ impl PurchaseOrdersApi<'_> {
         &self,
         id: impl Into<PurchaseOrderId>,
     ) -> ResultFuture<Option<PurchaseOrder>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a purchase order from [`NewPurchaseOrder`] and returns it as saved, with its id.

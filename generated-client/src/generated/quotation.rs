@@ -159,7 +159,7 @@ impl QuotationsApi<'_> {
         &self,
         id: impl Into<QuotationId>,
     ) -> ResultFuture<Option<Quotation>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a quotation from [`NewQuotation`] and returns it as saved, with its id.

@@ -153,7 +153,7 @@ impl RecurringInvoicesApi<'_> {
         &self,
         id: impl Into<RecurringInvoiceId>,
     ) -> ResultFuture<Option<RecurringInvoice>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a recurring invoice from [`NewRecurringInvoice`] and returns it as saved, with its id.

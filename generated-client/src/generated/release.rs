@@ -124,7 +124,7 @@ impl ReleasesApi<'_> {
 
     /// Gets one release by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ReleaseId>) -> ResultFuture<Option<Release>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a release from [`NewRelease`] and returns it as saved, with its id.

@@ -127,7 +127,7 @@ impl ReportsApi<'_> {
 
     /// Gets one report by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ReportId>) -> ResultFuture<Option<Report>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a report from [`NewReport`] and returns it as saved, with its id.

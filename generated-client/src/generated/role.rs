@@ -80,7 +80,7 @@ impl RolesApi<'_> {
 
     /// Gets one role by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<RoleId>) -> ResultFuture<Option<Role>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a role from [`NewRole`] and returns it as saved, with its id.

@@ -154,7 +154,7 @@ impl SalesOrdersApi<'_> {
         &self,
         id: impl Into<SalesOrderId>,
     ) -> ResultFuture<Option<SalesOrder>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a sales order from [`NewSalesOrder`] and returns it as saved, with its id.

@@ -170,7 +170,7 @@ impl ServicesApi<'_> {
 
     /// Gets one service by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ServiceId>) -> ResultFuture<Option<Service>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a service from [`NewService`] and returns it as saved, with its id.

@@ -148,7 +148,7 @@ impl SitesApi<'_> {
 
     /// Gets one site by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<SiteId>) -> ResultFuture<Option<Site>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a site from [`NewSite`] and returns it as saved, with its id.

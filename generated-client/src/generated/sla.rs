@@ -104,7 +104,7 @@ impl SlasApi<'_> {
 
     /// Gets one sla by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<SlaId>) -> ResultFuture<Option<Sla>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a sla from [`NewSla`] and returns it as saved, with its id.

@@ -147,7 +147,7 @@ impl SoftwareLicencesApi<'_> {
         &self,
         id: impl Into<SoftwareLicenceId>,
     ) -> ResultFuture<Option<SoftwareLicence>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a software licence from [`NewSoftwareLicence`] and returns it as saved, with its id.

@@ -103,7 +103,7 @@ impl StatusesApi<'_> {
 
     /// Gets one status by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<StatusId>) -> ResultFuture<Option<Status>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a status from [`NewStatus`] and returns it as saved, with its id.

@@ -130,7 +130,7 @@ impl SuppliersApi<'_> {
 
     /// Gets one supplier by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<SupplierId>) -> ResultFuture<Option<Supplier>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a supplier from [`NewSupplier`] and returns it as saved, with its id.

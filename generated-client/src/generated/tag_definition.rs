@@ -76,7 +76,7 @@ impl TagsApi<'_> {
         &self,
         id: impl Into<TagDefinitionId>,
     ) -> ResultFuture<Option<TagDefinition>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a tag definition from [`NewTagDefinition`] and returns it as saved, with its id.

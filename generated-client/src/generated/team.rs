@@ -114,7 +114,7 @@ impl TeamsApi<'_> {
 
     /// Gets one team by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<TeamId>) -> ResultFuture<Option<Team>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a team from [`NewTeam`] and returns it as saved, with its id.

@@ -272,7 +272,7 @@ impl TicketsApi<'_> {
 
     /// Gets one ticket by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<TicketId>) -> ResultFuture<Option<Ticket>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a ticket from [`NewTicket`] and returns it as saved, with its id.

@@ -115,7 +115,7 @@ impl TicketRulesApi<'_> {
         &self,
         id: impl Into<TicketRuleId>,
     ) -> ResultFuture<Option<TicketRule>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a ticket rule from [`NewTicketRule`] and returns it as saved, with its id.

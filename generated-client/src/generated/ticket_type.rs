@@ -127,7 +127,7 @@ impl TicketTypesApi<'_> {
         &self,
         id: impl Into<TicketTypeId>,
     ) -> ResultFuture<Option<TicketType>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a ticket type from [`NewTicketType`] and returns it as saved, with its id.

@@ -119,7 +119,7 @@ impl TimesheetsApi<'_> {
         &self,
         id: impl Into<TimesheetId>,
     ) -> ResultFuture<Option<Timesheet>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a timesheet from [`NewTimesheet`] and returns it as saved, with its id.

@@ -129,7 +129,7 @@ impl TimesheetEventsApi<'_> {
         &self,
         id: impl Into<TimesheetEventId>,
     ) -> ResultFuture<Option<TimesheetEvent>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a timesheet event from [`NewTimesheetEvent`] and returns it as saved, with its id.

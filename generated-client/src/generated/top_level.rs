@@ -97,7 +97,7 @@ impl TopLevelsApi<'_> {
 
     /// Gets one top level by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<TopLevelId>) -> ResultFuture<Option<TopLevel>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a top level from [`NewTopLevel`] and returns it as saved, with its id.

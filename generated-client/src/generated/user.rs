@@ -169,7 +169,7 @@ impl UsersApi<'_> {
 
     /// Gets one user by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<UserId>) -> ResultFuture<Option<User>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates an user from [`NewUser`] and returns it as saved, with its id.

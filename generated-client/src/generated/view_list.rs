@@ -119,7 +119,7 @@ impl ViewListsApi<'_> {
 
     /// Gets one view list by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<ViewListId>) -> ResultFuture<Option<ViewList>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a view list from [`NewViewList`] and returns it as saved, with its id.

@@ -106,7 +106,7 @@ impl WebhooksApi<'_> {
 
     /// Gets one webhook by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<WebhookId>) -> ResultFuture<Option<Webhook>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a webhook from [`NewWebhook`] and returns it as saved, with its id.

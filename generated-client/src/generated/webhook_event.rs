@@ -122,7 +122,7 @@ impl WebhookEventsApi<'_> {
         &self,
         id: impl Into<WebhookEventId>,
     ) -> ResultFuture<Option<WebhookEvent>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 }
 

@@ -117,7 +117,7 @@ impl WorkdaysApi<'_> {
 
     /// Gets one workday by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<WorkdayId>) -> ResultFuture<Option<Workday>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a workday from [`NewWorkday`] and returns it as saved, with its id.

@@ -75,7 +75,7 @@ impl WorkflowsApi<'_> {
 
     /// Gets one workflow by id, or `None` when there is none (404). With parameters: `get(id)...send_opt()`.
     pub fn get_opt(&self, id: impl Into<WorkflowId>) -> ResultFuture<Option<Workflow>> {
-        Box::pin(self.get(id).send_opt())
+        self.get(id).send_opt_boxed()
     }
 
     /// Creates a workflow from [`NewWorkflow`] and returns it as saved, with its id.

@@ -162,6 +162,13 @@ macro_rules! request {
             pub async fn send_opt(self) -> $crate::runtime::Result<::std::option::Option<$record>> {
                 self.0.send_opt().await
             }
+
+            // `get_opt`'s future, boxed by the runtime for the same reason
+            // as `into_future`'s.
+            #[inline]
+            fn send_opt_boxed(self) -> $crate::runtime::ResultFuture<::std::option::Option<$record>> {
+                self.0.send_opt_boxed()
+            }
         }
 
         $crate::runtime::macros::request!(@future $name => $record);
@@ -341,9 +348,12 @@ macro_rules! request {
             type Output = $crate::runtime::Result<$output>;
             type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
 
+            // The runtime's request boxes its future, proved `Send` once
+            // for every record type; boxing `send` here would make the
+            // compiler prove it again for each entity.
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                ::std::future::IntoFuture::into_future(self.0)
             }
         }
     };
