@@ -33,6 +33,15 @@ pub(crate) fn json<V: DeserializeOwned>(body: &[u8]) -> Result<V> {
     Ok(value)
 }
 
+/// Decodes a whole body as one of the runtime's own answer types, such as a
+/// report's, without [`json`]'s tracked second pass: a path into Halo's
+/// wrapper would not help a caller, and tracking compiles a second decoder
+/// for every type the answer holds. serde's message still says what was
+/// wrong and where (line and column).
+pub(crate) fn json_untracked<V: DeserializeOwned>(body: &[u8]) -> Result<V> {
+    serde_json::from_slice(body).map_err(|err| decode_error(".".into(), &err, body))
+}
+
 /// Decodes a single record: the server answers a one-element POST with an
 /// object or with a one-element array, so both are accepted.
 pub(crate) fn one<T: DeserializeOwned>(body: &[u8]) -> Result<T> {

@@ -248,7 +248,7 @@ impl ReportRows {
 
 /// Reads a report answer: its rows and columns, or the error it carries.
 fn report_rows(body: &[u8]) -> Result<ReportRows> {
-    let OneAnswer(answer) = decode::json(body)?;
+    let OneAnswer(answer) = decode::json_untracked(body)?;
     let Some(report) = answer.report else {
         return Err(Error::Decode {
             path: "report".into(),
