@@ -31,14 +31,18 @@ pub const BASELINE_REV: &str = "cc9dd7d";
 pub const BUDGET: f64 = 1.5;
 
 /// What to compare: the workspace (or `subject`, a revision) against
-/// `baseline`, within `budget`. `cargo xtask bench --baseline 6d34546
-/// --subject cc9dd7d --budget 1.0` replays an earlier budget (the reshaped
-/// generated code against the one before, at the same 20 collections).
+/// `baseline`, within `budget`; with `spec`, both trees generate their
+/// client from that one spec first, each with its own generator, so that
+/// generator and runtime are compared on equal input. `cargo xtask bench
+/// --compile-only --baseline 6d34546 --spec target/bench-baseline/spec/halopsa.yaml
+/// --budget 1.0` replays issue 13's budget: today's generator and runtime
+/// against the code before it, from the 20-collection spec of that time.
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub baseline: String,
     pub subject: Option<String>,
     pub budget: f64,
+    pub spec: Option<PathBuf>,
 }
 
 impl Default for Comparison {
@@ -47,6 +51,7 @@ impl Default for Comparison {
             baseline: BASELINE_REV.to_owned(),
             subject: None,
             budget: BUDGET,
+            spec: None,
         }
     }
 }
@@ -69,7 +74,14 @@ pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
         root: checkout(&root, baseline_rev, "bench-baseline")?,
         target: root.join("target/compile-cost-baseline"),
     };
-    let current = match &comparison.subject {
+    // Regenerating rewrites the tree, so with a spec the subject is a
+    // checkout (of HEAD unless given), never the workspace.
+    let subject_rev = match (&comparison.subject, &comparison.spec) {
+        (Some(rev), _) => Some(rev.as_str()),
+        (None, Some(_)) => Some("HEAD"),
+        (None, None) => None,
+    };
+    let current = match subject_rev {
         Some(rev) => Tree {
             name: "subject",
             root: checkout(&root, rev, "bench-subject")?,
@@ -81,10 +93,16 @@ pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
             target: root.join("target/compile-cost"),
         },
     };
-    let subject = comparison.subject.as_deref().unwrap_or("current");
+    let subject = match (subject_rev, &comparison.spec) {
+        (rev, Some(_)) => format!("{}, same spec", rev.unwrap_or("current")),
+        (rev, None) => rev.unwrap_or("current").to_owned(),
+    };
     let mut figures = Vec::new();
     for tree in [&baseline, &current] {
-        write_consumer(tree)?;
+        if let Some(spec) = &comparison.spec {
+            generate_from(tree, spec)?;
+        }
+        write_consumer(tree, comparison.spec.as_deref())?;
     }
     for (profile, release) in [("debug", false), ("release", true)] {
         for package in ["halopsa", "consumer"] {
@@ -138,7 +156,7 @@ pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
         target: "-".into(),
         met: "-".into(),
     });
-    if comparison.subject.is_some() {
+    if subject_rev.is_some() {
         return Ok(figures);
     }
     let per_field = lines_per_field()?;
@@ -153,13 +171,53 @@ pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
     Ok(figures)
 }
 
+/// Regenerates `tree`'s client from `spec` with the tree's own generator.
+fn generate_from(tree: &Tree, spec: &Path) -> Result<(), String> {
+    let status = Command::new(cargo())
+        .args([
+            "run",
+            "--quiet",
+            "--offline",
+            "-p",
+            "xtask",
+            "--",
+            "gen",
+            "--spec",
+        ])
+        .arg(spec)
+        .current_dir(&tree.root)
+        .env("CARGO_TARGET_DIR", &tree.target)
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "error: the {} tree cannot generate from {}",
+            tree.name,
+            spec.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Revision `rev` checked out under `target/{name}` (again when the
-/// checkout there is of another revision).
+/// checkout there is of another revision), as committed: files an earlier
+/// `--spec` run regenerated are restored.
 fn checkout(root: &Path, rev: &str, name: &str) -> Result<PathBuf, String> {
     let dir = root.join("target").join(name);
     if dir.join("Cargo.toml").exists() {
         if rev_of(root, rev).is_some() && rev_of(&dir, "HEAD") == rev_of(root, rev) {
-            return Ok(dir);
+            let restored = [&["reset", "--quiet", "--hard"][..], &["clean", "-fdq"]]
+                .iter()
+                .all(|args| {
+                    Command::new("git")
+                        .args(*args)
+                        .current_dir(&dir)
+                        .status()
+                        .is_ok_and(|status| status.success())
+                });
+            if restored {
+                return Ok(dir);
+            }
         }
         let _ = Command::new("git")
             .args(["worktree", "remove", "--force"])
@@ -245,8 +303,8 @@ fn consumer_dir(tree: &Tree) -> PathBuf {
 
 /// A crate that calls every operation of every entity of `tree`'s spec, in the
 /// API both trees share (`list().send()`, `get(Id::new(1))`, `create(&New::default())`, ...).
-fn write_consumer(tree: &Tree) -> Result<(), String> {
-    let spec_path = tree.root.join("spec/halopsa.yaml");
+fn write_consumer(tree: &Tree, spec: Option<&Path>) -> Result<(), String> {
+    let spec_path = spec.map_or_else(|| tree.root.join("spec/halopsa.yaml"), Path::to_path_buf);
     let source =
         std::fs::read(&spec_path).map_err(|e| format!("error: {}: {e}", spec_path.display()))?;
     let spec = halopsa_codegen::check("spec/halopsa.yaml", &source)

@@ -29,14 +29,16 @@ commands:
       singleton, and an action per operation on its sub-paths) to trim and
       paste under `entities:`.
   bench [--quick] [--write] [--no-compile | --compile-only]
-        [--baseline REV] [--subject REV] [--budget X]
+        [--baseline REV] [--subject REV] [--budget X] [--spec PATH]
       Runs every benchmark against its baseline in the same run (streaming,
       latency hiding, decoding, generation, memory, rate-limited goodput, and
       the compile cost of the generated crate against an earlier revision)
       and prints one table; --write puts it into BENCHMARKS.md. --quick uses
       smaller sizes, for a smoke test. The compile cost compares the
       workspace (or --subject REV) with --baseline REV (the last
-      20-collection revision unless given), within --budget (1.5).
+      20-collection revision unless given), within --budget (1.5). With
+      --spec, both trees first generate their client from that spec, each
+      with its own generator (the subject is then HEAD unless given).
   help
       Shows this text.";
 
@@ -80,6 +82,12 @@ fn bench(args: &[String]) -> Result<(), String> {
             "--compile-only" => run = false,
             "--baseline" => comparison.baseline = value("--baseline")?,
             "--subject" => comparison.subject = Some(value("--subject")?),
+            "--spec" => {
+                let spec = value("--spec")?;
+                comparison.spec = Some(
+                    std::path::absolute(&spec).map_err(|e| format!("error: --spec {spec}: {e}"))?,
+                );
+            }
             "--budget" => {
                 let text = value("--budget")?;
                 comparison.budget = text
