@@ -29,6 +29,13 @@ pub async fn fake(tickets: usize) -> FakeHalo {
         .expect("the fake server starts")
 }
 
+/// A file of a few hundred KiB that is not text, with every byte value.
+pub fn file_bytes() -> Vec<u8> {
+    (0u32..300_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect()
+}
+
 /// Retries as the default policy does, with waits short enough for tests.
 pub fn quick_retries() -> RetryPolicy {
     RetryPolicy::default()

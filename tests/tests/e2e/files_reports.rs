@@ -8,7 +8,7 @@ use halopsa::{Attachment, AttachmentId, Error, InvoiceId, Multipart, NewAttachme
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::common::{bounded, fake};
+use crate::common::{bounded, fake, file_bytes};
 use halopsa_e2e::FakeClient;
 
 /// A PDF as a reader would accept it: the header, the end marker, and a
@@ -27,13 +27,6 @@ fn assert_pdf(bytes: &[u8]) {
         text[offset..].starts_with("xref"),
         "startxref points at the table"
     );
-}
-
-/// A few hundred KiB that are not text, with every byte value.
-fn file_bytes() -> Vec<u8> {
-    (0u32..250_000)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
-        .collect()
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::common::{bounded, fake, quick_retries};
+use crate::common::{bounded, fake, file_bytes, quick_retries};
 
 // ---------------------------------------------------------------- raw requests
 
@@ -245,13 +245,6 @@ async fn a_report_the_database_refuses_says_why() {
 }
 
 // ---------------------------------------------------------------- attachments
-
-/// A few hundred KiB that are not text.
-fn file_bytes() -> Vec<u8> {
-    (0u32..300_000)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect()
-}
 
 #[tokio::test]
 async fn an_attachment_uploaded_in_base64_downloads_as_the_same_file() {
