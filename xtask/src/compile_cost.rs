@@ -93,10 +93,10 @@ pub fn compile_cost(comparison: &Comparison) -> Result<Vec<Figure>, String> {
             target: root.join("target/compile-cost"),
         },
     };
-    let subject = match (subject_rev, &comparison.spec) {
-        (rev, Some(_)) => format!("{}, same spec", rev.unwrap_or("current")),
-        (rev, None) => rev.unwrap_or("current").to_owned(),
-    };
+    let mut subject = subject_rev.unwrap_or("current").to_owned();
+    if comparison.spec.is_some() {
+        subject.push_str(", same spec");
+    }
     let mut figures = Vec::new();
     for tree in [&baseline, &current] {
         if let Some(spec) = &comparison.spec {
